@@ -1,0 +1,31 @@
+package archive
+
+import "time"
+
+// Message is one chat message as a backend reports it for the transcript.
+type Message struct {
+	ID        string     `json:"id"`
+	ThreadID  string     `json:"thread_id,omitempty"` // the root message's ID for a reply
+	Author    string     `json:"author"`              // username
+	Text      string     `json:"text"`
+	At        time.Time  `json:"at"`
+	EditedAt  *time.Time `json:"edited_at,omitempty"`
+	System    bool       `json:"system,omitempty"` // joins, header changes and the like
+	Reactions []Reaction `json:"reactions,omitempty"`
+	Files     []File     `json:"files,omitempty"`
+}
+
+// Reaction is an emoji and who put it on a message.
+type Reaction struct {
+	Emoji string   `json:"emoji"`
+	Users []string `json:"users"`
+}
+
+// File is a file attached to a message. Data holds its bytes when they were
+// copied into the archive (within the configured size limit).
+type File struct {
+	Name string `json:"name"`
+	Size int64  `json:"size"`
+	Type string `json:"type"`
+	Data []byte `json:"-"`
+}

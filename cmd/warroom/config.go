@@ -1,0 +1,300 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is warroom's whole configuration: one YAML file, every key
+// overridable by an environment variable WARROOM_<KEY_PATH> (see applyEnv).
+type Config struct {
+	Listen    string        `yaml:"listen"`
+	PublicURL string        `yaml:"public_url"`
+	Log       LogConfig     `yaml:"log"`
+	Store     StoreConfig   `yaml:"store"`
+	Chat      ChatConfig    `yaml:"chat"`
+	Tickets   TicketsConfig `yaml:"tickets"`
+	Sources   SourcesConfig `yaml:"sources"`
+	API       APIConfig     `yaml:"api"`
+	Jobs      JobsConfig    `yaml:"jobs"`
+	Templates TemplatesConf `yaml:"templates"`
+	Limits    LimitsConfig  `yaml:"limits"`
+}
+
+// LogConfig sets up log/slog.
+type LogConfig struct {
+	Level  string `yaml:"level"`  // debug, info, warn, error
+	Format string `yaml:"format"` // text or json
+}
+
+// StoreConfig chooses the database.
+type StoreConfig struct {
+	Driver string `yaml:"driver"` // sqlite (postgres comes later)
+	DSN    string `yaml:"dsn"`    // for sqlite: the file path
+}
+
+// ChatConfig chooses the chat backend.
+type ChatConfig struct {
+	Backend string `yaml:"backend"` // builtin (mattermost, rocketchat later)
+}
+
+// TicketsConfig chooses the ticket system.
+type TicketsConfig struct {
+	Backend string `yaml:"backend"` // builtin (jira later)
+}
+
+// SourcesConfig configures the alert sources.
+type SourcesConfig struct {
+	Alertmanager AlertmanagerConfig `yaml:"alertmanager"`
+}
+
+// AlertmanagerConfig configures POST /hooks/alertmanager.
+type AlertmanagerConfig struct {
+	Token string `yaml:"token"` // when set, the hook requires Authorization: Bearer <token>
+}
+
+// APIConfig protects the JSON API and the web UI.
+type APIConfig struct {
+	Token string `yaml:"token"`
+}
+
+// JobsConfig tunes the durable job runner.
+type JobsConfig struct {
+	Workers     int      `yaml:"workers"`
+	MaxAttempts int      `yaml:"max_attempts"`
+	BaseDelay   Duration `yaml:"base_delay"`
+	MaxDelay    Duration `yaml:"max_delay"`
+	Paused      []string `yaml:"paused"`
+}
+
+// TemplatesConf points at operator overrides of the chat texts.
+type TemplatesConf struct {
+	Dir string `yaml:"dir"`
+}
+
+// LimitsConfig bounds what warroom accepts.
+type LimitsConfig struct {
+	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+}
+
+// Duration is a time.Duration written as "30s" or "5m" in YAML and env.
+type Duration time.Duration
+
+// UnmarshalText parses a Go duration string.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("%q is not a duration (write e.g. 30s, 5m, 1h)", string(b))
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalText writes the duration back.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// defaultConfig is the embedded default: SQLite and the builtin chat and
+// tickets, on loopback, with nothing else needed.
+func defaultConfig() Config {
+	return Config{
+		Listen:  "127.0.0.1:8080",
+		Log:     LogConfig{Level: "info", Format: "text"},
+		Store:   StoreConfig{Driver: "sqlite", DSN: "warroom.db"},
+		Chat:    ChatConfig{Backend: "builtin"},
+		Tickets: TicketsConfig{Backend: "builtin"},
+		Jobs: JobsConfig{Workers: 2, MaxAttempts: 20, BaseDelay: Duration(time.Second),
+			MaxDelay: Duration(5 * time.Minute)},
+		Limits: LimitsConfig{MaxBodyBytes: 1 << 20},
+	}
+}
+
+// loadConfig reads path (if not empty) strictly over the defaults, then
+// applies the environment, then validates. It also returns the WARROOM_
+// variables that matched no key.
+func loadConfig(path string, environ []string) (Config, []string, error) {
+	cfg := defaultConfig()
+	if path != "" {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, nil, fmt.Errorf("read config: %w", err)
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(raw))
+		dec.KnownFields(true)
+		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+			return cfg, nil, fmt.Errorf("config %s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+	}
+	unknown, err := applyEnv(&cfg, environ)
+	if err != nil {
+		return cfg, unknown, err
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + cfg.Listen
+	}
+	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	return cfg, unknown, cfg.validate()
+}
+
+func (c Config) validate() error {
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		bad("listen: %q is not host:port (e.g. 127.0.0.1:8080)", c.Listen)
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("public_url: %q is not an http(s) URL", c.PublicURL)
+	}
+	if !oneOf(c.Log.Level, "debug", "info", "warn", "error") {
+		bad("log.level: %q; use debug, info, warn or error", c.Log.Level)
+	}
+	if !oneOf(c.Log.Format, "text", "json") {
+		bad("log.format: %q; use text or json", c.Log.Format)
+	}
+	switch c.Store.Driver {
+	case "sqlite":
+		if c.Store.DSN == "" {
+			bad("store.dsn: empty; give the SQLite file's path")
+		}
+	case "postgres":
+		bad("store.driver: postgres is not available in this build yet; use sqlite")
+	default:
+		bad("store.driver: %q; use sqlite", c.Store.Driver)
+	}
+	switch c.Chat.Backend {
+	case "builtin":
+	case "mattermost", "rocketchat":
+		bad("chat.backend: %s is not available in this build yet; use builtin", c.Chat.Backend)
+	default:
+		bad("chat.backend: %q; use builtin", c.Chat.Backend)
+	}
+	switch c.Tickets.Backend {
+	case "builtin":
+	case "jira":
+		bad("tickets.backend: jira is not available in this build yet; use builtin")
+	default:
+		bad("tickets.backend: %q; use builtin", c.Tickets.Backend)
+	}
+	if c.Jobs.Workers < 1 || c.Jobs.Workers > 64 {
+		bad("jobs.workers: %d; use 1 to 64", c.Jobs.Workers)
+	}
+	if c.Jobs.MaxAttempts < 1 {
+		bad("jobs.max_attempts: %d; use at least 1", c.Jobs.MaxAttempts)
+	}
+	if c.Jobs.BaseDelay <= 0 || c.Jobs.MaxDelay < c.Jobs.BaseDelay {
+		bad("jobs.base_delay and jobs.max_delay: need 0 < base_delay <= max_delay")
+	}
+	for _, k := range c.Jobs.Paused {
+		if !oneOf(k, jobKindNames()...) {
+			bad("jobs.paused: unknown job kind %q; kinds are %s", k, strings.Join(jobKindNames(), ", "))
+		}
+	}
+	if c.Limits.MaxBodyBytes < 1024 {
+		bad("limits.max_body_bytes: %d; use at least 1024", c.Limits.MaxBodyBytes)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("invalid config:\n  - %s", strings.Join(problems, "\n  - "))
+	}
+	return nil
+}
+
+func oneOf(v string, allowed ...string) bool {
+	for _, a := range allowed {
+		if v == a {
+			return true
+		}
+	}
+	return false
+}
+
+// applyEnv overrides any key from WARROOM_ + the upper-case key path joined
+// by "_": chat.mattermost.token is WARROOM_CHAT_MATTERMOST_TOKEN. Lists are
+// comma-separated. WARROOM_ variables that name no key are returned so that
+// the caller can warn about them (they are often typos).
+func applyEnv(cfg *Config, environ []string) ([]string, error) {
+	fields := map[string]reflect.Value{}
+	collectFields(reflect.ValueOf(cfg).Elem(), "WARROOM", fields)
+	var unknown []string
+	for _, kv := range environ {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || !strings.HasPrefix(name, "WARROOM_") {
+			continue
+		}
+		f, known := fields[name]
+		if !known {
+			if !oneOf(name, notConfigEnv...) {
+				unknown = append(unknown, name)
+			}
+			continue
+		}
+		if err := setField(f, value); err != nil {
+			return unknown, fmt.Errorf("environment variable %s: %w", name, err)
+		}
+	}
+	return unknown, nil
+}
+
+// notConfigEnv are WARROOM_ variables with other uses (test harness, CI).
+var notConfigEnv = []string{"WARROOM_CACHE"}
+
+func collectFields(v reflect.Value, prefix string, out map[string]reflect.Value) {
+	t := v.Type()
+	for i := range t.NumField() {
+		tag := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
+		if tag == "" || tag == "-" {
+			continue
+		}
+		name := prefix + "_" + strings.ToUpper(tag)
+		f := v.Field(i)
+		if f.Kind() == reflect.Struct && !f.Addr().Type().Implements(textUnmarshaler) {
+			collectFields(f, name, out)
+			continue
+		}
+		out[name] = f
+	}
+}
+
+var textUnmarshaler = reflect.TypeFor[interface{ UnmarshalText([]byte) error }]()
+
+func setField(f reflect.Value, value string) error {
+	if f.CanAddr() && f.Addr().Type().Implements(textUnmarshaler) {
+		return f.Addr().Interface().(interface{ UnmarshalText([]byte) error }).UnmarshalText([]byte(value))
+	}
+	switch f.Kind() {
+	case reflect.String:
+		f.SetString(value)
+	case reflect.Int, reflect.Int64:
+		n, err := strconv.ParseInt(value, 10, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", value)
+		}
+		f.SetInt(n)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(value)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", value)
+		}
+		f.SetBool(b)
+	case reflect.Slice:
+		var items []string
+		for _, s := range strings.Split(value, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				items = append(items, s)
+			}
+		}
+		f.Set(reflect.ValueOf(items))
+	default:
+		return fmt.Errorf("cannot be set from the environment")
+	}
+	return nil
+}

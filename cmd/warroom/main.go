@@ -1,0 +1,120 @@
+// Command warroom gives every incident its own chat channel and keeps its
+// record afterwards. Subcommands: serve, check-config, version.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Environ(), os.Stdout, os.Stderr))
+}
+
+const usage = `warroom: every incident gets its own chat channel, and its record is kept.
+
+Usage:
+  warroom serve [-config FILE]          run the service (no config: the embedded default)
+  warroom check-config [-config FILE]   check a configuration and print what it resolves to
+  warroom version                       print the version
+
+Every config key can be set by an environment variable: WARROOM_ + the key path
+in upper case joined by "_" (chat.backend -> WARROOM_CHAT_BACKEND).
+`
+
+// run is main without the process: it returns the exit code.
+func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "version", "-version", "--version":
+		fmt.Fprintf(stdout, "warroom %s\n", version)
+		return 0
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "serve", "check-config":
+	default:
+		fmt.Fprintf(stderr, "warroom: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	fs := flag.NewFlagSet("warroom "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configPath := fs.String("config", "", "path of the YAML config file (default: none, the embedded default)")
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "warroom %s: unexpected argument %q\n", args[0], fs.Arg(0))
+		return 2
+	}
+	cfg, unknown, err := loadConfig(*configPath, environ)
+	if err != nil {
+		fmt.Fprintf(stderr, "warroom: %v\nFix the config (every key is explained in warroom.example.yaml), then run `warroom check-config -config FILE`.\n", err)
+		return 1
+	}
+	for _, name := range unknown {
+		fmt.Fprintf(stderr, "warroom: warning: environment variable %s names no config key; ignored\n", name)
+	}
+	if args[0] == "check-config" {
+		return checkConfig(cfg, *configPath, stdout)
+	}
+	m, err := NewMain(ctx, cfg, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "warroom: %v\n", err)
+		return 1
+	}
+	if err := m.Run(ctx); err != nil {
+		fmt.Fprintf(stderr, "warroom: %v\n", err)
+		m.Close()
+		return 1
+	}
+	if err := m.Close(); err != nil {
+		fmt.Fprintf(stderr, "warroom: shutdown: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func checkConfig(cfg Config, path string, stdout io.Writer) int {
+	src := path
+	if src == "" {
+		src = "no file (embedded default)"
+	}
+	redact := func(s string) string {
+		if s == "" {
+			return "(not set)"
+		}
+		return "(set)"
+	}
+	lines := []string{
+		"config: " + src,
+		"listen: " + cfg.Listen,
+		"public_url: " + cfg.PublicURL,
+		"store: " + cfg.Store.Driver + " " + cfg.Store.DSN,
+		"chat.backend: " + cfg.Chat.Backend,
+		"tickets.backend: " + cfg.Tickets.Backend,
+		"api.token: " + redact(cfg.API.Token),
+		"sources.alertmanager.token: " + redact(cfg.Sources.Alertmanager.Token),
+	}
+	fmt.Fprintln(stdout, strings.Join(lines, "\n"))
+	fmt.Fprintln(stdout, "config OK")
+	return 0
+}

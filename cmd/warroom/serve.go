@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/warroom/warroom/archive"
+	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/incident/sqlite"
+	"github.com/warroom/warroom/integrations/alertmanager"
+	"github.com/warroom/warroom/integrations/builtin"
+	"github.com/warroom/warroom/templates"
+	"github.com/warroom/warroom/web"
+)
+
+// Main is the running service: the store, the job runner and the HTTP
+// server, wired from a Config. Tests start it on port 0.
+type Main struct {
+	cfg     Config
+	log     *slog.Logger
+	db      *sqlite.DB
+	runner  *incident.Runner
+	server  *http.Server
+	ln      net.Listener
+	running atomic.Bool
+	wg      sync.WaitGroup
+}
+
+// NewMain opens the store, applies migrations, wires every part and binds
+// the listen address, so that Addr is known before Run.
+func NewMain(ctx context.Context, cfg Config, logOut io.Writer) (*Main, error) {
+	log := newLogger(cfg.Log, logOut)
+	clock := incident.SystemClock{}
+	db, err := sqlite.Open(ctx, cfg.Store.DSN, clock)
+	if err != nil {
+		return nil, fmt.Errorf("%w\nCheck store.dsn: the directory must be writable by warroom", err)
+	}
+	m := &Main{cfg: cfg, log: log, db: db}
+	if err := m.wire(ctx, clock); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
+	cfg := m.cfg
+	chat, err := builtin.New(ctx, m.db.SQL(), cfg.PublicURL, clock)
+	if err != nil {
+		return err
+	}
+	tmpl, err := templates.Load(cfg.Templates.Dir)
+	if err != nil {
+		return err
+	}
+	svc := incident.NewService(incident.Deps{Store: m.db, Chat: chat, Tickets: chat, Renderer: tmpl, Clock: clock, Logger: m.log})
+	paused := make([]incident.JobKind, len(cfg.Jobs.Paused))
+	for i, k := range cfg.Jobs.Paused {
+		paused[i] = incident.JobKind(k)
+	}
+	m.runner = incident.NewRunner(m.db, incident.RunnerConfig{
+		Workers: cfg.Jobs.Workers, MaxAttempts: cfg.Jobs.MaxAttempts,
+		BaseDelay: time.Duration(cfg.Jobs.BaseDelay), MaxDelay: time.Duration(cfg.Jobs.MaxDelay), Paused: paused,
+	}, clock, m.log)
+	svc.RegisterJobs(m.runner)
+	archive.New(m.db, chat, chat, svc, clock, m.log).Register(m.runner)
+	metrics := web.NewMetrics(m.db)
+	m.runner.Observe = metrics.ObserveJob
+	m.runner.OnPark = svc.RecordFailure
+
+	srv, err := web.New(web.Config{APIToken: cfg.API.Token, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Version: version},
+		web.Deps{
+			Service: svc, Transcripts: m.db, Jobs: m.db, Ready: m, Chat: builtinRooms{chat}, Metrics: metrics,
+			Kick: m.runner.Kick, Clock: clock, Logger: m.log,
+			Hooks: []web.Hook{{Path: "/hooks/alertmanager", Source: alertmanager.Source,
+				Token: cfg.Sources.Alertmanager.Token, Decode: alertmanager.Decode}},
+		})
+	if err != nil {
+		return err
+	}
+	m.ln, err = net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w; is another warroom running? Set listen (or WARROOM_LISTEN) to a free address", cfg.Listen, err)
+	}
+	m.server = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(m.log.Handler(), slog.LevelWarn)}
+	return nil
+}
+
+// Addr is the bound listen address (useful with port 0).
+func (m *Main) Addr() string { return m.ln.Addr().String() }
+
+// Ready reports whether warroom can take work: the store answers and the
+// job runner is running.
+func (m *Main) Ready(ctx context.Context) error {
+	if !m.running.Load() {
+		return errors.New("job runner not started")
+	}
+	if err := m.db.Ping(ctx); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
+
+// Run serves until ctx is cancelled, then shuts down gracefully: the HTTP
+// server stops taking requests, and running jobs get time to finish.
+func (m *Main) Run(ctx context.Context) error {
+	n, err := m.db.ReleaseOrphans(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		m.log.Warn("resuming jobs interrupted by the previous run", "jobs", n)
+	}
+	runCtx, stopRunner := context.WithCancel(context.WithoutCancel(ctx))
+	m.wg.Go(func() { m.runner.Run(runCtx) })
+	m.running.Store(true)
+	m.runner.Kick()
+
+	errc := make(chan error, 1)
+	go func() { errc <- m.server.Serve(m.ln) }()
+	m.log.Info("warroom is up", "addr", m.Addr(), "ui", m.cfg.PublicURL, "store", m.cfg.Store.DSN,
+		"chat", m.cfg.Chat.Backend, "tickets", m.cfg.Tickets.Backend, "version", version)
+
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+	}
+	m.log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if serr := m.server.Shutdown(shutCtx); serr != nil {
+		m.log.Warn("http shutdown", "err", serr)
+	}
+	stopRunner()
+	m.wg.Wait()
+	m.running.Store(false)
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// Close releases the store.
+func (m *Main) Close() error { return m.db.Close() }
+
+func newLogger(c LogConfig, out io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(out, opts))
+	}
+	return slog.New(slog.NewTextHandler(out, opts))
+}
+
+func jobKindNames() []string {
+	kinds := []incident.JobKind{incident.JobOpenChannel, incident.JobPost, incident.JobOpenTicket,
+		incident.JobBuildTranscript, incident.JobStoreTranscript, incident.JobDeleteChannel}
+	out := make([]string, len(kinds))
+	for i, k := range kinds {
+		out[i] = string(k)
+	}
+	return out
+}

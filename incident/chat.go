@@ -1,0 +1,64 @@
+package incident
+
+import "context"
+
+// Chat is what the Service needs of a chat backend (builtin, Mattermost,
+// Rocket.Chat). Both methods must be idempotent: a job that crashed after
+// the side effect and before recording it runs them again.
+type Chat interface {
+	// Backend names the backend, as stored in ChannelRef.Backend.
+	Backend() string
+	// OpenChannel creates the channel, or returns the one this spec already
+	// created. A name taken by someone else is resolved by the backend.
+	OpenChannel(ctx context.Context, spec ChannelSpec) (ChannelRef, error)
+	// Post writes a message into the channel; a second call with the same
+	// Post.Key returns the first message's ID and posts nothing.
+	Post(ctx context.Context, ch ChannelRef, p Post) (string, error)
+}
+
+// ChannelSpec is what a backend needs to open an incident's channel.
+type ChannelSpec struct {
+	IncidentKey string
+	Name        string // wished-for handle; the backend makes it valid and unique
+	DisplayName string
+	Purpose     string
+	Header      string
+	Invite      []string // usernames to add
+}
+
+// Post is a message warroom writes into a channel. Text is Markdown; a
+// backend that can show richer messages uses Card.
+type Post struct {
+	Key  string // idempotency key, unique per message
+	Text string
+	Card *Card
+}
+
+// Card is a structured message: a coloured block with fields and buttons.
+type Card struct {
+	Title    string
+	TitleURL string
+	Text     string
+	Severity Severity // colours the card
+	Fields   []Field
+	Actions  []Action
+}
+
+// Field is a short label and value shown on a Card.
+type Field struct {
+	Title string
+	Value string
+	Short bool
+}
+
+// Action is a button on a Card; Command is the /incident subcommand it runs.
+type Action struct {
+	ID      string
+	Label   string
+	Command string
+}
+
+// Renderer renders the operator-overridable texts (channel names, posts).
+type Renderer interface {
+	Render(name string, data any) (string, error)
+}

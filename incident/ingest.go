@@ -1,0 +1,135 @@
+package incident
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// IngestResult says what an alert notification did.
+type IngestResult struct {
+	Incident *Incident // nil when the notification was ignored
+	Created  bool      // a new incident was opened
+	Ignored  string    // why nothing was done, when Incident is nil
+}
+
+// IngestAlerts applies one alert notification: the first for a dedup key
+// opens an incident; repeats go on the same incident's timeline, resolve it
+// when every alert has resolved, and reopen it when an alert fires again.
+// A repeat of a notification already seen changes nothing.
+func (s *Service) IngestAlerts(ctx context.Context, g AlertGroup) (IngestResult, error) {
+	if err := g.Validate(); err != nil {
+		return IngestResult{}, err
+	}
+	var res IngestResult
+	err := s.store.Update(ctx, func(tx Tx) error {
+		res = IngestResult{}
+		now := s.clock.Now()
+		inc, err := tx.ActiveIncidentByDedup(ctx, g.Source, g.DedupKey)
+		switch {
+		case isNotFound(err):
+			if g.AllResolved() {
+				res.Ignored = "every alert in the group is resolved and no open incident matches it"
+				return nil
+			}
+			inc = newIncidentFromAlerts(g)
+			if err := s.create(ctx, tx, inc, g.Source, now); err != nil {
+				return err
+			}
+			res.Created = true
+		case err != nil:
+			return err
+		}
+		if err := s.applyAlerts(ctx, tx, inc, g, !res.Created, now); err != nil {
+			return err
+		}
+		inc.UpdatedAt = now
+		res.Incident = inc
+		return tx.UpdateIncident(ctx, inc)
+	})
+	if err != nil {
+		return IngestResult{}, err
+	}
+	if res.Incident != nil {
+		s.log.Info("alerts ingested", "incident", res.Incident.Key, "created", res.Created, "source", g.Source, "alerts", len(g.Alerts))
+	}
+	return res, nil
+}
+
+func newIncidentFromAlerts(g AlertGroup) *Incident {
+	sev := g.Severity
+	if !sev.Valid() {
+		sev = SeverityWarning
+		if v, err := ParseSeverity(g.Labels["severity"]); err == nil {
+			sev = v
+		}
+	}
+	return &Incident{
+		Title: g.Title, Summary: g.Summary, Severity: sev, Status: StatusOpen,
+		Source: g.Source, DedupKey: g.DedupKey, Labels: g.Labels, Links: g.Links,
+	}
+}
+
+// applyAlerts records each alert once and moves the incident's status.
+func (s *Service) applyAlerts(ctx context.Context, tx Tx, inc *Incident, g AlertGroup, announce bool, now time.Time) error {
+	for _, a := range g.Alerts {
+		ev := alertEvent(a, g.Source)
+		if err := s.record(ctx, tx, inc, ev, announce && inc.Status.Active()); err != nil {
+			return err
+		}
+	}
+	inc.Links = mergeLinks(inc.Links, g.Links)
+	switch {
+	case g.AllResolved() && (inc.Status == StatusOpen || inc.Status == StatusAcked):
+		return s.move(ctx, tx, inc, StatusResolved, g.Source, "all alerts resolved", now)
+	case !g.AllResolved() && inc.Status == StatusResolved && announce:
+		return s.move(ctx, tx, inc, StatusOpen, g.Source, "alerts firing again", now)
+	}
+	return nil
+}
+
+func alertEvent(a Alert, source string) Event {
+	name := a.Name
+	if a.Summary != "" {
+		name += ": " + a.Summary
+	}
+	if labels := formatLabels(a.Labels, "alertname", "severity"); labels != "" {
+		name += " (" + labels + ")"
+	}
+	ev := Event{Kind: EventAlertFiring, Actor: source, Text: name, At: a.StartsAt}
+	ev.Ref = fmt.Sprintf("%s/%d", a.Fingerprint, a.StartsAt.Unix())
+	if !a.Firing {
+		ev.Kind, ev.At = EventAlertResolved, a.EndsAt
+	}
+	return ev
+}
+
+// formatLabels renders labels as k=v pairs in key order, leaving out skip.
+func formatLabels(labels map[string]string, skip ...string) string {
+	keys := sortedKeys(labels)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if contains(skip, k) {
+			continue
+		}
+		parts = append(parts, k+"="+labels[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+func mergeLinks(have, more []Link) []Link {
+	for _, l := range more {
+		dup := false
+		for _, h := range have {
+			if h.URL == l.URL {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			have = append(have, l)
+		}
+	}
+	return have
+}

@@ -1,0 +1,154 @@
+package incident
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// postPayload is a chat.post job's payload. Template posts are rendered when
+// the job runs, so that they show the incident as it is then (its channel,
+// its ticket); Text posts go out as written.
+type postPayload struct {
+	Template string `json:"template,omitempty"`
+	EventID  int64  `json:"event_id,omitempty"`
+	Text     string `json:"text,omitempty"`
+}
+
+func postKey(inc *Incident, what string, n int64) string {
+	return fmt.Sprintf("%s/post/%s/%d", inc.Key, what, n)
+}
+
+func (s *Service) enqueuePost(ctx context.Context, tx Tx, inc *Incident, p postPayload, key string) error {
+	j, err := NewJob(JobPost, inc.ID, key, p)
+	if err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, j)
+}
+
+// RegisterJobs gives the runner the Service's job handlers.
+func (s *Service) RegisterJobs(r *Runner) {
+	r.Handle(JobOpenChannel, s.runOpenChannel)
+	r.Handle(JobPost, s.runPost)
+	r.Handle(JobOpenTicket, s.runOpenTicket)
+}
+
+// MessageData is what the chat templates see.
+type MessageData struct {
+	Incident *Incident
+	Event    *Event
+	Events   []Event
+}
+
+func (s *Service) runOpenChannel(ctx context.Context, j Job) error {
+	inc, err := s.store.Incident(ctx, j.IncidentID)
+	if err != nil {
+		return err
+	}
+	if !inc.Channel.Empty() {
+		return nil
+	}
+	data := MessageData{Incident: inc}
+	spec := ChannelSpec{IncidentKey: inc.Key}
+	for name, dst := range map[string]*string{
+		"channel_name": &spec.Name, "channel_display_name": &spec.DisplayName,
+		"channel_purpose": &spec.Purpose, "channel_header": &spec.Header,
+	} {
+		if *dst, err = s.render.Render(name, data); err != nil {
+			return err
+		}
+	}
+	if inc.Commander != "" {
+		spec.Invite = append(spec.Invite, inc.Commander)
+	}
+	ref, err := s.chat.OpenChannel(ctx, spec)
+	if err != nil {
+		return fmt.Errorf("open channel %q for %s: %w", spec.Name, inc.Key, err)
+	}
+	_, err = s.mutate(ctx, inc.Key, func(tx Tx, inc *Incident, now time.Time) error {
+		inc.Channel = ref
+		return s.record(ctx, tx, inc, Event{Kind: EventChannelOpened, Actor: "warroom", Text: ref.Name, At: now, Ref: ref.ID}, false)
+	})
+	return err
+}
+
+func (s *Service) runPost(ctx context.Context, j Job) error {
+	var p postPayload
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return Errorf(KindPermanent, "decode chat.post payload: %w", err)
+	}
+	inc, err := s.store.Incident(ctx, j.IncidentID)
+	if err != nil {
+		return err
+	}
+	if inc.Channel.Empty() {
+		return Errorf(KindPermanent, "%s has no channel to post in: opening it failed (see the timeline); retry the channel job first", inc.Key)
+	}
+	post := Post{Key: j.Key, Text: p.Text}
+	if p.Template != "" {
+		data := MessageData{Incident: inc}
+		if p.EventID != 0 {
+			events, err := s.store.Events(ctx, inc.ID)
+			if err != nil {
+				return err
+			}
+			for i := range events {
+				if events[i].ID == p.EventID {
+					data.Event = &events[i]
+				}
+			}
+			if data.Event == nil {
+				return Errorf(KindPermanent, "event %d of %s is gone", p.EventID, inc.Key)
+			}
+		}
+		if post.Text, err = s.render.Render(p.Template, data); err != nil {
+			return err
+		}
+		if p.Template == "welcome" {
+			post.Card = welcomeCard(inc)
+		}
+	}
+	if _, err := s.chat.Post(ctx, inc.Channel, post); err != nil {
+		return fmt.Errorf("post to %s: %w", inc.Channel.Name, err)
+	}
+	return nil
+}
+
+func (s *Service) runOpenTicket(ctx context.Context, j Job) error {
+	inc, err := s.store.Incident(ctx, j.IncidentID)
+	if err != nil {
+		return err
+	}
+	if !inc.Ticket.Empty() {
+		return nil
+	}
+	ref, err := s.tickets.OpenTicket(ctx, inc)
+	if err != nil {
+		return fmt.Errorf("open ticket for %s: %w", inc.Key, err)
+	}
+	_, err = s.mutate(ctx, inc.Key, func(tx Tx, inc *Incident, now time.Time) error {
+		inc.Ticket = ref
+		return s.record(ctx, tx, inc, Event{Kind: EventTicketOpened, Actor: "warroom", Text: ref.Key, At: now, Ref: ref.Key}, false)
+	})
+	return err
+}
+
+// welcomeCard is the structured part of the welcome post: the facts at a
+// glance and the buttons that run the common commands.
+func welcomeCard(inc *Incident) *Card {
+	c := &Card{Title: inc.Key + " " + inc.Title, Text: inc.Summary, Severity: inc.Severity}
+	c.Fields = append(c.Fields, Field{Title: "Severity", Value: inc.Severity.String(), Short: true},
+		Field{Title: "Status", Value: string(inc.Status), Short: true},
+		Field{Title: "Source", Value: inc.Source, Short: true})
+	if l := formatLabels(inc.Labels); l != "" {
+		c.Fields = append(c.Fields, Field{Title: "Labels", Value: l})
+	}
+	c.Actions = []Action{
+		{ID: "ack", Label: "Ack", Command: "ack"},
+		{ID: "resolve", Label: "Resolve", Command: "resolve"},
+		{ID: "close", Label: "Close", Command: "close"},
+	}
+	return c
+}

@@ -1,0 +1,153 @@
+package incident
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+)
+
+// Service runs the incident workflow. Every change is one store transaction
+// that also enqueues the jobs for its outside side effects; the jobs run
+// later, from the Runner, through the Chat and Tickets ports.
+type Service struct {
+	store   Store
+	chat    Chat
+	tickets Tickets
+	render  Renderer
+	clock   Clock
+	log     *slog.Logger
+}
+
+// Tickets is what the Service needs of a ticket system (builtin, Jira).
+type Tickets interface {
+	// Backend names the system, as stored in TicketRef.Backend.
+	Backend() string
+	// OpenTicket creates the incident's ticket, or returns the one already
+	// created for it (it must be idempotent on inc.Key).
+	OpenTicket(ctx context.Context, inc *Incident) (TicketRef, error)
+}
+
+// Deps are the Service's collaborators.
+type Deps struct {
+	Store    Store
+	Chat     Chat
+	Tickets  Tickets
+	Renderer Renderer
+	Clock    Clock
+	Logger   *slog.Logger
+}
+
+// NewService builds a Service.
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = SystemClock{}
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{store: d.Store, chat: d.Chat, tickets: d.Tickets, render: d.Renderer, clock: d.Clock, log: d.Logger}
+}
+
+// Get returns one incident by key.
+func (s *Service) Get(ctx context.Context, key string) (*Incident, error) {
+	id, err := ParseKey(key)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Incident(ctx, id)
+}
+
+// List returns incidents matching f, newest first.
+func (s *Service) List(ctx context.Context, f Filter) ([]*Incident, error) {
+	return s.store.Incidents(ctx, f)
+}
+
+// Timeline returns an incident's events in the order they happened.
+func (s *Service) Timeline(ctx context.Context, key string) ([]Event, error) {
+	inc, err := s.Get(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Events(ctx, inc.ID)
+}
+
+// ByChannel returns the incident whose channel this is.
+func (s *Service) ByChannel(ctx context.Context, backend, channelID string) (*Incident, error) {
+	return s.store.IncidentByChannel(ctx, backend, channelID)
+}
+
+// mutate loads an incident in a transaction, lets fn change it, and writes it.
+func (s *Service) mutate(ctx context.Context, key string, fn func(tx Tx, inc *Incident, now time.Time) error) (*Incident, error) {
+	id, err := ParseKey(key)
+	if err != nil {
+		return nil, err
+	}
+	var out *Incident
+	err = s.store.Update(ctx, func(tx Tx) error {
+		inc, err := tx.Incident(ctx, id)
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		if err := fn(tx, inc, now); err != nil {
+			return err
+		}
+		inc.UpdatedAt = now
+		out = inc
+		return tx.UpdateIncident(ctx, inc)
+	})
+	return out, err
+}
+
+// record appends an event and, when the incident has or will have a
+// channel, enqueues a post that announces it.
+func (s *Service) record(ctx context.Context, tx Tx, inc *Incident, ev Event, announce bool) error {
+	ev.IncidentID = inc.ID
+	if ev.RecordedAt.IsZero() {
+		ev.RecordedAt = s.clock.Now()
+	}
+	if ev.At.IsZero() {
+		ev.At = ev.RecordedAt
+	}
+	added, err := tx.AddEvent(ctx, &ev)
+	if err != nil || !added || !announce {
+		return err
+	}
+	return s.enqueuePost(ctx, tx, inc, postPayload{Template: "announce", EventID: ev.ID}, postKey(inc, "event", ev.ID))
+}
+
+// move applies a status transition with its timestamps and timeline event.
+func (s *Service) move(ctx context.Context, tx Tx, inc *Incident, to Status, actor, reason string, now time.Time) error {
+	if err := CheckMove(inc.Key, inc.Status, to); err != nil {
+		return err
+	}
+	from := inc.Status
+	inc.Status = to
+	switch to {
+	case StatusOpen:
+		inc.AckedAt, inc.AckedBy, inc.ResolvedAt = nil, "", nil
+	case StatusAcked:
+		inc.AckedAt, inc.AckedBy = &now, actor
+	case StatusResolved:
+		inc.ResolvedAt = &now
+	case StatusClosed:
+		inc.ClosedAt, inc.ClosedBy, inc.CloseReason = &now, actor, reason
+		if inc.ResolvedAt == nil {
+			inc.ResolvedAt = &now
+		}
+	case StatusArchived:
+		inc.ArchivedAt = &now
+	}
+	text := string(from) + " → " + string(to)
+	if reason != "" {
+		text += ": " + reason
+	}
+	return s.record(ctx, tx, inc, Event{Kind: EventStatusChanged, Actor: actor, Text: text, At: now}, to != StatusArchived)
+}
+
+// isNotFound reports whether err is a KindNotFound error.
+func isNotFound(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Kind == KindNotFound
+}

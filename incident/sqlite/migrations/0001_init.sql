@@ -1,0 +1,80 @@
+-- Incidents, their timelines, the durable jobs and the stored transcripts.
+-- Times are Unix nanoseconds (UTC); NULL means "not yet".
+CREATE TABLE incidents (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    title           TEXT    NOT NULL,
+    summary         TEXT    NOT NULL DEFAULT '',
+    severity        TEXT    NOT NULL,
+    status          TEXT    NOT NULL,
+    status_msg      TEXT    NOT NULL DEFAULT '',
+    source          TEXT    NOT NULL,
+    dedup_key       TEXT    NOT NULL DEFAULT '',
+    labels          TEXT    NOT NULL DEFAULT '{}',
+    links           TEXT    NOT NULL DEFAULT '[]',
+    commander       TEXT    NOT NULL DEFAULT '',
+    channel_backend TEXT    NOT NULL DEFAULT '',
+    channel_id      TEXT    NOT NULL DEFAULT '',
+    channel_name    TEXT    NOT NULL DEFAULT '',
+    channel_url     TEXT    NOT NULL DEFAULT '',
+    ticket_backend  TEXT    NOT NULL DEFAULT '',
+    ticket_key      TEXT    NOT NULL DEFAULT '',
+    ticket_url      TEXT    NOT NULL DEFAULT '',
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    acked_at        INTEGER,
+    acked_by        TEXT    NOT NULL DEFAULT '',
+    resolved_at     INTEGER,
+    closed_at       INTEGER,
+    closed_by       TEXT    NOT NULL DEFAULT '',
+    close_reason    TEXT    NOT NULL DEFAULT '',
+    archived_at     INTEGER
+);
+-- One live incident per alert group: repeats land in it, not in a new one.
+CREATE UNIQUE INDEX incidents_active_dedup ON incidents (source, dedup_key)
+    WHERE dedup_key <> '' AND status IN ('open', 'acked', 'resolved');
+CREATE INDEX incidents_channel ON incidents (channel_backend, channel_id);
+CREATE INDEX incidents_created ON incidents (created_at);
+
+CREATE TABLE events (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id INTEGER NOT NULL REFERENCES incidents (id),
+    kind        TEXT    NOT NULL,
+    actor       TEXT    NOT NULL DEFAULT '',
+    text        TEXT    NOT NULL DEFAULT '',
+    at          INTEGER NOT NULL,
+    recorded_at INTEGER NOT NULL,
+    ref         TEXT
+);
+-- A replayed notification or a second pin of the same message adds nothing.
+CREATE UNIQUE INDEX events_ref ON events (incident_id, kind, ref) WHERE ref IS NOT NULL;
+CREATE INDEX events_incident ON events (incident_id, at);
+
+CREATE TABLE jobs (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind         TEXT    NOT NULL,
+    incident_id  INTEGER NOT NULL REFERENCES incidents (id),
+    lane         TEXT    NOT NULL,
+    key          TEXT    NOT NULL UNIQUE,
+    payload      TEXT,
+    state        TEXT    NOT NULL,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    max_attempts INTEGER NOT NULL DEFAULT 0,
+    run_at       INTEGER NOT NULL,
+    locked_until INTEGER,
+    last_error   TEXT    NOT NULL DEFAULT '',
+    created_at   INTEGER NOT NULL,
+    updated_at   INTEGER NOT NULL
+);
+CREATE INDEX jobs_due ON jobs (state, run_at);
+CREATE INDEX jobs_lane ON jobs (incident_id, lane, state, id);
+
+CREATE TABLE transcripts (
+    incident_id INTEGER NOT NULL REFERENCES incidents (id),
+    format      TEXT    NOT NULL,
+    name        TEXT    NOT NULL,
+    content     BLOB    NOT NULL,
+    sha256      TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    verified_at INTEGER,
+    PRIMARY KEY (incident_id, format)
+);

@@ -1,0 +1,70 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/warroom/warroom/archive"
+	"github.com/warroom/warroom/incident"
+)
+
+// UpdateArchive runs fn in one write transaction.
+func (s *DB) UpdateArchive(ctx context.Context, fn func(archive.Tx) error) error {
+	return s.tx(ctx, func(tx *sql.Tx) error { return fn(&archiveTx{txStore{tx: tx, clock: s.clock}}) })
+}
+
+type archiveTx struct{ txStore }
+
+func (t *archiveTx) SaveTranscript(ctx context.Context, incidentID int64, docs []archive.Document, now time.Time) error {
+	if _, err := t.tx.ExecContext(ctx, `DELETE FROM transcripts WHERE incident_id = ?`, incidentID); err != nil {
+		return fmt.Errorf("replace transcript: %w", err)
+	}
+	for _, d := range docs {
+		_, err := t.tx.ExecContext(ctx, `INSERT INTO transcripts (incident_id, format, name, content, sha256, created_at) VALUES (?,?,?,?,?,?)`,
+			incidentID, d.Format, d.Name, d.Content, d.SHA256, nanos(now))
+		if err != nil {
+			return fmt.Errorf("save transcript %s: %w", d.Name, err)
+		}
+	}
+	return nil
+}
+
+func (t *archiveTx) MarkVerified(ctx context.Context, incidentID int64, format string, now time.Time) error {
+	_, err := t.tx.ExecContext(ctx, `UPDATE transcripts SET verified_at = ? WHERE incident_id = ? AND format = ? AND verified_at IS NULL`,
+		nanos(now), incidentID, format)
+	if err != nil {
+		return fmt.Errorf("mark transcript verified: %w", err)
+	}
+	return nil
+}
+
+// Transcripts returns the stored documents of an incident, Markdown first.
+func (s *DB) Transcripts(ctx context.Context, incidentID int64) ([]archive.Stored, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT format, name, content, sha256, created_at, verified_at
+		FROM transcripts WHERE incident_id = ? ORDER BY format DESC`, incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("read transcripts: %w", err)
+	}
+	defer rows.Close()
+	var out []archive.Stored
+	for rows.Next() {
+		var d archive.Stored
+		var created int64
+		var verified sql.NullInt64
+		if err := rows.Scan(&d.Format, &d.Name, &d.Content, &d.SHA256, &created, &verified); err != nil {
+			return nil, err
+		}
+		d.ContentType = contentTypes[d.Format]
+		d.CreatedAt, d.VerifiedAt = fromNanos(created), nullTime(verified)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+var contentTypes = map[string]string{"md": "text/markdown; charset=utf-8", "json": "application/json"}
+
+var _ incident.Store = (*DB)(nil)
+var _ incident.JobQueue = (*DB)(nil)
+var _ archive.Store = (*DB)(nil)

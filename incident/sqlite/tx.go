@@ -1,0 +1,94 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/warroom/warroom/incident"
+)
+
+// Update runs fn in one write transaction.
+func (s *DB) Update(ctx context.Context, fn func(incident.Tx) error) error {
+	return s.tx(ctx, func(tx *sql.Tx) error { return fn(&txStore{tx: tx, clock: s.clock}) })
+}
+
+// txStore implements incident.Tx.
+type txStore struct {
+	tx    *sql.Tx
+	clock incident.Clock
+}
+
+func (t *txStore) CreateIncident(ctx context.Context, inc *incident.Incident) error {
+	args, err := incidentArgs(inc)
+	if err != nil {
+		return err
+	}
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO incidents (`+strings.TrimPrefix(incidentColumns, "id, ")+`)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+	if err != nil {
+		if strings.Contains(err.Error(), "UNIQUE constraint failed") {
+			return incident.Errorf(incident.KindConflict, "an open incident for %s %q already exists", inc.Source, inc.DedupKey)
+		}
+		return fmt.Errorf("insert incident: %w", err)
+	}
+	if inc.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	inc.Key = incident.FormatKey(inc.ID)
+	return nil
+}
+
+func (t *txStore) UpdateIncident(ctx context.Context, inc *incident.Incident) error {
+	args, err := incidentArgs(inc)
+	if err != nil {
+		return err
+	}
+	cols := strings.Split(strings.TrimPrefix(incidentColumns, "id, "), ",")
+	sets := make([]string, len(cols))
+	for i, c := range cols {
+		sets[i] = strings.TrimSpace(c) + " = ?"
+	}
+	args = append(args, inc.ID)
+	_, err = t.tx.ExecContext(ctx, `UPDATE incidents SET `+strings.Join(sets, ", ")+` WHERE id = ?`, args...)
+	if err != nil {
+		return fmt.Errorf("update incident %s: %w", inc.Key, err)
+	}
+	return nil
+}
+
+func (t *txStore) Incident(ctx context.Context, id int64) (*incident.Incident, error) {
+	inc, err := getIncident(ctx, t.tx, `id = ?`, id)
+	if incident.ErrorKind(err) == incident.KindNotFound {
+		return nil, incident.Errorf(incident.KindNotFound, "incident %s does not exist; list incidents with GET /api/v1/incidents", incident.FormatKey(id))
+	}
+	return inc, err
+}
+
+func (t *txStore) ActiveIncidentByDedup(ctx context.Context, source, dedupKey string) (*incident.Incident, error) {
+	return getIncident(ctx, t.tx, `source = ? AND dedup_key = ? AND status IN ('open','acked','resolved')`, source, dedupKey)
+}
+
+func (t *txStore) AddEvent(ctx context.Context, ev *incident.Event) (bool, error) {
+	var ref any
+	if ev.Ref != "" {
+		ref = ev.Ref
+	}
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO events (incident_id, kind, actor, text, at, recorded_at, ref)
+		VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`,
+		ev.IncidentID, string(ev.Kind), ev.Actor, ev.Text, nanos(ev.At), nanos(ev.RecordedAt), ref)
+	if err != nil {
+		return false, fmt.Errorf("add %s event: %w", ev.Kind, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil || n == 0 {
+		return false, err
+	}
+	ev.ID, err = res.LastInsertId()
+	return true, err
+}
+
+func (t *txStore) Enqueue(ctx context.Context, j incident.Job) error {
+	return enqueue(ctx, t.tx, j, t.clock.Now())
+}

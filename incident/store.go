@@ -1,0 +1,60 @@
+package incident
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps incidents, their timelines and their jobs. Implementations
+// return a KindNotFound *Error for a missing incident.
+type Store interface {
+	// Update runs fn in one write transaction: every change fn makes,
+	// including the jobs it enqueues, commits together or not at all.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// Incident returns one incident by ID.
+	Incident(ctx context.Context, id int64) (*Incident, error)
+	// IncidentByChannel returns the incident whose channel this is.
+	IncidentByChannel(ctx context.Context, backend, channelID string) (*Incident, error)
+	// Incidents lists incidents, newest first.
+	Incidents(ctx context.Context, f Filter) ([]*Incident, error)
+	// Events returns an incident's timeline ordered by when things happened.
+	Events(ctx context.Context, incidentID int64) ([]Event, error)
+}
+
+// Filter narrows Incidents.
+type Filter struct {
+	Status []Status // any of these; empty means all
+	Query  string   // matched against key, title, summary, labels and transcript
+	Limit  int      // 0 means a default page
+	Offset int
+}
+
+// Tx is the write side of Store inside a transaction.
+type Tx interface {
+	// CreateIncident stores a new incident and sets its ID and Key.
+	CreateIncident(ctx context.Context, inc *Incident) error
+	// UpdateIncident writes every field of inc.
+	UpdateIncident(ctx context.Context, inc *Incident) error
+	// Incident reads an incident for update.
+	Incident(ctx context.Context, id int64) (*Incident, error)
+	// ActiveIncidentByDedup returns the incident from source with that dedup
+	// key that is not yet closed, or a KindNotFound error.
+	ActiveIncidentByDedup(ctx context.Context, source, dedupKey string) (*Incident, error)
+	// AddEvent appends to the timeline. When ev.Ref is set and an event with
+	// the same incident, kind and ref exists, it adds nothing and returns false.
+	AddEvent(ctx context.Context, ev *Event) (bool, error)
+	// Enqueue persists a job; a job with the same Key already enqueued makes
+	// it a no-op.
+	Enqueue(ctx context.Context, j Job) error
+}
+
+// Clock tells the time; tests inject a fake.
+type Clock interface {
+	Now() time.Time
+}
+
+// SystemClock is the real clock, in UTC.
+type SystemClock struct{}
+
+// Now returns the current time in UTC.
+func (SystemClock) Now() time.Time { return time.Now().UTC() }

@@ -1,0 +1,40 @@
+package incident
+
+import "time"
+
+// EventKind names what happened on an incident's timeline.
+type EventKind string
+
+// The kinds of timeline event.
+const (
+	EventDeclared        EventKind = "declared"         // incident created by hand or by a source
+	EventAlertFiring     EventKind = "alert_firing"     // an alert in the group started firing
+	EventAlertResolved   EventKind = "alert_resolved"   // an alert in the group resolved
+	EventStatusChanged   EventKind = "status_changed"   // open/acked/resolved/closed/archived
+	EventSeverityChanged EventKind = "severity_changed" // severity moved up or down
+	EventStatusUpdate    EventKind = "status_update"    // a free-text status update
+	EventNote            EventKind = "note"             // a note from a person
+	EventPinned          EventKind = "pinned"           // a chat message pinned to the timeline
+	EventChannelOpened   EventKind = "channel_opened"   // the chat channel exists
+	EventChannelDeleted  EventKind = "channel_deleted"  // the chat channel is gone
+	EventTicketOpened    EventKind = "ticket_opened"    // the ticket exists
+	EventTranscriptBuilt EventKind = "transcript_built" // the transcript was rendered
+	EventArchived        EventKind = "archive_verified" // the transcript is stored and verified
+	EventError           EventKind = "error"            // an outside side effect failed for good
+)
+
+// Event is one entry on an incident's timeline. At is when the thing
+// happened (an alert's start, a chat message's time); RecordedAt is when
+// warroom learned of it. The two differ for alerts and pinned messages.
+type Event struct {
+	ID         int64     `json:"id"`
+	IncidentID int64     `json:"-"`
+	Kind       EventKind `json:"kind"`
+	Actor      string    `json:"actor"`
+	Text       string    `json:"text"`
+	At         time.Time `json:"at"`
+	RecordedAt time.Time `json:"recorded_at"`
+	// Ref identifies the outside object the event is about (an alert
+	// fingerprint, a chat message ID) so that a repeat is recorded once.
+	Ref string `json:"ref,omitempty"`
+}

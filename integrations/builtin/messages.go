@@ -1,0 +1,169 @@
+package builtin
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/archive"
+	"github.com/warroom/warroom/incident"
+)
+
+// Message is a builtin chat message as the web UI shows it.
+type Message struct {
+	Seq      int64
+	ID       string
+	ThreadID string
+	Author   string
+	Text     string
+	Card     *incident.Card
+	System   bool
+	At       time.Time
+}
+
+// BotName is the author of the messages warroom itself posts.
+const BotName = "warroom"
+
+// maxMessageBytes bounds one message, as real chat servers do.
+const maxMessageBytes = 16 << 10
+
+// Post writes warroom's own message; a repeat of the same key posts nothing.
+func (b *Backend) Post(ctx context.Context, ch incident.ChannelRef, p incident.Post) (string, error) {
+	var card string
+	if p.Card != nil {
+		raw, err := json.Marshal(p.Card)
+		if err != nil {
+			return "", fmt.Errorf("encode card: %w", err)
+		}
+		card = string(raw)
+	}
+	return b.insert(ctx, ch.ID, Message{ID: newID(), Author: BotName, Text: p.Text}, card, p.Key)
+}
+
+// Say writes a person's message into a channel. threadID, when set, makes
+// it a reply to that message.
+func (b *Backend) Say(ctx context.Context, channelID, author, text, threadID string) (Message, error) {
+	text = strings.TrimRight(text, " \t\r\n")
+	switch {
+	case strings.TrimSpace(author) == "":
+		return Message{}, incident.Errorf(incident.KindInvalid, "say who you are: the author is empty")
+	case strings.TrimSpace(text) == "":
+		return Message{}, incident.Errorf(incident.KindInvalid, "the message is empty")
+	case len(text) > maxMessageBytes:
+		return Message{}, incident.Errorf(incident.KindInvalid, "the message is %d bytes long; the limit is %d", len(text), maxMessageBytes)
+	}
+	if _, err := b.Channel(ctx, channelID); err != nil {
+		return Message{}, err
+	}
+	if threadID != "" {
+		root, err := b.Message(ctx, channelID, threadID)
+		if err != nil {
+			return Message{}, incident.Errorf(incident.KindInvalid, "cannot reply: %w", err)
+		}
+		if root.ThreadID != "" {
+			threadID = root.ThreadID // replies to replies join the root's thread
+		}
+	}
+	m := Message{ID: newID(), ThreadID: threadID, Author: author, Text: text}
+	if _, err := b.insert(ctx, channelID, m, "", ""); err != nil {
+		return Message{}, err
+	}
+	return b.Message(ctx, channelID, m.ID)
+}
+
+func (b *Backend) insert(ctx context.Context, channelID string, m Message, card, key string) (string, error) {
+	var postKey any
+	if key != "" {
+		postKey = key
+	}
+	_, err := b.db.ExecContext(ctx, `INSERT INTO builtin_messages (id, channel_id, thread_id, author, text, card, system, post_key, created_at)
+		VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (post_key) DO NOTHING`,
+		m.ID, channelID, m.ThreadID, m.Author, m.Text, card, m.System, postKey, nanos(b.clock.Now()))
+	if err != nil {
+		if strings.Contains(err.Error(), "FOREIGN KEY") {
+			return "", incident.Errorf(incident.KindPermanent, "builtin channel %s does not exist", channelID)
+		}
+		return "", fmt.Errorf("write message: %w", err)
+	}
+	if key == "" {
+		return m.ID, nil
+	}
+	var id string
+	err = b.db.QueryRowContext(ctx, `SELECT id FROM builtin_messages WHERE post_key = ?`, key).Scan(&id)
+	return id, err
+}
+
+const messageColumns = `seq, id, thread_id, author, text, card, system, created_at`
+
+func scanMessage(row scanner) (Message, error) {
+	var m Message
+	var card string
+	var at int64
+	if err := row.Scan(&m.Seq, &m.ID, &m.ThreadID, &m.Author, &m.Text, &card, &m.System, &at); err != nil {
+		return Message{}, err
+	}
+	m.At = fromNanos(at)
+	if card != "" {
+		m.Card = &incident.Card{}
+		if err := json.Unmarshal([]byte(card), m.Card); err != nil {
+			return Message{}, fmt.Errorf("decode card of message %s: %w", m.ID, err)
+		}
+	}
+	return m, nil
+}
+
+// Message returns one message of a channel.
+func (b *Backend) Message(ctx context.Context, channelID, id string) (Message, error) {
+	m, err := scanMessage(b.db.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM builtin_messages WHERE channel_id = ? AND id = ?`, channelID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Message{}, incident.Errorf(incident.KindNotFound, "message %s is not in this channel", id)
+	}
+	return m, err
+}
+
+// Messages returns up to limit messages after seq, oldest first.
+func (b *Backend) Messages(ctx context.Context, channelID string, afterSeq int64, limit int) ([]Message, error) {
+	rows, err := b.db.QueryContext(ctx, `SELECT `+messageColumns+` FROM builtin_messages
+		WHERE channel_id = ? AND seq > ? ORDER BY seq LIMIT ?`, channelID, afterSeq, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read messages: %w", err)
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// historyPage is how many messages History reads at a time.
+const historyPage = 200
+
+// History calls fn for every message of the channel, oldest first, a page
+// at a time so that memory stays bounded.
+func (b *Backend) History(ctx context.Context, ch incident.ChannelRef, fn func(archive.Message) error) error {
+	var after int64
+	for {
+		page, err := b.Messages(ctx, ch.ID, after, historyPage)
+		if err != nil {
+			return err
+		}
+		for _, m := range page {
+			if err := fn(archive.Message{ID: m.ID, ThreadID: m.ThreadID, Author: m.Author, Text: m.Text, At: m.At, System: m.System}); err != nil {
+				return err
+			}
+			after = m.Seq
+		}
+		if len(page) < historyPage {
+			return nil
+		}
+	}
+}

@@ -1,0 +1,36 @@
+CREATE TABLE IF NOT EXISTS builtin_channels (
+    id           TEXT    PRIMARY KEY,
+    incident_key TEXT    NOT NULL UNIQUE,
+    name         TEXT    NOT NULL UNIQUE,
+    display_name TEXT    NOT NULL,
+    purpose      TEXT    NOT NULL DEFAULT '',
+    header       TEXT    NOT NULL DEFAULT '',
+    members      TEXT    NOT NULL DEFAULT '',
+    created_at   INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS builtin_messages (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         TEXT    NOT NULL UNIQUE,
+    channel_id TEXT    NOT NULL REFERENCES builtin_channels (id) ON DELETE CASCADE,
+    thread_id  TEXT    NOT NULL DEFAULT '',
+    author     TEXT    NOT NULL,
+    text       TEXT    NOT NULL,
+    card       TEXT    NOT NULL DEFAULT '',
+    system     INTEGER NOT NULL DEFAULT 0,
+    post_key   TEXT    UNIQUE,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS builtin_messages_channel ON builtin_messages (channel_id, seq);
+CREATE TABLE IF NOT EXISTS builtin_tickets (
+    key        TEXT    PRIMARY KEY,
+    title      TEXT    NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS builtin_ticket_files (
+    ticket_key   TEXT    NOT NULL REFERENCES builtin_tickets (key),
+    name         TEXT    NOT NULL,
+    content_type TEXT    NOT NULL,
+    content      BLOB    NOT NULL,
+    stored_at    INTEGER NOT NULL,
+    PRIMARY KEY (ticket_key, name)
+);

@@ -1,0 +1,66 @@
+package builtin
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/warroom/warroom/archive"
+	"github.com/warroom/warroom/incident"
+)
+
+// OpenTicket records the incident in warroom's own archive; its page in the
+// web UI is the ticket.
+func (b *Backend) OpenTicket(ctx context.Context, inc *incident.Incident) (incident.TicketRef, error) {
+	_, err := b.db.ExecContext(ctx, `INSERT INTO builtin_tickets (key, title, created_at) VALUES (?,?,?) ON CONFLICT (key) DO NOTHING`,
+		inc.Key, inc.Title, nanos(b.clock.Now()))
+	if err != nil {
+		return incident.TicketRef{}, fmt.Errorf("open builtin ticket %s: %w", inc.Key, err)
+	}
+	return incident.TicketRef{Backend: Name, Key: inc.Key, URL: b.publicURL + "/incidents/" + inc.Key}, nil
+}
+
+// StoreDocument stores (or replaces) a document on the ticket.
+func (b *Backend) StoreDocument(ctx context.Context, t incident.TicketRef, d archive.Document) error {
+	_, err := b.db.ExecContext(ctx, `INSERT INTO builtin_ticket_files (ticket_key, name, content_type, content, stored_at)
+		VALUES (?,?,?,?,?) ON CONFLICT (ticket_key, name) DO UPDATE SET content_type = excluded.content_type,
+		content = excluded.content, stored_at = excluded.stored_at`,
+		t.Key, d.Name, d.ContentType, d.Content, nanos(b.clock.Now()))
+	if err != nil {
+		return fmt.Errorf("store %s on builtin ticket %s: %w", d.Name, t.Key, err)
+	}
+	return nil
+}
+
+// DocumentDigest reads the stored bytes back and hashes them.
+func (b *Backend) DocumentDigest(ctx context.Context, t incident.TicketRef, name string) (string, error) {
+	var content []byte
+	err := b.db.QueryRowContext(ctx, `SELECT content FROM builtin_ticket_files WHERE ticket_key = ? AND name = ?`, t.Key, name).Scan(&content)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", incident.Errorf(incident.KindNotFound, "%s is not stored on ticket %s", name, t.Key)
+	}
+	if err != nil {
+		return "", fmt.Errorf("read back %s from builtin ticket %s: %w", name, t.Key, err)
+	}
+	return archive.Digest(content), nil
+}
+
+// Document returns a stored document's bytes and type, for download.
+func (b *Backend) Document(ctx context.Context, ticketKey, name string) ([]byte, string, error) {
+	var content []byte
+	var ctype string
+	err := b.db.QueryRowContext(ctx, `SELECT content, content_type FROM builtin_ticket_files WHERE ticket_key = ? AND name = ?`,
+		ticketKey, name).Scan(&content, &ctype)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", incident.Errorf(incident.KindNotFound, "%s is not stored on ticket %s", name, ticketKey)
+	}
+	return content, ctype, err
+}
+
+var (
+	_ incident.Chat    = (*Backend)(nil)
+	_ incident.Tickets = (*Backend)(nil)
+	_ archive.Chat     = (*Backend)(nil)
+	_ archive.Tickets  = (*Backend)(nil)
+)

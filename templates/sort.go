@@ -1,0 +1,5 @@
+package templates
+
+import "sort"
+
+func sortStrings(s []string) { sort.Strings(s) }

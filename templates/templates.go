@@ -1,0 +1,132 @@
+// Package templates holds the texts an operator may override: channel names
+// and headers and the posts warroom writes into channels. The defaults are
+// embedded; a file of the same name in the override directory wins.
+package templates
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/template"
+	"time"
+	"unicode"
+
+	"github.com/warroom/warroom/incident"
+)
+
+//go:embed chat/*.tmpl
+var defaults embed.FS
+
+// Set is a parsed set of templates.
+type Set struct {
+	t *template.Template
+}
+
+// Load parses the embedded templates and then, when dir is not empty, every
+// *.tmpl file in dir, which replaces the default of the same name.
+func Load(dir string) (*Set, error) {
+	root := template.New("").Funcs(funcs)
+	if _, err := root.ParseFS(defaults, "chat/*.tmpl"); err != nil {
+		return nil, fmt.Errorf("parse embedded templates: %w", err)
+	}
+	if dir != "" {
+		files, err := filepath.Glob(filepath.Join(dir, "*.tmpl"))
+		if err != nil {
+			return nil, fmt.Errorf("templates.dir %s: %w", dir, err)
+		}
+		if _, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("templates.dir %s: %w; create it or remove the setting", dir, err)
+		}
+		for _, f := range files {
+			body, err := os.ReadFile(f)
+			if err != nil {
+				return nil, err
+			}
+			name := filepath.Base(f)
+			if root.Lookup(name) == nil {
+				return nil, fmt.Errorf("template %s: no such template to override; the names are %s", f, strings.Join(Names(), ", "))
+			}
+			if _, err := root.New(name).Parse(string(body)); err != nil {
+				return nil, fmt.Errorf("template %s: %w", f, err)
+			}
+		}
+	}
+	return &Set{t: root}, nil
+}
+
+// Names lists the templates that can be overridden.
+func Names() []string {
+	entries, _ := fs.ReadDir(defaults, "chat")
+	out := make([]string, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+// Render executes the named template (without its .tmpl suffix) and trims
+// the result.
+func (s *Set) Render(name string, data any) (string, error) {
+	var buf bytes.Buffer
+	if err := s.t.ExecuteTemplate(&buf, name+".tmpl", data); err != nil {
+		return "", fmt.Errorf("render template %s: %w", name, err)
+	}
+	return strings.TrimSpace(buf.String()), nil
+}
+
+var funcs = template.FuncMap{
+	"slug":   Slug,
+	"lower":  strings.ToLower,
+	"time":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	"labels": formatLabels,
+	"emoji":  severityEmoji,
+}
+
+// Slug turns a title into lower-case words joined by dashes, at most 40
+// bytes, for channel names.
+func Slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+		if b.Len() >= 40 {
+			break
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
+
+func formatLabels(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sortStrings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = "`" + k + "=" + m[k] + "`"
+	}
+	return strings.Join(parts, " ")
+}
+
+func severityEmoji(s incident.Severity) string {
+	switch s {
+	case incident.SeverityCritical:
+		return "🔴"
+	case incident.SeverityHigh:
+		return "🟠"
+	case incident.SeverityWarning:
+		return "🟡"
+	}
+	return "🔵"
+}

@@ -1,0 +1,289 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/warroom/warroom/incident"
+)
+
+func (s *Server) api(r chi.Router) {
+	r.Use(s.requireBearer(s.cfg.APIToken, "api.token"))
+	r.Get("/incidents", s.listIncidents)
+	r.Post("/incidents", s.declare)
+	r.Route("/incidents/{key}", func(r chi.Router) {
+		r.Get("/", s.getIncident)
+		r.Get("/timeline", s.timeline)
+		r.Get("/transcript", s.transcript)
+		r.Get("/jobs", s.incidentJobs)
+		r.Post("/ack", s.action("ack"))
+		r.Post("/resolve", s.action("resolve"))
+		r.Post("/close", s.action("close"))
+		r.Post("/severity", s.setSeverity)
+		r.Post("/status", s.textAction(s.Service.UpdateStatus))
+		r.Post("/notes", s.textAction(s.Service.AddNote))
+	})
+	r.Get("/jobs", s.listJobs)
+	r.Post("/jobs/{id}/retry", s.retryJob)
+}
+
+func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
+	f, err := parseFilter(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	list, err := s.Service.List(r.Context(), f)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"incidents": list})
+}
+
+func parseFilter(r *http.Request) (incident.Filter, error) {
+	q := r.URL.Query()
+	f := incident.Filter{Query: q.Get("q")}
+	for _, v := range q["status"] {
+		for _, part := range strings.Split(v, ",") {
+			if part == "" {
+				continue
+			}
+			st, err := incident.ParseStatus(part)
+			if err != nil {
+				return f, err
+			}
+			f.Status = append(f.Status, st)
+		}
+	}
+	for name, dst := range map[string]*int{"limit": &f.Limit, "offset": &f.Offset} {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return f, incident.Errorf(incident.KindInvalid, "%s=%q is not a non-negative number", name, v)
+			}
+			*dst = n
+		}
+	}
+	return f, nil
+}
+
+// declareRequest is the body of POST /api/v1/incidents.
+type declareRequest struct {
+	Title     string            `json:"title"`
+	Severity  string            `json:"severity"`
+	Summary   string            `json:"summary"`
+	Labels    map[string]string `json:"labels"`
+	Commander string            `json:"commander"`
+	Actor     string            `json:"actor"`
+}
+
+func (s *Server) declare(w http.ResponseWriter, r *http.Request) {
+	var req declareRequest
+	if err := decodeJSON(r, s.cfg.MaxBodyBytes, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	d := incident.Declaration{Title: req.Title, Summary: req.Summary, Labels: req.Labels,
+		Commander: req.Commander, Actor: actorOr(req.Actor), Source: "api"}
+	if req.Severity != "" {
+		sev, err := incident.ParseSeverity(req.Severity)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		d.Severity = sev
+	}
+	inc, err := s.Service.Declare(r.Context(), d)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.kick()
+	w.Header().Set("Location", "/api/v1/incidents/"+inc.Key)
+	writeJSON(w, http.StatusCreated, inc)
+}
+
+func (s *Server) getIncident(w http.ResponseWriter, r *http.Request) {
+	inc, err := s.Service.Get(r.Context(), chi.URLParam(r, "key"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, inc)
+}
+
+func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
+	events, err := s.Service.Timeline(r.Context(), chi.URLParam(r, "key"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"events": events})
+}
+
+// transcript serves the stored transcript document as it was archived.
+func (s *Server) transcript(w http.ResponseWriter, r *http.Request) {
+	format := r.URL.Query().Get("format")
+	if format == "" {
+		format = "md"
+	}
+	if format != "md" && format != "json" {
+		s.writeError(w, r, incident.Errorf(incident.KindInvalid, "format=%q: use md or json", format))
+		return
+	}
+	inc, err := s.Service.Get(r.Context(), chi.URLParam(r, "key"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	docs, err := s.Transcripts.Transcripts(r.Context(), inc.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	for _, d := range docs {
+		if d.Format == format {
+			w.Header().Set("Content-Type", d.ContentType)
+			w.Header().Set("Content-Disposition", `inline; filename="`+d.Name+`"`)
+			w.Header().Set("X-Warroom-SHA256", d.SHA256)
+			w.Write(d.Content)
+			return
+		}
+	}
+	s.writeError(w, r, incident.Errorf(incident.KindNotFound,
+		"%s has no transcript yet: it is built when the incident is closed (status now: %s)", inc.Key, inc.Status))
+}
+
+// actionRequest is the body of ack, resolve and close.
+type actionRequest struct {
+	Actor  string `json:"actor"`
+	Reason string `json:"reason"`
+}
+
+func (s *Server) action(name string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req actionRequest
+		if r.ContentLength != 0 {
+			if err := decodeJSON(r, s.cfg.MaxBodyBytes, &req); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+		}
+		key, actor := chi.URLParam(r, "key"), actorOr(req.Actor)
+		var inc *incident.Incident
+		var err error
+		switch name {
+		case "ack":
+			inc, err = s.Service.Ack(r.Context(), key, actor)
+		case "resolve":
+			inc, err = s.Service.Resolve(r.Context(), key, actor, req.Reason)
+		case "close":
+			inc, err = s.Service.Close(r.Context(), key, actor, req.Reason)
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.kick()
+		writeJSON(w, http.StatusOK, inc)
+	}
+}
+
+func (s *Server) setSeverity(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Actor    string `json:"actor"`
+		Severity string `json:"severity"`
+	}
+	if err := decodeJSON(r, s.cfg.MaxBodyBytes, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	sev, err := incident.ParseSeverity(req.Severity)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	inc, err := s.Service.SetSeverity(r.Context(), chi.URLParam(r, "key"), actorOr(req.Actor), sev)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.kick()
+	writeJSON(w, http.StatusOK, inc)
+}
+
+func (s *Server) textAction(fn func(ctx context.Context, key, actor, text string) (*incident.Incident, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Actor string `json:"actor"`
+			Text  string `json:"text"`
+		}
+		if err := decodeJSON(r, s.cfg.MaxBodyBytes, &req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		inc, err := fn(r.Context(), chi.URLParam(r, "key"), actorOr(req.Actor), req.Text)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.kick()
+		writeJSON(w, http.StatusOK, inc)
+	}
+}
+
+func actorOr(a string) string {
+	if a = strings.TrimSpace(a); a != "" {
+		return a
+	}
+	return "api"
+}
+
+func (s *Server) incidentJobs(w http.ResponseWriter, r *http.Request) {
+	inc, err := s.Service.Get(r.Context(), chi.URLParam(r, "key"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	jobs, err := s.Jobs.Jobs(r.Context(), inc.ID, "")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"jobs": jobs})
+}
+
+func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
+	state := incident.JobState(r.URL.Query().Get("state"))
+	switch state {
+	case "", incident.JobPending, incident.JobRunning, incident.JobDone, incident.JobParked:
+	default:
+		s.writeError(w, r, incident.Errorf(incident.KindInvalid, "state=%q: use pending, running, done or parked", state))
+		return
+	}
+	jobs, err := s.Jobs.Jobs(r.Context(), 0, state)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"jobs": jobs})
+}
+
+func (s *Server) retryJob(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		s.writeError(w, r, incident.Errorf(incident.KindInvalid, "job id %q is not a number", chi.URLParam(r, "id")))
+		return
+	}
+	if err := s.Jobs.RetryParked(r.Context(), id, s.Clock.Now()); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.kick()
+	writeJSON(w, http.StatusOK, map[string]any{"id": id, "state": incident.JobPending})
+}

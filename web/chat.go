@@ -1,0 +1,169 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/warroom/warroom/incident"
+)
+
+// Room is a live builtin channel as the UI shows it.
+type Room struct {
+	ID          string
+	Name        string
+	DisplayName string
+	Header      string
+	IncidentKey string
+	CreatedAt   time.Time
+}
+
+// Line is a message in a builtin channel.
+type Line struct {
+	ID       string
+	ThreadID string
+	Author   string
+	Text     string
+	At       time.Time
+	Card     *incident.Card
+}
+
+// BuiltinChat is what the channel pages need of the builtin chat backend.
+// Room and Line return a KindNotFound error for what does not exist.
+type BuiltinChat interface {
+	Backend() string
+	Rooms(ctx context.Context) ([]Room, error)
+	Room(ctx context.Context, id string) (Room, error)
+	Lines(ctx context.Context, roomID string) ([]Line, error)
+	Line(ctx context.Context, roomID, id string) (Line, error)
+	Say(ctx context.Context, roomID, author, text, threadID string) (Line, error)
+}
+
+func (s *Server) channelsPage(w http.ResponseWriter, r *http.Request) {
+	rooms, err := s.Chat.Rooms(r.Context())
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	s.render(w, r, "channels", "Channels", rooms)
+}
+
+func (s *Server) roomData(r *http.Request) (map[string]any, error) {
+	room, err := s.Chat.Room(r.Context(), chi.URLParam(r, "id"))
+	if err != nil {
+		return nil, err
+	}
+	lines, err := s.Chat.Lines(r.Context(), room.ID)
+	if err != nil {
+		return nil, err
+	}
+	data := map[string]any{"Room": room, "Lines": lines}
+	if inc, err := s.Service.ByChannel(r.Context(), s.Chat.Backend(), room.ID); err == nil {
+		data["Incident"] = inc
+	}
+	return data, nil
+}
+
+func (s *Server) channelPage(w http.ResponseWriter, r *http.Request) {
+	data, err := s.roomData(r)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	s.render(w, r, "channel", "#"+data["Room"].(Room).Name, data)
+}
+
+// channelLog is the message list alone, which the page polls.
+func (s *Server) channelLog(w http.ResponseWriter, r *http.Request) {
+	data, err := s.roomData(r)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	s.render(w, r, "channel_fragment", "", data)
+}
+
+// channelSay posts a message, or runs it when it is an /incident command.
+// Commands are not stored as messages, as in Mattermost; their reply is
+// shown to the person who typed them.
+func (s *Server) channelSay(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+	id, user := chi.URLParam(r, "id"), s.uiUser(r)
+	text := strings.TrimSpace(r.PostFormValue("text"))
+	if strings.HasPrefix(text, "/") {
+		s.runCommand(w, r, id, user, text)
+		return
+	}
+	if inc, err := s.Service.ByChannel(r.Context(), s.Chat.Backend(), id); err == nil && !inc.Status.Active() {
+		s.backToRoom(w, r, id, "", "The incident is "+string(inc.Status)+": its channel is read-only while the transcript is archived.")
+		return
+	}
+	if _, err := s.Chat.Say(r.Context(), id, user, text, r.PostFormValue("thread")); err != nil {
+		if statusOf(err) >= 500 {
+			s.uiError(w, r, err)
+			return
+		}
+		s.backToRoom(w, r, id, "", incident.ErrorMessage(err))
+		return
+	}
+	s.backToRoom(w, r, id, "", "")
+}
+
+// channelButton runs the command behind a card's button.
+func (s *Server) channelButton(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	s.runCommand(w, r, chi.URLParam(r, "id"), s.uiUser(r), "/incident "+r.PostFormValue("command"))
+}
+
+func (s *Server) runCommand(w http.ResponseWriter, r *http.Request, roomID, user, text string) {
+	if !strings.HasPrefix(text, "/incident") {
+		s.backToRoom(w, r, roomID, "", "Unknown command: the only slash command here is /incident (try /incident help).")
+		return
+	}
+	reply, err := s.Service.RunCommand(r.Context(), incident.CommandRequest{Backend: s.Chat.Backend(), ChannelID: roomID, Actor: user, Text: text})
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	s.kick()
+	if reply.Failed {
+		s.backToRoom(w, r, roomID, "", reply.Text)
+		return
+	}
+	s.backToRoom(w, r, roomID, reply.Text, "")
+}
+
+func (s *Server) channelPin(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	m, err := s.Chat.Line(r.Context(), id, chi.URLParam(r, "msg"))
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	_, err = s.Service.Pin(r.Context(), s.Chat.Backend(), id, s.uiUser(r),
+		incident.PinnedMessage{ID: m.ID, Author: m.Author, Text: m.Text, At: m.At})
+	if err != nil {
+		s.backToRoom(w, r, id, "", incident.ErrorMessage(err))
+		return
+	}
+	s.backToRoom(w, r, id, "Pinned to the timeline.", "")
+}
+
+func (s *Server) backToRoom(w http.ResponseWriter, r *http.Request, roomID, notice, errText string) {
+	q := url.Values{}
+	if notice != "" {
+		q.Set("notice", notice)
+	}
+	if errText != "" {
+		q.Set("error", errText)
+	}
+	target := "/channels/" + url.PathEscape(roomID)
+	if len(q) > 0 {
+		target += "?" + q.Encode()
+	}
+	http.Redirect(w, r, target+"#compose", http.StatusSeeOther)
+}

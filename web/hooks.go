@@ -1,0 +1,51 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/warroom/warroom/incident"
+)
+
+// alertHook persists the notification and answers at once; channels, posts
+// and tickets follow from the job queue. A 4xx tells the sender not to
+// retry (the body is wrong); a 5xx tells it to retry (warroom could not
+// store it).
+func (s *Server) alertHook(h Hook) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, err := readBody(r, s.cfg.MaxBodyBytes)
+		if err == nil {
+			var g incident.AlertGroup
+			if g, err = h.Decode(body); err == nil {
+				var res incident.IngestResult
+				if res, err = s.Service.IngestAlerts(r.Context(), g); err == nil {
+					s.countHook(h.Source, "accepted")
+					s.kick()
+					out := map[string]any{"status": "accepted"}
+					if res.Incident != nil {
+						out["incident"] = res.Incident.Key
+						out["created"] = res.Created
+					} else {
+						out["status"], out["reason"] = "ignored", res.Ignored
+					}
+					writeJSON(w, http.StatusOK, out)
+					return
+				}
+			}
+		}
+		s.countHook(h.Source, "rejected")
+		s.writeError(w, r, err)
+	}
+}
+
+func (s *Server) countHook(source, outcome string) {
+	if s.Metrics != nil {
+		s.Metrics.hooks.WithLabelValues(source, outcome).Inc()
+	}
+}
+
+// kick wakes the job runner after a change that enqueued jobs.
+func (s *Server) kick() {
+	if s.Kick != nil {
+		s.Kick()
+	}
+}

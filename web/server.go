@@ -1,0 +1,165 @@
+// Package web is warroom's HTTP surface: the chi router and its middleware,
+// the JSON API, the inbound hooks (handed in by cmd), health and metrics,
+// and the server-rendered review UI with the builtin channel pages.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/warroom/warroom/archive"
+	"github.com/warroom/warroom/incident"
+)
+
+// Config is what the web layer needs from warroom's configuration.
+type Config struct {
+	APIToken     string // when set, /api/v1 needs it as a Bearer token and the UI a sign-in
+	PublicURL    string
+	MaxBodyBytes int64 // limit on any request body; default 1 MiB
+	Version      string
+}
+
+// Transcripts reads the stored transcript documents.
+type Transcripts interface {
+	Transcripts(ctx context.Context, incidentID int64) ([]archive.Stored, error)
+}
+
+// Jobs is the operator's view of the durable jobs.
+type Jobs interface {
+	Jobs(ctx context.Context, incidentID int64, state incident.JobState) ([]incident.Job, error)
+	RetryParked(ctx context.Context, id int64, now time.Time) error
+}
+
+// Readiness is checked by /readyz.
+type Readiness interface {
+	Ready(ctx context.Context) error
+}
+
+// Hook is an inbound webhook that cmd hands to the router: where it is
+// mounted, how it authenticates, and how its body becomes an alert group.
+type Hook struct {
+	Path   string                                   // e.g. /hooks/alertmanager
+	Source string                                   // for metrics and logs
+	Token  string                                   // Bearer token; empty means none
+	Decode func(body []byte) (incident.AlertGroup, error)
+}
+
+// Deps are the web layer's collaborators.
+type Deps struct {
+	Service     *incident.Service
+	Transcripts Transcripts
+	Jobs        Jobs
+	Ready       Readiness
+	Chat        BuiltinChat // nil when the builtin chat is not in use
+	Hooks       []Hook
+	Mounts      map[string]http.Handler // extra handlers by path, e.g. chat backends' callbacks
+	Metrics     *Metrics
+	Kick        func() // wakes the job runner after a change enqueued jobs
+	Clock       incident.Clock
+	Logger      *slog.Logger
+}
+
+// Server holds the handlers.
+type Server struct {
+	Deps
+	cfg Config
+	log *slog.Logger
+	ui  *uiTemplates
+}
+
+// New builds the Server.
+func New(cfg Config, d Deps) (*Server, error) {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Clock == nil {
+		d.Clock = incident.SystemClock{}
+	}
+	ui, err := parseUI()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{Deps: d, cfg: cfg, log: d.Logger, ui: ui}, nil
+}
+
+// Handler returns the router.
+func (s *Server) Handler() http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID, s.recoverer, s.observe)
+	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
+	if s.Metrics != nil {
+		r.Handle("/metrics", s.Metrics.Handler())
+	}
+	for _, h := range s.Hooks {
+		r.With(s.requireBearer(h.Token, h.Source+" token")).Post(h.Path, s.alertHook(h))
+	}
+	for path, h := range s.Mounts {
+		r.Handle(path, h)
+	}
+	r.Route("/api/v1", s.api)
+	s.uiRoutes(r)
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, incident.Errorf(incident.KindNotFound, "no such page: %s %s", r.Method, r.URL.Path))
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, incident.Errorf(incident.KindInvalid, "%s is not allowed on %s", r.Method, r.URL.Path))
+	})
+	return r
+}
+
+// recoverer turns a panic into a logged 500 rather than a dropped connection.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil && p != http.ErrAbortHandler {
+				s.log.Error("panic in handler", "path", r.URL.Path, "panic", p)
+				s.writeError(w, r, incident.Errorf(incident.KindInternal, "panic: %v", p))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// observe logs each request and counts it for /metrics.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r)
+		route := chi.RouteContext(r.Context()).RoutePattern()
+		if route == "" {
+			route = "unmatched"
+		}
+		d := time.Since(start)
+		if s.Metrics != nil {
+			s.Metrics.observeHTTP(r.Method, route, ww.Status(), d)
+		}
+		s.log.Debug("http", "method", r.Method, "path", r.URL.Path, "status", ww.Status(), "ms", d.Milliseconds(),
+			"request_id", middleware.GetReqID(r.Context()))
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": s.cfg.Version})
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	if s.Ready != nil {
+		if err := s.Ready.Ready(ctx); err != nil {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}

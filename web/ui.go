@@ -1,0 +1,267 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/warroom/warroom/archive"
+	"github.com/warroom/warroom/incident"
+)
+
+//go:embed ui/*.html
+var uiFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+type uiTemplates struct {
+	pages map[string]*template.Template
+}
+
+var uiFuncs = template.FuncMap{
+	"time": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
+	"timep": func(t *time.Time) string {
+		if t == nil {
+			return "—"
+		}
+		return t.UTC().Format("2006-01-02 15:04:05 UTC")
+	},
+	"lower": strings.ToLower,
+}
+
+func parseUI() (*uiTemplates, error) {
+	names, err := fs.Glob(uiFiles, "ui/*.html")
+	if err != nil {
+		return nil, err
+	}
+	t := &uiTemplates{pages: map[string]*template.Template{}}
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "ui/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		page, err := template.New("layout.html").Funcs(uiFuncs).ParseFS(uiFiles, "ui/layout.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("parse UI page %s: %w", n, err)
+		}
+		t.pages[base] = page
+	}
+	return t, nil
+}
+
+// page is what every UI page template receives.
+type page struct {
+	Title   string
+	User    string
+	Builtin bool
+	Notice  string
+	Error   string
+	Data    any
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name, title string, data any) {
+	var buf bytes.Buffer
+	p := page{Title: title, User: s.uiUser(r), Builtin: s.Chat != nil, Notice: r.URL.Query().Get("notice"),
+		Error: r.URL.Query().Get("error"), Data: data}
+	tmpl := s.ui.pages[name]
+	exec := "layout.html"
+	if strings.HasSuffix(name, "_fragment") {
+		exec = "fragment"
+	}
+	if err := tmpl.ExecuteTemplate(&buf, exec, p); err != nil {
+		s.log.Error("render page", "page", name, "err", err)
+		http.Error(w, "could not render the page; see warroom's log", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'")
+	w.Write(buf.Bytes())
+}
+
+// uiError shows an error page with the status the error maps to.
+func (s *Server) uiError(w http.ResponseWriter, r *http.Request, err error) {
+	code := statusOf(err)
+	if code >= 500 {
+		s.log.Error("UI request failed", "path", r.URL.Path, "err", err)
+	}
+	w.WriteHeader(code)
+	s.render(w, r, "error", http.StatusText(code), incident.ErrorMessage(err))
+}
+
+func (s *Server) uiRoutes(r chi.Router) {
+	static, _ := fs.Sub(staticFiles, "static")
+	r.Handle("/static/*", http.StripPrefix("/static/", http.FileServerFS(static)))
+	r.Get("/", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/incidents", http.StatusSeeOther) })
+	r.Get("/login", s.loginPage)
+	r.Post("/login", s.login)
+	r.Post("/logout", s.logout)
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireUIUser)
+		r.Get("/incidents", s.incidentsPage)
+		r.Post("/incidents", s.declarePage)
+		r.Get("/incidents/{key}", s.incidentPage)
+		r.Get("/incidents/{key}/transcript.{format}", s.transcriptDownload)
+		if s.Chat != nil {
+			r.Get("/channels", s.channelsPage)
+			r.Get("/channels/{id}", s.channelPage)
+			r.Get("/channels/{id}/log", s.channelLog)
+			r.Post("/channels/{id}/messages", s.channelSay)
+			r.Post("/channels/{id}/messages/{msg}/pin", s.channelPin)
+			r.Post("/channels/{id}/command", s.channelButton)
+		}
+	})
+}
+
+// requireUIUser sends anyone without a (valid) sign-in to the login page.
+func (s *Server) requireUIUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.uiUser(r) == "" {
+			if r.Method != http.MethodGet {
+				s.writeError(w, r, incident.Errorf(incident.KindUnauthorized, "sign in at /login first"))
+				return
+			}
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,31}$`)
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, "login", "Sign in", map[string]any{"Next": safeNext(r.URL.Query().Get("next")), "NeedToken": s.cfg.APIToken != ""})
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	name := strings.ToLower(strings.TrimSpace(r.PostFormValue("name")))
+	next := safeNext(r.PostFormValue("next"))
+	back := "/login?next=" + url.QueryEscape(next) + "&error="
+	if !usernameRE.MatchString(name) {
+		http.Redirect(w, r, back+url.QueryEscape("Pick a user name of lower-case letters, digits, dot, dash or underscore (up to 32)."), http.StatusSeeOther)
+		return
+	}
+	if s.cfg.APIToken != "" && !bearerOK(&http.Request{Header: http.Header{"Authorization": {"Bearer " + r.PostFormValue("token")}}}, s.cfg.APIToken) {
+		http.Redirect(w, r, back+url.QueryEscape("Wrong access token: it is api.token in warroom's config."), http.StatusSeeOther)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: userCookie, Value: s.signUser(name), Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: strings.HasPrefix(s.cfg.PublicURL, "https://"), MaxAge: 30 * 24 * 3600})
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: userCookie, Value: "", Path: "/", MaxAge: -1})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// safeNext keeps redirects on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, `\`) {
+		return "/incidents"
+	}
+	return next
+}
+
+func (s *Server) incidentsPage(w http.ResponseWriter, r *http.Request) {
+	f, err := parseFilter(r)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	list, err := s.Service.List(r.Context(), f)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	status := ""
+	if len(f.Status) == 1 {
+		status = string(f.Status[0])
+	}
+	s.render(w, r, "incidents", "Incidents", map[string]any{"Incidents": list, "Query": f.Query, "Status": status,
+		"Severities": incident.SeverityNames()})
+}
+
+func (s *Server) declarePage(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+	d := incident.Declaration{Title: r.PostFormValue("title"), Summary: r.PostFormValue("summary"),
+		Actor: s.uiUser(r), Commander: s.uiUser(r), Source: "web"}
+	sev, err := incident.ParseSeverity(r.PostFormValue("severity"))
+	if err == nil {
+		d.Severity = sev
+		var inc *incident.Incident
+		if inc, err = s.Service.Declare(r.Context(), d); err == nil {
+			s.kick()
+			http.Redirect(w, r, "/incidents/"+inc.Key+"?notice="+url.QueryEscape(inc.Key+" declared; its channel is opening."), http.StatusSeeOther)
+			return
+		}
+	}
+	http.Redirect(w, r, "/incidents?error="+url.QueryEscape(incident.ErrorMessage(err)), http.StatusSeeOther)
+}
+
+// transcriptView is the archived JSON transcript, read back for the page.
+type transcriptView struct {
+	Messages []archive.Message `json:"messages"`
+}
+
+func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
+	inc, err := s.Service.Get(r.Context(), chi.URLParam(r, "key"))
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	events, err := s.Service.Timeline(r.Context(), inc.Key)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	docs, err := s.Transcripts.Transcripts(r.Context(), inc.ID)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	jobs, err := s.Jobs.Jobs(r.Context(), inc.ID, "")
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	data := map[string]any{"Incident": inc, "Events": events, "Docs": docs, "Jobs": jobs,
+		"LiveChannel": s.Chat != nil && inc.Channel.Backend == s.Chat.Backend() && inc.ArchivedAt == nil && !inc.Channel.Empty()}
+	for _, d := range docs {
+		if d.Format == "json" {
+			var tv transcriptView
+			if err := json.Unmarshal(d.Content, &tv); err != nil {
+				s.uiError(w, r, fmt.Errorf("read transcript of %s: %w", inc.Key, err))
+				return
+			}
+			data["Transcript"] = tv.Messages
+			data["TranscriptVerified"] = d.VerifiedAt
+		}
+	}
+	s.render(w, r, "incident", inc.Key+" "+inc.Title, data)
+}
+
+func (s *Server) transcriptDownload(w http.ResponseWriter, r *http.Request) {
+	s.transcript(w, withQuery(r, "format", chi.URLParam(r, "format")))
+}
+
+func withQuery(r *http.Request, k, v string) *http.Request {
+	r2 := r.Clone(r.Context())
+	q := r2.URL.Query()
+	q.Set(k, v)
+	r2.URL.RawQuery = q.Encode()
+	return r2
+}
