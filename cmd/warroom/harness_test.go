@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Secrets the test service is configured with.
+const (
+	testAPIToken = "api-secret"
+	testAMToken  = "am-secret"
+)
+
+// harness runs the whole service in-process on port 0 with a temp database
+// and drives it through HTTP only.
+type harness struct {
+	t      testing.TB
+	URL    string
+	cfg    Config
+	client *http.Client
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// testConfig is the embedded default with a temp database, port 0, secrets
+// set and quick retries.
+func testConfig(t testing.TB) Config {
+	cfg := defaultConfig()
+	cfg.Listen = "127.0.0.1:0"
+	cfg.PublicURL = "http://warroom.test"
+	cfg.Store.DSN = filepath.Join(t.TempDir(), "warroom.db")
+	cfg.API.Token = testAPIToken
+	cfg.Sources.Alertmanager.Token = testAMToken
+	cfg.Jobs.BaseDelay = Duration(10 * time.Millisecond)
+	cfg.Jobs.MaxDelay = Duration(200 * time.Millisecond)
+	cfg.Log.Level = "warn"
+	return cfg
+}
+
+func startHarness(t testing.TB, cfg Config) *harness {
+	t.Helper()
+	if err := cfg.validate(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m, err := NewMain(ctx, cfg, testLogWriter{t})
+	if err != nil {
+		cancel()
+		t.Fatalf("NewMain: %v", err)
+	}
+	jar, _ := cookiejar.New(nil)
+	h := &harness{t: t, URL: "http://" + m.Addr(), cfg: cfg, cancel: cancel, done: make(chan error, 1),
+		client: &http.Client{Jar: jar, Timeout: 10 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	go func() { h.done <- m.Run(ctx); m.Close() }()
+	t.Cleanup(h.stop)
+	h.waitFor("readyz", func() bool { code, _ := h.do("GET", "/readyz", nil, nil); return code == 200 })
+	return h
+}
+
+func (h *harness) stop() {
+	h.cancel()
+	select {
+	case err := <-h.done:
+		if err != nil {
+			h.t.Errorf("Run: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		h.t.Error("service did not stop within 15s")
+	}
+}
+
+type testLogWriter struct{ t testing.TB }
+
+func (w testLogWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// do sends a request; body may be nil, a []byte, url.Values (a form) or a
+// value to encode as JSON. headers are pairs.
+func (h *harness) do(method, path string, body any, headers map[string]string) (int, []byte) {
+	h.t.Helper()
+	var r io.Reader
+	ctype := ""
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		r, ctype = bytes.NewReader(b), "application/json"
+	case url.Values:
+		r, ctype = strings.NewReader(b.Encode()), "application/x-www-form-urlencoded"
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		r, ctype = bytes.NewReader(raw), "application/json"
+	}
+	req, err := http.NewRequest(method, h.URL+path, r)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := h.client.Do(req)
+	if err != nil {
+		h.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, out
+}
+
+var bearerAPI = map[string]string{"Authorization": "Bearer " + testAPIToken}
+
+// api calls the JSON API with the right token and decodes the answer.
+func (h *harness) api(method, path string, body any) (int, map[string]any) {
+	h.t.Helper()
+	code, raw := h.do(method, "/api/v1"+path, body, bearerAPI)
+	var out map[string]any
+	if len(raw) > 0 && raw[0] == '{' {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			h.t.Fatalf("%s %s: answer is not JSON: %v\n%s", method, path, err, raw)
+		}
+	}
+	return code, out
+}
+
+// hook posts an Alertmanager webhook with the right token.
+func (h *harness) hook(body []byte) (int, map[string]any) {
+	h.t.Helper()
+	code, raw := h.do("POST", "/hooks/alertmanager", body, map[string]string{"Authorization": "Bearer " + testAMToken})
+	var out map[string]any
+	_ = json.Unmarshal(raw, &out)
+	return code, out
+}
+
+func (h *harness) incident(key string) map[string]any {
+	h.t.Helper()
+	code, inc := h.api("GET", "/incidents/"+key, nil)
+	if code != 200 {
+		h.t.Fatalf("GET incident %s: %d %v", key, code, inc)
+	}
+	return inc
+}
+
+// events returns the timeline as kind -> texts.
+func (h *harness) events(key string) []map[string]any {
+	h.t.Helper()
+	code, out := h.api("GET", "/incidents/"+key+"/timeline", nil)
+	if code != 200 {
+		h.t.Fatalf("timeline %s: %d %v", key, code, out)
+	}
+	var evs []map[string]any
+	for _, e := range out["events"].([]any) {
+		evs = append(evs, e.(map[string]any))
+	}
+	return evs
+}
+
+func countKind(evs []map[string]any, kind string) int {
+	n := 0
+	for _, e := range evs {
+		if e["kind"] == kind {
+			n++
+		}
+	}
+	return n
+}
+
+// login signs in to the web UI as name.
+func (h *harness) login(name string) {
+	h.t.Helper()
+	code, body := h.do("POST", "/login", url.Values{"name": {name}, "token": {testAPIToken}, "next": {"/incidents"}}, nil)
+	if code != http.StatusSeeOther {
+		h.t.Fatalf("login: %d %s", code, body)
+	}
+}
+
+func (h *harness) waitFor(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (h *harness) waitStatus(key, status string) map[string]any {
+	h.t.Helper()
+	var inc map[string]any
+	h.waitFor(key+" to be "+status, func() bool { inc = h.incident(key); return inc["status"] == status })
+	return inc
+}
+
+func readTestdata(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "integrations", "alertmanager", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
