@@ -1,0 +1,206 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// process is warroom running as a real child process, so that a test can
+// kill it the hard way (SIGKILL: no shutdown, no deferred code).
+type process struct {
+	cmd *exec.Cmd
+	h   *harness
+}
+
+// buildBinary compiles cmd/warroom once per test.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "warroom")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+var upRE = regexp.MustCompile(`msg="warroom is up" addr=(\S+)`)
+
+// startProcess runs the binary on dbPath with extra WARROOM_ variables and
+// waits until it is ready.
+func startProcess(t *testing.T, bin, dbPath string, env ...string) *process {
+	t.Helper()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), "WARROOM_LISTEN=127.0.0.1:0", "WARROOM_PUBLIC_URL=http://warroom.test",
+		"WARROOM_STORE_DSN="+dbPath, "WARROOM_API_TOKEN="+testAPIToken, "WARROOM_SOURCES_ALERTMANAGER_TOKEN="+testAMToken,
+		"WARROOM_JOBS_BASE_DELAY=10ms", "WARROOM_JOBS_MAX_DELAY=100ms")
+	cmd.Env = append(cmd.Env, env...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := upRE.FindStringSubmatch(sc.Text()); m != nil {
+				addr <- m[1]
+			}
+			if testing.Verbose() {
+				t.Log(sc.Text())
+			}
+		}
+		io.Copy(io.Discard, stderr)
+	}()
+	p := &process{cmd: cmd}
+	t.Cleanup(func() { p.kill() })
+	select {
+	case a := <-addr:
+		jar, _ := cookiejar.New(nil)
+		p.h = &harness{t: t, URL: "http://" + a, client: &http.Client{Jar: jar, Timeout: 10 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	case <-time.After(20 * time.Second):
+		t.Fatal("warroom did not come up within 20s")
+	}
+	return p
+}
+
+// kill sends SIGKILL and reaps the process.
+func (p *process) kill() {
+	if p.cmd.ProcessState == nil {
+		p.cmd.Process.Signal(syscall.SIGKILL)
+		p.cmd.Wait()
+	}
+}
+
+// openIncidentWithTalk declares an incident and has alice say something in
+// its builtin channel; it returns the message text.
+func openIncidentWithTalk(t *testing.T, h *harness, n int) (key, said string) {
+	t.Helper()
+	code, inc := h.api("POST", "/incidents", map[string]string{"title": fmt.Sprintf("disk full on db-%d", n), "severity": "high"})
+	if code != 201 {
+		t.Fatalf("declare: %d %v", code, inc)
+	}
+	key = inc["key"].(string)
+	var room string
+	h.waitFor(key+" channel", func() bool {
+		room, _ = h.incident(key)["channel"].(map[string]any)["id"].(string)
+		return room != ""
+	})
+	said = fmt.Sprintf("cleaned /var/log on db-%d", n)
+	if code, body := h.do("POST", "/channels/"+room+"/messages", url.Values{"text": {said}}, nil); code != http.StatusSeeOther {
+		t.Fatalf("say: %d %s", code, body)
+	}
+	return key, said
+}
+
+// checkArchivedOnce asserts that the archive of key happened exactly once
+// and holds what was said.
+func checkArchivedOnce(t *testing.T, h *harness, key, said string) {
+	t.Helper()
+	evs := h.events(key)
+	for _, kind := range []string{"transcript_built", "archive_verified", "channel_deleted", "channel_opened", "ticket_opened"} {
+		if n := countKind(evs, kind); n != 1 {
+			t.Errorf("%s: %d %s events, want exactly 1", key, n, kind)
+		}
+	}
+	code, md := h.do("GET", "/api/v1/incidents/"+key+"/transcript?format=md", nil, bearerAPI)
+	if code != 200 {
+		t.Fatalf("%s transcript: %d %s", key, code, md)
+	}
+	if n := strings.Count(string(md), said); n != 1 {
+		t.Errorf("%s: the transcript holds %q %d times, want 1:\n%s", key, said, n, md)
+	}
+	if n := strings.Count(string(md), "Type `/incident help`"); n != 1 {
+		t.Errorf("%s: the welcome post is in the transcript %d times, want 1", key, n)
+	}
+	_, jobs := h.api("GET", "/incidents/"+key+"/jobs", nil)
+	for _, j := range jobs["jobs"].([]any) {
+		job := j.(map[string]any)
+		if job["state"] != "done" {
+			t.Errorf("%s: job %v is %v (%v), want done", key, job["kind"], job["state"], job["last_error"])
+		}
+	}
+}
+
+// TestKillBetweenVerifyAndDelete kills the process after the transcript is
+// stored and verified and before the channel is deleted, restarts it on the
+// same database, and checks that the archive completes exactly once.
+func TestKillBetweenVerifyAndDelete(t *testing.T) {
+	bin := buildBinary(t)
+	db := filepath.Join(t.TempDir(), "warroom.db")
+
+	// Deletion is paused, so the process is certainly between the two steps.
+	p := startProcess(t, bin, db, "WARROOM_JOBS_PAUSED=channel.delete")
+	p.h.login("alice")
+	key, said := openIncidentWithTalk(t, p.h, 1)
+	if code, out := p.h.api("POST", "/incidents/"+key+"/close", map[string]string{"actor": "alice", "reason": "disk freed"}); code != 200 {
+		t.Fatalf("close: %d %v", code, out)
+	}
+	p.h.waitFor("verified archive", func() bool { return countKind(p.h.events(key), "archive_verified") == 1 })
+	if inc := p.h.incident(key); inc["status"] != "closed" || countKind(p.h.events(key), "channel_deleted") != 0 {
+		t.Fatalf("the channel went before the kill: %v", inc)
+	}
+	p.kill()
+
+	p = startProcess(t, bin, db)
+	p.h.waitStatus(key, "archived")
+	checkArchivedOnce(t, p.h, key, said)
+}
+
+// TestKillAtRandomMomentsCompletesExactlyOnce closes several incidents and
+// then kills the process again and again at random moments while their
+// archives run, restarting it each time on the same database. Every archive
+// must complete, each step exactly once.
+func TestKillAtRandomMomentsCompletesExactlyOnce(t *testing.T) {
+	bin := buildBinary(t)
+	db := filepath.Join(t.TempDir(), "warroom.db")
+	p := startProcess(t, bin, db)
+	p.h.login("alice")
+	said := map[string]string{}
+	for n := range 4 {
+		key, text := openIncidentWithTalk(t, p.h, n)
+		said[key] = text
+	}
+	// Close one incident at a time and kill the process a few milliseconds
+	// later, so the kills land inside the archive steps at varying points.
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 42))
+	kills := 0
+	for key := range said {
+		if code, out := p.h.api("POST", "/incidents/"+key+"/close", map[string]string{"actor": "alice"}); code != 200 {
+			t.Fatalf("close %s: %d %v", key, code, out)
+		}
+		time.Sleep(time.Duration(rng.IntN(8000)) * time.Microsecond)
+		p.kill()
+		kills++
+		p = startProcess(t, bin, db)
+	}
+	t.Logf("killed the process %d times", kills)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for key, text := range said {
+		for ctx.Err() == nil && p.h.incident(key)["status"] != "archived" {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("%s was not archived after the restarts", key)
+		}
+		checkArchivedOnce(t, p.h, key, text)
+	}
+}
