@@ -152,4 +152,3 @@ func Render(inc *incident.Incident, events []incident.Event, messages func(func(
 	}
 	return r.finish(inc.Key), nil
 }
-

@@ -43,9 +43,9 @@ type Readiness interface {
 // Hook is an inbound webhook that cmd hands to the router: where it is
 // mounted, how it authenticates, and how its body becomes an alert group.
 type Hook struct {
-	Path   string                                   // e.g. /hooks/alertmanager
-	Source string                                   // for metrics and logs
-	Token  string                                   // Bearer token; empty means none
+	Path   string // e.g. /hooks/alertmanager
+	Source string // for metrics and logs
+	Token  string // Bearer token; empty means none
 	Decode func(body []byte) (incident.AlertGroup, error)
 }
 
