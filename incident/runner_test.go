@@ -1,0 +1,228 @@
+package incident_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/incident/sqlite"
+)
+
+// flakyChat is a hand-written fake chat backend that fails as told.
+type flakyChat struct {
+	mu       sync.Mutex
+	failOpen []error // errors returned by successive OpenChannel calls
+	opened   int
+	posts    map[string]int // post key -> times posted
+}
+
+func (c *flakyChat) Backend() string { return "fake" }
+
+func (c *flakyChat) OpenChannel(ctx context.Context, spec incident.ChannelSpec) (incident.ChannelRef, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.failOpen) > 0 {
+		err := c.failOpen[0]
+		c.failOpen = c.failOpen[1:]
+		return incident.ChannelRef{}, err
+	}
+	c.opened++
+	return incident.ChannelRef{Backend: "fake", ID: "ch-" + spec.IncidentKey, Name: spec.Name}, nil
+}
+
+func (c *flakyChat) Post(ctx context.Context, ch incident.ChannelRef, p incident.Post) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.posts == nil {
+		c.posts = map[string]int{}
+	}
+	c.posts[p.Key]++
+	return p.Key, nil
+}
+
+func (c *flakyChat) postCount() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.posts)
+}
+
+// stuckTickets never manages to open a ticket.
+type stuckTickets struct{ err error }
+
+func (s stuckTickets) Backend() string { return "fake" }
+
+func (s stuckTickets) OpenTicket(ctx context.Context, inc *incident.Incident) (incident.TicketRef, error) {
+	if s.err != nil {
+		return incident.TicketRef{}, s.err
+	}
+	return incident.TicketRef{Backend: "fake", Key: "T-" + inc.Key}, nil
+}
+
+type plainRenderer struct{}
+
+func (plainRenderer) Render(name string, data any) (string, error) {
+	return name + " " + data.(incident.MessageData).Incident.Key, nil
+}
+
+type env struct {
+	db     *sqlite.DB
+	svc    *incident.Service
+	runner *incident.Runner
+}
+
+func newEnv(t *testing.T, chat incident.Chat, tickets incident.Tickets, cfg incident.RunnerConfig) *env {
+	t.Helper()
+	clock := incident.SystemClock{}
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"), clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	log := slog.New(slog.DiscardHandler)
+	svc := incident.NewService(incident.Deps{Store: db, Chat: chat, Tickets: tickets, Renderer: plainRenderer{}, Clock: clock, Logger: log})
+	cfg.BaseDelay, cfg.MaxDelay, cfg.Poll = time.Millisecond, 5*time.Millisecond, 5*time.Millisecond
+	r := incident.NewRunner(db, cfg, clock, log)
+	svc.RegisterJobs(r)
+	r.OnPark = svc.RecordFailure
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { r.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return &env{db: db, svc: svc, runner: r}
+}
+
+func (e *env) declare(t *testing.T) *incident.Incident {
+	t.Helper()
+	inc, err := e.svc.Declare(context.Background(), incident.Declaration{Title: "api down", Severity: incident.SeverityHigh, Actor: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.runner.Kick()
+	return inc
+}
+
+func (e *env) jobs(t *testing.T, inc *incident.Incident, kind incident.JobKind) incident.Job {
+	t.Helper()
+	jobs, err := e.db.Jobs(context.Background(), inc.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range jobs {
+		if j.Kind == kind {
+			return j
+		}
+	}
+	t.Fatalf("no %s job", kind)
+	return incident.Job{}
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func TestRunnerRetriesTransientFailures(t *testing.T) {
+	outage := errors.New("connection refused")
+	chat := &flakyChat{failOpen: []error{outage, outage, outage}}
+	e := newEnv(t, chat, stuckTickets{}, incident.RunnerConfig{MaxAttempts: 10})
+	inc := e.declare(t)
+	waitUntil(t, "welcome post", func() bool { return chat.postCount() == 1 })
+	j := e.jobs(t, inc, incident.JobOpenChannel)
+	if j.State != incident.JobDone || j.Attempts != 4 {
+		t.Errorf("open-channel job: state %s after %d attempts, want done after 4", j.State, j.Attempts)
+	}
+	if chat.opened != 1 {
+		t.Errorf("channel opened %d times, want 1", chat.opened)
+	}
+}
+
+func TestRunnerParksWithVisibleReason(t *testing.T) {
+	tests := []struct {
+		name       string
+		errs       []error
+		wantReason string
+	}{
+		{"permanent error parks at once", []error{incident.Errorf(incident.KindPermanent, "bot is not a member of team ops")},
+			"bot is not a member of team ops"},
+		{"transient errors park after the last attempt", []error{errors.New("timeout"), errors.New("timeout"), errors.New("timeout")},
+			"gave up after 3 attempts"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			chat := &flakyChat{failOpen: tt.errs}
+			e := newEnv(t, chat, stuckTickets{}, incident.RunnerConfig{MaxAttempts: 3})
+			inc := e.declare(t)
+			waitUntil(t, "parked job", func() bool { return e.jobs(t, inc, incident.JobOpenChannel).State == incident.JobParked })
+			if j := e.jobs(t, inc, incident.JobOpenChannel); !strings.Contains(j.LastError, tt.wantReason) {
+				t.Errorf("last error %q does not say %q", j.LastError, tt.wantReason)
+			}
+			waitUntil(t, "error on the timeline", func() bool {
+				evs, _ := e.svc.Timeline(context.Background(), inc.Key)
+				for _, ev := range evs {
+					if ev.Kind == incident.EventError && strings.Contains(ev.Text, tt.wantReason) {
+						return true
+					}
+				}
+				return false
+			})
+			// The welcome post cannot go out without a channel: it parks too, and says why.
+			waitUntil(t, "post parked", func() bool { return e.jobs(t, inc, incident.JobPost).State == incident.JobParked })
+			if j := e.jobs(t, inc, incident.JobPost); !strings.Contains(j.LastError, "has no channel") {
+				t.Errorf("post job reason %q", j.LastError)
+			}
+			// An operator retries the parked job; now the backend works.
+			if err := e.db.RetryParked(context.Background(), e.jobs(t, inc, incident.JobOpenChannel).ID, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			e.runner.Kick()
+			waitUntil(t, "channel after retry", func() bool {
+				got, _ := e.svc.Get(context.Background(), inc.Key)
+				return !got.Channel.Empty()
+			})
+		})
+	}
+}
+
+// A ticket system that is down must not hold up the channel: tickets run
+// in their own lane.
+func TestTicketOutageDoesNotBlockChat(t *testing.T) {
+	chat := &flakyChat{}
+	e := newEnv(t, chat, stuckTickets{err: errors.New("jira: 503")}, incident.RunnerConfig{MaxAttempts: 1000})
+	inc := e.declare(t)
+	waitUntil(t, "welcome post", func() bool { return chat.postCount() == 1 })
+	if _, err := e.svc.Ack(context.Background(), inc.Key, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	e.runner.Kick()
+	waitUntil(t, "ack announcement", func() bool { return chat.postCount() == 2 })
+	if j := e.jobs(t, inc, incident.JobOpenTicket); j.State == incident.JobDone {
+		t.Errorf("ticket job is done while the ticket system is down")
+	}
+}
+
+// A paused kind holds back the later jobs of its lane, keeping the order.
+func TestPausedKindHoldsItsLane(t *testing.T) {
+	chat := &flakyChat{}
+	e := newEnv(t, chat, stuckTickets{}, incident.RunnerConfig{Paused: []incident.JobKind{incident.JobOpenChannel}})
+	inc := e.declare(t)
+	waitUntil(t, "ticket", func() bool { return e.jobs(t, inc, incident.JobOpenTicket).State == incident.JobDone })
+	time.Sleep(20 * time.Millisecond)
+	if n := chat.postCount(); n != 0 {
+		t.Errorf("%d posts went out before their channel was opened", n)
+	}
+	if j := e.jobs(t, inc, incident.JobPost); j.State != incident.JobPending || j.Attempts != 0 {
+		t.Errorf("post job %s after %d attempts, want pending and untried", j.State, j.Attempts)
+	}
+}
