@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "warroom.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestLoadConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		file    string // "" means no file
+		env     []string
+		check   func(t *testing.T, c Config)
+		wantErr string
+	}{
+		{name: "no config is the embedded default", check: func(t *testing.T, c Config) {
+			if c.Store.Driver != "sqlite" || c.Chat.Backend != "builtin" || c.Tickets.Backend != "builtin" || c.Listen != "127.0.0.1:8080" {
+				t.Errorf("default = %+v", c)
+			}
+			if c.PublicURL != "http://127.0.0.1:8080" {
+				t.Errorf("public_url = %q", c.PublicURL)
+			}
+		}},
+		{name: "file overrides defaults", file: "listen: 0.0.0.0:9000\napi:\n  token: s3cret\n", check: func(t *testing.T, c Config) {
+			if c.Listen != "0.0.0.0:9000" || c.API.Token != "s3cret" || c.Store.DSN != "warroom.db" {
+				t.Errorf("got %+v", c)
+			}
+		}},
+		{name: "env overrides file", file: "api:\n  token: from-file\n",
+			env: []string{"WARROOM_API_TOKEN=from-env", "WARROOM_SOURCES_ALERTMANAGER_TOKEN=am", "WARROOM_JOBS_PAUSED=channel.delete, chat.post",
+				"WARROOM_JOBS_MAX_DELAY=2m", "WARROOM_JOBS_WORKERS=4", "WARROOM_PUBLIC_URL=https://warroom.example.com/"},
+			check: func(t *testing.T, c Config) {
+				if c.API.Token != "from-env" || c.Sources.Alertmanager.Token != "am" || c.Jobs.Workers != 4 ||
+					time.Duration(c.Jobs.MaxDelay) != 2*time.Minute || strings.Join(c.Jobs.Paused, "|") != "channel.delete|chat.post" ||
+					c.PublicURL != "https://warroom.example.com" {
+					t.Errorf("got %+v", c)
+				}
+			}},
+		{name: "unknown key names it", file: "chat:\n  backend: builtin\n  bakend: x\n", wantErr: "field bakend not found"},
+		{name: "bad duration", file: "jobs:\n  base_delay: soon\n", wantErr: `"soon" is not a duration`},
+		{name: "bad backend", file: "chat:\n  backend: irc\n", wantErr: `chat.backend: "irc"`},
+		{name: "planned backend says so", env: []string{"WARROOM_TICKETS_BACKEND=jira"}, wantErr: "jira is not available in this build yet"},
+		{name: "bad env number", env: []string{"WARROOM_JOBS_WORKERS=many"}, wantErr: "WARROOM_JOBS_WORKERS"},
+		{name: "bad listen", file: "listen: 8080\n", wantErr: "listen: \"8080\" is not host:port"},
+		{name: "paused kind must exist", file: "jobs:\n  paused: [channel.nuke]\n", wantErr: `unknown job kind "channel.nuke"`},
+		{name: "every problem at once", file: "log:\n  level: loud\n  format: xml\n", wantErr: "log.format"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := ""
+			if tt.file != "" {
+				path = writeConfig(t, tt.file)
+			}
+			c, _, err := loadConfig(path, tt.env)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error = %v, want it to contain %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, c)
+		})
+	}
+}
+
+func TestUnknownEnvIsReported(t *testing.T) {
+	_, unknown, err := loadConfig("", []string{"WARROOM_API_TOKN=x", "WARROOM_CACHE=/tmp/c", "HOME=/root"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(unknown, ",") != "WARROOM_API_TOKN" {
+		t.Errorf("unknown = %v, want [WARROOM_API_TOKN]", unknown)
+	}
+}
+
+// The sample config must hold every key and be valid as shipped, and it
+// must configure the secrets.
+func TestSampleConfig(t *testing.T) {
+	c, _, err := loadConfig(filepath.Join("..", "..", "warroom.example.yaml"), nil)
+	if err != nil {
+		t.Fatalf("warroom.example.yaml: %v", err)
+	}
+	if c.API.Token == "" || c.Sources.Alertmanager.Token == "" {
+		t.Error("the sample config must set api.token and sources.alertmanager.token")
+	}
+	raw, err := os.ReadFile(filepath.Join("..", "..", "warroom.example.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c2 Config
+	fields := map[string]reflect.Value{}
+	collectFields(reflect.ValueOf(&c2).Elem(), "WARROOM", fields)
+	for name := range fields {
+		key := strings.ToLower(name[strings.LastIndex(name, "_")+1:])
+		if !bytes.Contains(raw, []byte(key+":")) {
+			t.Errorf("warroom.example.yaml does not mention %s (%s)", key, name)
+		}
+	}
+}
+
+func TestCLI(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		env      []string
+		wantCode int
+		wantOut  string
+		wantErr  string
+	}{
+		{"version", []string{"version"}, nil, 0, "warroom dev", ""},
+		{"no command", nil, nil, 2, "", "Usage:"},
+		{"unknown command", []string{"launch"}, nil, 2, "", `unknown command "launch"`},
+		{"check default", []string{"check-config"}, nil, 0, "config OK", ""},
+		{"check sample", []string{"check-config", "-config", "../../warroom.example.yaml"}, nil, 0, "api.token: (set)", ""},
+		{"check missing file", []string{"check-config", "-config", "/nonexistent.yaml"}, nil, 1, "", "no such file"},
+		{"check bad file", []string{"check-config", "-config", writeConfig(t, "chat: {backend: builtin, colour: red}\n")}, nil, 1, "",
+			"field colour not found"},
+		{"env typo warned", []string{"check-config"}, []string{"WARROOM_LISTN=1"}, 0, "config OK", "WARROOM_LISTN names no config key"},
+		{"stray argument", []string{"serve", "now"}, nil, 2, "", `unexpected argument "now"`},
+		{"serve unusable store", []string{"serve"}, []string{"WARROOM_STORE_DSN=/proc/warroom/x.db"}, 1, "", "store.dsn"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := run(t.Context(), tt.args, tt.env, &out, &errOut)
+			if code != tt.wantCode {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, out.String(), errOut.String())
+			}
+			if !strings.Contains(out.String(), tt.wantOut) || !strings.Contains(errOut.String(), tt.wantErr) {
+				t.Errorf("stdout %q (want %q), stderr %q (want %q)", out.String(), tt.wantOut, errOut.String(), tt.wantErr)
+			}
+		})
+	}
+}
