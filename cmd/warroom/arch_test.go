@@ -1,0 +1,38 @@
+package main
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestImportDirections keeps the layout honest: the domain imports only the
+// standard library, archive only the domain, an integration never another
+// integration nor web nor cmd, and web never an integration.
+func TestImportDirections(t *testing.T) {
+	const mod = "github.com/warroom/warroom/"
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, "../../...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		pkg, imports := strings.TrimPrefix(fields[0], mod), fields[1:]
+		for _, imp := range imports {
+			own := strings.HasPrefix(imp, mod)
+			dep := strings.TrimPrefix(imp, mod)
+			std := !strings.Contains(strings.SplitN(imp, "/", 2)[0], ".")
+			switch {
+			case pkg == "incident" && !std:
+				t.Errorf("incident imports %s: the domain takes the standard library only", imp)
+			case pkg == "archive" && !std && dep != "incident":
+				t.Errorf("archive imports %s: it may import the domain only", imp)
+			case strings.HasPrefix(pkg, "integrations/") && own && (strings.HasPrefix(dep, "web") || strings.HasPrefix(dep, "cmd") ||
+				(strings.HasPrefix(dep, "integrations/") && !strings.HasPrefix(dep, pkg) && !strings.HasPrefix(pkg, dep))):
+				t.Errorf("%s imports %s: an integration imports only the domain and its own SDK", pkg, imp)
+			case strings.HasPrefix(pkg, "web") && own && strings.HasPrefix(dep, "integrations/"):
+				t.Errorf("web imports %s: cmd hands web the integrations' handlers", imp)
+			}
+		}
+	}
+}
