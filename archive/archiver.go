@@ -45,7 +45,7 @@ type Tx interface {
 	// SaveTranscript replaces the incident's documents.
 	SaveTranscript(ctx context.Context, incidentID int64, docs []Document, now time.Time) error
 	// MarkVerified records that the named document was read back intact.
-	MarkVerified(ctx context.Context, incidentID int64, format string, now time.Time) error
+	MarkVerified(ctx context.Context, incidentID int64, name string, now time.Time) error
 }
 
 // Stored is a document as kept in warroom's own store.
@@ -69,11 +69,12 @@ type Archiver struct {
 	lifecycle Lifecycle
 	clock     incident.Clock
 	log       *slog.Logger
+	opts      Options
 }
 
 // New builds an Archiver.
-func New(store Store, chat Chat, tickets Tickets, lifecycle Lifecycle, clock incident.Clock, log *slog.Logger) *Archiver {
-	return &Archiver{store: store, chat: chat, tickets: tickets, lifecycle: lifecycle, clock: clock, log: log}
+func New(store Store, chat Chat, tickets Tickets, lifecycle Lifecycle, clock incident.Clock, log *slog.Logger, opts Options) *Archiver {
+	return &Archiver{store: store, chat: chat, tickets: tickets, lifecycle: lifecycle, clock: clock, log: log, opts: opts}
 }
 
 // JobRegistry is where the Archiver registers its handlers.
@@ -109,21 +110,27 @@ func (a *Archiver) build(ctx context.Context, j incident.Job) error {
 	if err != nil {
 		return err
 	}
-	docs, err := Render(inc, events, func(fn func(Message) error) error {
+	docs, pins, err := Render(inc, events, func(fn func(Message) error) error {
 		if inc.Channel.Empty() {
 			return nil
 		}
 		return a.chat.History(ctx, inc.Channel, fn)
-	})
+	}, a.opts)
 	if err != nil {
 		return fmt.Errorf("build transcript of %s: %w", inc.Key, err)
 	}
 	return a.store.UpdateArchive(ctx, func(tx Tx) error {
 		now := a.clock.Now()
+		for _, p := range pins {
+			p.IncidentID, p.RecordedAt = inc.ID, now
+			if _, err := tx.AddEvent(ctx, &p); err != nil {
+				return err
+			}
+		}
 		if err := tx.SaveTranscript(ctx, inc.ID, docs, now); err != nil {
 			return err
 		}
-		text := fmt.Sprintf("%d bytes of Markdown, %d bytes of JSON", len(docs[0].Content), len(docs[1].Content))
+		text := fmt.Sprintf("%d bytes of Markdown, %d bytes of JSON, %d files copied", len(docs[0].Content), len(docs[1].Content), len(docs)-2)
 		if _, err := tx.AddEvent(ctx, &incident.Event{IncidentID: inc.ID, Kind: incident.EventTranscriptBuilt,
 			Actor: "warroom", Text: text, At: now, RecordedAt: now, Ref: "transcript"}); err != nil {
 			return err
@@ -179,7 +186,7 @@ func (a *Archiver) storeAndVerify(ctx context.Context, j incident.Job) error {
 			}
 		}
 		if err := a.store.UpdateArchive(ctx, func(tx Tx) error {
-			return tx.MarkVerified(ctx, inc.ID, d.Format, a.clock.Now())
+			return tx.MarkVerified(ctx, inc.ID, d.Name, a.clock.Now())
 		}); err != nil {
 			return err
 		}

@@ -21,11 +21,15 @@ type Reaction struct {
 	Users []string `json:"users"`
 }
 
-// File is a file attached to a message. Data holds its bytes when they were
-// copied into the archive (within the configured size limit).
+// File is a file attached to a message. A backend fills Data when the file
+// is within its size limit for copying into the archive.
 type File struct {
 	Name string `json:"name"`
 	Size int64  `json:"size"`
 	Type string `json:"type"`
 	Data []byte `json:"-"`
+	// Archived is the name of the document that holds the file's bytes in
+	// the archive; empty when they were not copied (say why in NotCopied).
+	Archived  string `json:"archived,omitempty"`
+	NotCopied string `json:"not_copied,omitempty"`
 }

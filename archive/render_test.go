@@ -37,21 +37,24 @@ func TestRender(t *testing.T) {
 		{ID: "a", Author: "alice", Text: "failing over\nsecond line", At: at, EditedAt: &edited,
 			Reactions: []Reaction{{Emoji: "pushpin", Users: []string{"bob"}}}},
 		{ID: "b", ThreadID: "a", Author: "bob", Text: "ok, watching replication", At: at.Add(2 * time.Minute),
-			Files: []File{{Name: "lag.png", Size: 2048, Type: "image/png"}}},
+			Files: []File{{Name: "lag.png", Size: 2048, Type: "image/png", Data: []byte("PNG...")}, {Name: "huge.bin", Size: 1 << 30}}},
 		{ID: "c", Author: "system", Text: "bob joined", At: at.Add(3 * time.Minute), System: true},
 	}
 	events := []incident.Event{{Kind: incident.EventNote, Actor: "alice", Text: "root cause: disk", At: at}}
-	docs, err := Render(testIncident(), events, messages(msgs))
+	docs, pins, err := Render(testIncident(), events, messages(msgs), Options{PinEmoji: "pushpin"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(docs) != 2 || docs[0].Format != "md" || docs[1].Format != "json" {
+	if len(pins) != 1 || pins[0].Ref != "message/a" || !pins[0].At.Equal(at) || pins[0].Actor != "bob" {
+		t.Errorf("pins found in the history = %+v, want alice's message pinned by bob at its own time", pins)
+	}
+	if len(docs) != 3 || docs[0].Format != "md" || docs[1].Format != "json" || docs[2].Name != "INC-7-files/b-lag.png" || string(docs[2].Content) != "PNG..." {
 		t.Fatalf("docs = %+v", docs)
 	}
 	md := string(docs[0].Content)
 	for _, want := range []string{"# INC-7: db down", "- Closed: 2026-11-22 15:00:00Z by alice", "**note** alice: root cause: disk",
 		"#1 **alice** · 2026-11-22 14:05:00Z (edited 2026-11-22 14:06:00Z)", "failing over\nsecond line",
-		":pushpin: bob", "> ↳ reply to #1\n> #2 **bob**", "> 📎 lag.png (image/png, 2048 bytes)", "#3 _system_"} {
+		":pushpin: bob", "> ↳ reply to #1\n> #2 **bob**", "> 📎 lag.png (image/png, 2048 bytes) → INC-7-files/b-lag.png", "huge.bin (, 1073741824 bytes) (not copied: over the chat backend's size limit", "**pinned** bob: alice: failing over", "#3 _system_"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("Markdown lacks %q:\n%s", want, md)
 		}
@@ -64,7 +67,7 @@ func TestRender(t *testing.T) {
 	if err := json.Unmarshal(docs[1].Content, &doc); err != nil {
 		t.Fatalf("JSON transcript does not parse: %v\n%s", err, docs[1].Content)
 	}
-	if doc.Incident.Key != "INC-7" || len(doc.Timeline) != 1 || len(doc.Messages) != 3 || doc.Messages[1].ThreadID != "a" {
+	if doc.Incident.Key != "INC-7" || len(doc.Timeline) != 2 || len(doc.Messages) != 3 || doc.Messages[1].ThreadID != "a" {
 		t.Errorf("JSON transcript = %+v", doc)
 	}
 	for _, d := range docs {
@@ -75,7 +78,7 @@ func TestRender(t *testing.T) {
 }
 
 func TestRenderEmptyChannel(t *testing.T) {
-	docs, err := Render(testIncident(), nil, messages(nil))
+	docs, _, err := Render(testIncident(), nil, messages(nil), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +97,7 @@ func BenchmarkRender(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Render(testIncident(), nil, messages(msgs)); err != nil {
+		if _, _, err := Render(testIncident(), nil, messages(msgs), Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

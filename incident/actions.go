@@ -62,8 +62,12 @@ func (s *Service) create(ctx context.Context, tx Tx, inc *Incident, actor string
 	if err := tx.Enqueue(ctx, open); err != nil {
 		return err
 	}
-	if err := s.enqueuePost(ctx, tx, inc, postPayload{Template: "welcome"}, postKey(inc, "welcome", 0)); err != nil {
-		return err
+	// The welcome card with its buttons, the pinned summary, and the status
+	// post that channel.sync edits in place as the incident moves.
+	for _, p := range []postPayload{{Template: "welcome"}, {Template: "summary", Pin: true}, {Template: "status", Slot: "status"}} {
+		if err := s.enqueuePost(ctx, tx, inc, p, postKey(inc, p.Template, 0)); err != nil {
+			return err
+		}
 	}
 	ticket, err := NewJob(JobOpenTicket, inc.ID, inc.Key+"/ticket/open", nil)
 	if err != nil {
@@ -115,7 +119,11 @@ func (s *Service) SetSeverity(ctx context.Context, key, actor string, sev Severi
 		}
 		text := inc.Severity.String() + " → " + sev.String()
 		inc.Severity = sev
-		return s.record(ctx, tx, inc, Event{Kind: EventSeverityChanged, Actor: actor, Text: text, At: now}, true)
+		ev := Event{Kind: EventSeverityChanged, Actor: actor, Text: text, At: now}
+		if err := s.record(ctx, tx, inc, ev, true); err != nil {
+			return err
+		}
+		return s.enqueueSync(ctx, tx, inc, "severity", now)
 	})
 }
 
@@ -141,10 +149,14 @@ func (s *Service) addText(ctx context.Context, key, actor, text string, kind Eve
 		if inc.Status == StatusArchived {
 			return Errorf(KindConflict, "%s is archived; its timeline is final", inc.Key)
 		}
-		if kind == EventStatusUpdate {
-			inc.StatusMsg = text
+		if err := s.record(ctx, tx, inc, Event{Kind: kind, Actor: actor, Text: text, At: now}, inc.Status.Active()); err != nil {
+			return err
 		}
-		return s.record(ctx, tx, inc, Event{Kind: kind, Actor: actor, Text: text, At: now}, inc.Status.Active())
+		if kind != EventStatusUpdate {
+			return nil
+		}
+		inc.StatusMsg = text
+		return s.enqueueSync(ctx, tx, inc, "status", now)
 	})
 }
 

@@ -11,9 +11,14 @@ type Chat interface {
 	// OpenChannel creates the channel, or returns the one this spec already
 	// created. A name taken by someone else is resolved by the backend.
 	OpenChannel(ctx context.Context, spec ChannelSpec) (ChannelRef, error)
-	// Post writes a message into the channel; a second call with the same
-	// Post.Key returns the first message's ID and posts nothing.
+	// Post writes a message into the channel, or edits the message
+	// Post.EditID. When Post.Retry is set the job ran before: the backend
+	// must return the message an earlier attempt posted with the same Key
+	// instead of posting it again.
 	Post(ctx context.Context, ch ChannelRef, p Post) (string, error)
+	// UpdateChannel sets the channel's header, leaving it alone when it is
+	// already that.
+	UpdateChannel(ctx context.Context, ch ChannelRef, header string) error
 }
 
 // ChannelSpec is what a backend needs to open an incident's channel.
@@ -29,9 +34,12 @@ type ChannelSpec struct {
 // Post is a message warroom writes into a channel. Text is Markdown; a
 // backend that can show richer messages uses Card.
 type Post struct {
-	Key  string // idempotency key, unique per message
-	Text string
-	Card *Card
+	Key    string // idempotency key, unique per message
+	Text   string
+	Card   *Card
+	Pin    bool   // pin the message in the channel
+	EditID string // edit this message instead of posting a new one
+	Retry  bool   // an earlier attempt may have posted it already
 }
 
 // Card is a structured message: a coloured block with fields and buttons.

@@ -12,6 +12,7 @@ type JobKind string
 const (
 	JobOpenChannel     JobKind = "channel.open"   // create the incident's channel
 	JobPost            JobKind = "chat.post"      // post a message into it
+	JobSyncChannel     JobKind = "channel.sync"   // bring its header and status post up to date
 	JobOpenTicket      JobKind = "ticket.open"    // open the incident's ticket
 	JobBuildTranscript JobKind = "archive.build"  // read the channel and render the transcript
 	JobStoreTranscript JobKind = "archive.store"  // store it in the ticket system and verify it

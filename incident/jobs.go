@@ -14,6 +14,8 @@ type postPayload struct {
 	Template string `json:"template,omitempty"`
 	EventID  int64  `json:"event_id,omitempty"`
 	Text     string `json:"text,omitempty"`
+	Pin      bool   `json:"pin,omitempty"`
+	Slot     string `json:"slot,omitempty"` // remember the message's ID under this name
 }
 
 func postKey(inc *Incident, what string, n int64) string {
@@ -33,13 +35,18 @@ func (s *Service) RegisterJobs(r *Runner) {
 	r.Handle(JobOpenChannel, s.runOpenChannel)
 	r.Handle(JobPost, s.runPost)
 	r.Handle(JobOpenTicket, s.runOpenTicket)
+	r.Handle(JobSyncChannel, s.runSyncChannel)
 }
 
 // MessageData is what the chat templates see.
 type MessageData struct {
 	Incident *Incident
-	Event    *Event
-	Events   []Event
+	Event    *Event // the event an announcement is about
+	URL      string // the incident's page in warroom's web UI
+}
+
+func (s *Service) messageData(inc *Incident) MessageData {
+	return MessageData{Incident: inc, URL: s.publicURL + "/incidents/" + inc.Key}
 }
 
 func (s *Service) runOpenChannel(ctx context.Context, j Job) error {
@@ -50,7 +57,7 @@ func (s *Service) runOpenChannel(ctx context.Context, j Job) error {
 	if !inc.Channel.Empty() {
 		return nil
 	}
-	data := MessageData{Incident: inc}
+	data := s.messageData(inc)
 	spec := ChannelSpec{IncidentKey: inc.Key}
 	for name, dst := range map[string]*string{
 		"channel_name": &spec.Name, "channel_display_name": &spec.DisplayName,
@@ -86,9 +93,9 @@ func (s *Service) runPost(ctx context.Context, j Job) error {
 	if inc.Channel.Empty() {
 		return Errorf(KindPermanent, "%s has no channel to post in: opening it failed (see the timeline); retry the channel job first", inc.Key)
 	}
-	post := Post{Key: j.Key, Text: p.Text}
+	post := Post{Key: j.Key, Text: p.Text, Pin: p.Pin, Retry: j.Attempts > 1}
 	if p.Template != "" {
-		data := MessageData{Incident: inc}
+		data := s.messageData(inc)
 		if p.EventID != 0 {
 			events, err := s.store.Events(ctx, inc.ID)
 			if err != nil {
@@ -107,11 +114,47 @@ func (s *Service) runPost(ctx context.Context, j Job) error {
 			return err
 		}
 		if p.Template == "welcome" {
-			post.Card = welcomeCard(inc)
+			post.Card = welcomeCard(inc, data.URL)
 		}
 	}
-	if _, err := s.chat.Post(ctx, inc.Channel, post); err != nil {
+	id, err := s.chat.Post(ctx, inc.Channel, post)
+	if err != nil {
 		return fmt.Errorf("post to %s: %w", inc.Channel.Name, err)
+	}
+	if p.Slot == "" {
+		return nil
+	}
+	return s.store.Update(ctx, func(tx Tx) error { return tx.SetChatPost(ctx, inc.ID, p.Slot, id) })
+}
+
+// runSyncChannel renders the header and the status post from the incident
+// as it is now, so a late or repeated sync is harmless.
+func (s *Service) runSyncChannel(ctx context.Context, j Job) error {
+	inc, err := s.store.Incident(ctx, j.IncidentID)
+	if err != nil {
+		return err
+	}
+	if inc.Channel.Empty() || inc.Status == StatusArchived {
+		return nil
+	}
+	data := s.messageData(inc)
+	header, err := s.render.Render("channel_header", data)
+	if err != nil {
+		return err
+	}
+	if err := s.chat.UpdateChannel(ctx, inc.Channel, header); err != nil {
+		return fmt.Errorf("update header of %s: %w", inc.Channel.Name, err)
+	}
+	statusID, err := s.store.ChatPost(ctx, inc.ID, "status")
+	if err != nil || statusID == "" {
+		return err // no status post (it failed for good): the header is enough
+	}
+	text, err := s.render.Render("status", data)
+	if err != nil {
+		return err
+	}
+	if _, err := s.chat.Post(ctx, inc.Channel, Post{Key: j.Key, Text: text, EditID: statusID}); err != nil {
+		return fmt.Errorf("edit status post in %s: %w", inc.Channel.Name, err)
 	}
 	return nil
 }
@@ -130,15 +173,21 @@ func (s *Service) runOpenTicket(ctx context.Context, j Job) error {
 	}
 	_, err = s.mutate(ctx, inc.Key, func(tx Tx, inc *Incident, now time.Time) error {
 		inc.Ticket = ref
-		return s.record(ctx, tx, inc, Event{Kind: EventTicketOpened, Actor: "warroom", Text: ref.Key, At: now, Ref: ref.Key}, false)
+		if err := s.record(ctx, tx, inc, Event{Kind: EventTicketOpened, Actor: "warroom", Text: ref.Key, At: now, Ref: ref.Key}, false); err != nil {
+			return err
+		}
+		if !inc.Status.Active() {
+			return nil
+		}
+		return s.enqueueSync(ctx, tx, inc, "ticket", now) // the header shows the ticket link
 	})
 	return err
 }
 
 // welcomeCard is the structured part of the welcome post: the facts at a
 // glance and the buttons that run the common commands.
-func welcomeCard(inc *Incident) *Card {
-	c := &Card{Title: inc.Key + " " + inc.Title, Text: inc.Summary, Severity: inc.Severity}
+func welcomeCard(inc *Incident, url string) *Card {
+	c := &Card{Title: inc.Key + " " + inc.Title, TitleURL: url, Text: inc.Summary, Severity: inc.Severity}
 	c.Fields = append(c.Fields, Field{Title: "Severity", Value: inc.Severity.String(), Short: true},
 		Field{Title: "Status", Value: string(inc.Status), Short: true},
 		Field{Title: "Source", Value: inc.Source, Short: true})

@@ -46,6 +46,20 @@ func (c *flakyChat) Post(ctx context.Context, ch incident.ChannelRef, p incident
 	return p.Key, nil
 }
 
+func (c *flakyChat) UpdateChannel(ctx context.Context, ch incident.ChannelRef, header string) error { return nil }
+
+// posted reports whether a post whose key contains what went out.
+func (c *flakyChat) posted(what string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.posts {
+		if strings.Contains(k, what) {
+			return true
+		}
+	}
+	return false
+}
+
 func (c *flakyChat) postCount() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -138,7 +152,7 @@ func TestRunnerRetriesTransientFailures(t *testing.T) {
 	chat := &flakyChat{failOpen: []error{outage, outage, outage}}
 	e := newEnv(t, chat, stuckTickets{}, incident.RunnerConfig{MaxAttempts: 10})
 	inc := e.declare(t)
-	waitUntil(t, "welcome post", func() bool { return chat.postCount() == 1 })
+	waitUntil(t, "status post", func() bool { return chat.posted("/post/status/") })
 	j := e.jobs(t, inc, incident.JobOpenChannel)
 	if j.State != incident.JobDone || j.Attempts != 4 {
 		t.Errorf("open-channel job: state %s after %d attempts, want done after 4", j.State, j.Attempts)
@@ -201,12 +215,12 @@ func TestTicketOutageDoesNotBlockChat(t *testing.T) {
 	chat := &flakyChat{}
 	e := newEnv(t, chat, stuckTickets{err: errors.New("jira: 503")}, incident.RunnerConfig{MaxAttempts: 1000})
 	inc := e.declare(t)
-	waitUntil(t, "welcome post", func() bool { return chat.postCount() == 1 })
+	waitUntil(t, "status post", func() bool { return chat.posted("/post/status/") })
 	if _, err := e.svc.Ack(context.Background(), inc.Key, "alice"); err != nil {
 		t.Fatal(err)
 	}
 	e.runner.Kick()
-	waitUntil(t, "ack announcement", func() bool { return chat.postCount() == 2 })
+	waitUntil(t, "ack announcement and status edit", func() bool { return chat.posted("/post/event/") && chat.posted("/sync/acked/") })
 	if j := e.jobs(t, inc, incident.JobOpenTicket); j.State == incident.JobDone {
 		t.Errorf("ticket job is done while the ticket system is down")
 	}

@@ -3,6 +3,7 @@ package incident
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 )
@@ -17,6 +18,8 @@ type Service struct {
 	render  Renderer
 	clock   Clock
 	log     *slog.Logger
+	// publicURL is where warroom's web UI is reached, for links in posts.
+	publicURL string
 }
 
 // Tickets is what the Service needs of a ticket system (builtin, Jira).
@@ -36,6 +39,8 @@ type Deps struct {
 	Renderer Renderer
 	Clock    Clock
 	Logger   *slog.Logger
+	// PublicURL is where warroom's web UI is reached, for links in posts.
+	PublicURL string
 }
 
 // NewService builds a Service.
@@ -46,7 +51,8 @@ func NewService(d Deps) *Service {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: d.Store, chat: d.Chat, tickets: d.Tickets, render: d.Renderer, clock: d.Clock, log: d.Logger}
+	return &Service{store: d.Store, chat: d.Chat, tickets: d.Tickets, render: d.Renderer, clock: d.Clock, log: d.Logger,
+		publicURL: d.PublicURL}
 }
 
 // Get returns one incident by key.
@@ -143,7 +149,23 @@ func (s *Service) move(ctx context.Context, tx Tx, inc *Incident, to Status, act
 	if reason != "" {
 		text += ": " + reason
 	}
-	return s.record(ctx, tx, inc, Event{Kind: EventStatusChanged, Actor: actor, Text: text, At: now}, to != StatusArchived)
+	if err := s.record(ctx, tx, inc, Event{Kind: EventStatusChanged, Actor: actor, Text: text, At: now}, to != StatusArchived); err != nil {
+		return err
+	}
+	if to == StatusArchived {
+		return nil // the channel is gone
+	}
+	return s.enqueueSync(ctx, tx, inc, string(to), now)
+}
+
+// enqueueSync queues the job that brings the channel's header and status
+// post up to date. Its key is unique per change.
+func (s *Service) enqueueSync(ctx context.Context, tx Tx, inc *Incident, what string, now time.Time) error {
+	j, err := NewJob(JobSyncChannel, inc.ID, fmt.Sprintf("%s/sync/%s/%d", inc.Key, what, now.UnixNano()), nil)
+	if err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, j)
 }
 
 // isNotFound reports whether err is a KindNotFound error.

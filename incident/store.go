@@ -19,6 +19,9 @@ type Store interface {
 	Incidents(ctx context.Context, f Filter) ([]*Incident, error)
 	// Events returns an incident's timeline ordered by when things happened.
 	Events(ctx context.Context, incidentID int64) ([]Event, error)
+	// ChatPost returns the ID of the message posted in a named slot (for
+	// example "status"), or "" when there is none yet.
+	ChatPost(ctx context.Context, incidentID int64, slot string) (string, error)
 }
 
 // Filter narrows Incidents.
@@ -46,6 +49,9 @@ type Tx interface {
 	// Enqueue persists a job; a job with the same Key already enqueued makes
 	// it a no-op.
 	Enqueue(ctx context.Context, j Job) error
+	// SetChatPost records the ID of the message in a named slot, so that
+	// later jobs can edit it.
+	SetChatPost(ctx context.Context, incidentID int64, slot, postID string) error
 }
 
 // Clock tells the time; tests inject a fake.

@@ -81,7 +81,7 @@ func (s *Set) Render(name string, data any) (string, error) {
 var funcs = template.FuncMap{
 	"slug":   Slug,
 	"lower":  strings.ToLower,
-	"time":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	"time":   formatTime,
 	"labels": formatLabels,
 	"emoji":  severityEmoji,
 }
@@ -129,4 +129,17 @@ func severityEmoji(s incident.Severity) string {
 		return "🟡"
 	}
 	return "🔵"
+}
+
+// formatTime accepts a time or a *time.Time, so templates can pass either.
+func formatTime(v any) string {
+	switch t := v.(type) {
+	case time.Time:
+		return t.UTC().Format("2006-01-02 15:04 UTC")
+	case *time.Time:
+		if t != nil {
+			return t.UTC().Format("2006-01-02 15:04 UTC")
+		}
+	}
+	return ""
 }

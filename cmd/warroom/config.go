@@ -139,9 +139,6 @@ func loadConfig(path string, environ []string) (Config, []string, error) {
 	if err != nil {
 		return cfg, unknown, err
 	}
-	if cfg.PublicURL == "" {
-		cfg.PublicURL = "http://" + cfg.Listen
-	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	return cfg, unknown, cfg.validate()
 }
@@ -152,7 +149,7 @@ func (c Config) validate() error {
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		bad("listen: %q is not host:port (e.g. 127.0.0.1:8080)", c.Listen)
 	}
-	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if u, err := url.Parse(c.PublicURL); c.PublicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 		bad("public_url: %q is not an http(s) URL", c.PublicURL)
 	}
 	if !oneOf(c.Log.Level, "debug", "info", "warn", "error") {

@@ -127,8 +127,11 @@ func checkArchivedOnce(t *testing.T, h *harness, key, said string) {
 	if n := strings.Count(string(md), said); n != 1 {
 		t.Errorf("%s: the transcript holds %q %d times, want 1:\n%s", key, said, n, md)
 	}
-	if n := strings.Count(string(md), "Type `/incident help`"); n != 1 {
-		t.Errorf("%s: the welcome post is in the transcript %d times, want 1", key, n)
+	for what, marker := range map[string]string{"welcome": "This channel is for the response.", "summary": "[incident page]",
+		"status": "**Status: "} {
+		if n := strings.Count(string(md), marker); n != 1 {
+			t.Errorf("%s: the %s post is in the transcript %d times, want 1", key, what, n)
+		}
 	}
 	_, jobs := h.api("GET", "/incidents/"+key+"/jobs", nil)
 	for _, j := range jobs["jobs"].([]any) {

@@ -94,6 +94,11 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	if inc["status"] != "acked" || inc["acked_by"] != "alice" || inc["acked_at"] == nil {
 		t.Fatalf("after ack: %v", inc)
 	}
+	// The status post is edited in place and the header follows.
+	h.waitFor("status post and header to show the ack", func() bool {
+		_, page := h.do("GET", room, nil, nil)
+		return strings.Contains(string(page), "acked by @alice") && strings.Contains(string(page), "critical · acked")
+	})
 	command("/incident severity high")
 	command("/incident note customer impact limited to EU")
 	command("/incident status watching error rates")

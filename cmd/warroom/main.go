@@ -93,6 +93,13 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	return 0
 }
 
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
 func checkConfig(cfg Config, path string, stdout io.Writer) int {
 	src := path
 	if src == "" {
@@ -107,7 +114,7 @@ func checkConfig(cfg Config, path string, stdout io.Writer) int {
 	lines := []string{
 		"config: " + src,
 		"listen: " + cfg.Listen,
-		"public_url: " + cfg.PublicURL,
+		"public_url: " + or(cfg.PublicURL, "(default: http:// + the bound listen address)"),
 		"store: " + cfg.Store.Driver + " " + cfg.Store.DSN,
 		"chat.backend: " + cfg.Chat.Backend,
 		"tickets.backend: " + cfg.Tickets.Backend,

@@ -46,12 +46,23 @@ func NewMain(ctx context.Context, cfg Config, logOut io.Writer) (*Main, error) {
 	m := &Main{cfg: cfg, log: log, db: db}
 	if err := m.wire(ctx, clock); err != nil {
 		db.Close()
+		if m.ln != nil {
+			m.ln.Close()
+		}
 		return nil, err
 	}
 	return m, nil
 }
 
 func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
+	var err error
+	m.ln, err = net.Listen("tcp", m.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w; is another warroom running? Set listen (or WARROOM_LISTEN) to a free address", m.cfg.Listen, err)
+	}
+	if m.cfg.PublicURL == "" {
+		m.cfg.PublicURL = "http://" + m.ln.Addr().String()
+	}
 	cfg := m.cfg
 	chat, err := builtin.New(ctx, m.db.SQL(), cfg.PublicURL, clock)
 	if err != nil {
@@ -61,7 +72,8 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	if err != nil {
 		return err
 	}
-	svc := incident.NewService(incident.Deps{Store: m.db, Chat: chat, Tickets: chat, Renderer: tmpl, Clock: clock, Logger: m.log})
+	svc := incident.NewService(incident.Deps{Store: m.db, Chat: chat, Tickets: chat, Renderer: tmpl, Clock: clock, Logger: m.log,
+		PublicURL: cfg.PublicURL})
 	paused := make([]incident.JobKind, len(cfg.Jobs.Paused))
 	for i, k := range cfg.Jobs.Paused {
 		paused[i] = incident.JobKind(k)
@@ -71,7 +83,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		BaseDelay: time.Duration(cfg.Jobs.BaseDelay), MaxDelay: time.Duration(cfg.Jobs.MaxDelay), Paused: paused,
 	}, clock, m.log)
 	svc.RegisterJobs(m.runner)
-	archive.New(m.db, chat, chat, svc, clock, m.log).Register(m.runner)
+	archive.New(m.db, chat, chat, svc, clock, m.log, archive.Options{}).Register(m.runner)
 	metrics := web.NewMetrics(m.db)
 	m.runner.Observe = metrics.ObserveJob
 	m.runner.OnPark = svc.RecordFailure
@@ -85,10 +97,6 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		})
 	if err != nil {
 		return err
-	}
-	m.ln, err = net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w; is another warroom running? Set listen (or WARROOM_LISTEN) to a free address", cfg.Listen, err)
 	}
 	m.server = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,

@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/warroom/warroom/incident"
@@ -27,4 +29,17 @@ func (s *DB) Events(ctx context.Context, incidentID int64) ([]incident.Event, er
 		out = append(out, ev)
 	}
 	return out, rows.Err()
+}
+
+// ChatPost returns the ID of the message posted in a slot, or "".
+func (s *DB) ChatPost(ctx context.Context, incidentID int64, slot string) (string, error) {
+	var id string
+	err := s.db.QueryRowContext(ctx, `SELECT post_id FROM chat_posts WHERE incident_id = ? AND slot = ?`, incidentID, slot).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read %s post: %w", slot, err)
+	}
+	return id, nil
 }

@@ -22,8 +22,8 @@ func (t *archiveTx) SaveTranscript(ctx context.Context, incidentID int64, docs [
 		return fmt.Errorf("replace transcript: %w", err)
 	}
 	for _, d := range docs {
-		_, err := t.tx.ExecContext(ctx, `INSERT INTO transcripts (incident_id, format, name, content, sha256, created_at) VALUES (?,?,?,?,?,?)`,
-			incidentID, d.Format, d.Name, d.Content, d.SHA256, nanos(now))
+		_, err := t.tx.ExecContext(ctx, `INSERT INTO transcripts (incident_id, name, format, content_type, content, sha256, created_at)
+			VALUES (?,?,?,?,?,?,?)`, incidentID, d.Name, d.Format, d.ContentType, d.Content, d.SHA256, nanos(now))
 		if err != nil {
 			return fmt.Errorf("save transcript %s: %w", d.Name, err)
 		}
@@ -31,19 +31,21 @@ func (t *archiveTx) SaveTranscript(ctx context.Context, incidentID int64, docs [
 	return nil
 }
 
-func (t *archiveTx) MarkVerified(ctx context.Context, incidentID int64, format string, now time.Time) error {
-	_, err := t.tx.ExecContext(ctx, `UPDATE transcripts SET verified_at = ? WHERE incident_id = ? AND format = ? AND verified_at IS NULL`,
-		nanos(now), incidentID, format)
+func (t *archiveTx) MarkVerified(ctx context.Context, incidentID int64, name string, now time.Time) error {
+	_, err := t.tx.ExecContext(ctx, `UPDATE transcripts SET verified_at = ? WHERE incident_id = ? AND name = ? AND verified_at IS NULL`,
+		nanos(now), incidentID, name)
 	if err != nil {
 		return fmt.Errorf("mark transcript verified: %w", err)
 	}
 	return nil
 }
 
-// Transcripts returns the stored documents of an incident, Markdown first.
+// Transcripts returns the stored documents of an incident: Markdown, JSON,
+// then the files by name.
 func (s *DB) Transcripts(ctx context.Context, incidentID int64) ([]archive.Stored, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT format, name, content, sha256, created_at, verified_at
-		FROM transcripts WHERE incident_id = ? ORDER BY format DESC`, incidentID)
+	rows, err := s.db.QueryContext(ctx, `SELECT format, name, content_type, content, sha256, created_at, verified_at
+		FROM transcripts WHERE incident_id = ?
+		ORDER BY CASE format WHEN 'md' THEN 0 WHEN 'json' THEN 1 ELSE 2 END, name`, incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("read transcripts: %w", err)
 	}
@@ -53,17 +55,14 @@ func (s *DB) Transcripts(ctx context.Context, incidentID int64) ([]archive.Store
 		var d archive.Stored
 		var created int64
 		var verified sql.NullInt64
-		if err := rows.Scan(&d.Format, &d.Name, &d.Content, &d.SHA256, &created, &verified); err != nil {
+		if err := rows.Scan(&d.Format, &d.Name, &d.ContentType, &d.Content, &d.SHA256, &created, &verified); err != nil {
 			return nil, err
 		}
-		d.ContentType = contentTypes[d.Format]
 		d.CreatedAt, d.VerifiedAt = fromNanos(created), nullTime(verified)
 		out = append(out, d)
 	}
 	return out, rows.Err()
 }
-
-var contentTypes = map[string]string{"md": "text/markdown; charset=utf-8", "json": "application/json"}
 
 var _ incident.Store = (*DB)(nil)
 var _ incident.JobQueue = (*DB)(nil)

@@ -92,3 +92,12 @@ func (t *txStore) AddEvent(ctx context.Context, ev *incident.Event) (bool, error
 func (t *txStore) Enqueue(ctx context.Context, j incident.Job) error {
 	return enqueue(ctx, t.tx, j, t.clock.Now())
 }
+
+func (t *txStore) SetChatPost(ctx context.Context, incidentID int64, slot, postID string) error {
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO chat_posts (incident_id, slot, post_id) VALUES (?,?,?)
+		ON CONFLICT (incident_id, slot) DO UPDATE SET post_id = excluded.post_id`, incidentID, slot, postID)
+	if err != nil {
+		return fmt.Errorf("remember %s post: %w", slot, err)
+	}
+	return nil
+}

@@ -73,6 +73,14 @@ func (b *Backend) Channels(ctx context.Context) ([]Channel, error) {
 	return out, rows.Err()
 }
 
+// UpdateChannel sets the channel's header.
+func (b *Backend) UpdateChannel(ctx context.Context, ref incident.ChannelRef, header string) error {
+	if _, err := b.db.ExecContext(ctx, `UPDATE builtin_channels SET header = ? WHERE id = ?`, header, ref.ID); err != nil {
+		return fmt.Errorf("update header of %s: %w", ref.Name, err)
+	}
+	return nil
+}
+
 // DeleteChannel deletes the channel and its messages for good.
 func (b *Backend) DeleteChannel(ctx context.Context, ref incident.ChannelRef) (string, error) {
 	res, err := b.db.ExecContext(ctx, `DELETE FROM builtin_channels WHERE id = ?`, ref.ID)

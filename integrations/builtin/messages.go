@@ -22,7 +22,9 @@ type Message struct {
 	Text     string
 	Card     *incident.Card
 	System   bool
+	Pinned   bool
 	At       time.Time
+	EditedAt *time.Time
 }
 
 // BotName is the author of the messages warroom itself posts.
@@ -31,7 +33,8 @@ const BotName = "warroom"
 // maxMessageBytes bounds one message, as real chat servers do.
 const maxMessageBytes = 16 << 10
 
-// Post writes warroom's own message; a repeat of the same key posts nothing.
+// Post writes warroom's own message, or edits one; a repeat of the same key
+// posts nothing.
 func (b *Backend) Post(ctx context.Context, ch incident.ChannelRef, p incident.Post) (string, error) {
 	var card string
 	if p.Card != nil {
@@ -41,7 +44,15 @@ func (b *Backend) Post(ctx context.Context, ch incident.ChannelRef, p incident.P
 		}
 		card = string(raw)
 	}
-	return b.insert(ctx, ch.ID, Message{ID: newID(), Author: BotName, Text: p.Text}, card, p.Key)
+	if p.EditID != "" {
+		_, err := b.db.ExecContext(ctx, `UPDATE builtin_messages SET text = ?, edited_at = ? WHERE channel_id = ? AND id = ?`,
+			p.Text, nanos(b.clock.Now()), ch.ID, p.EditID)
+		if err != nil {
+			return "", fmt.Errorf("edit message %s: %w", p.EditID, err)
+		}
+		return p.EditID, nil
+	}
+	return b.insert(ctx, ch.ID, Message{ID: newID(), Author: BotName, Text: p.Text, Pinned: p.Pin}, card, p.Key)
 }
 
 // Say writes a person's message into a channel. threadID, when set, makes
@@ -80,9 +91,9 @@ func (b *Backend) insert(ctx context.Context, channelID string, m Message, card,
 	if key != "" {
 		postKey = key
 	}
-	_, err := b.db.ExecContext(ctx, `INSERT INTO builtin_messages (id, channel_id, thread_id, author, text, card, system, post_key, created_at)
-		VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (post_key) DO NOTHING`,
-		m.ID, channelID, m.ThreadID, m.Author, m.Text, card, m.System, postKey, nanos(b.clock.Now()))
+	_, err := b.db.ExecContext(ctx, `INSERT INTO builtin_messages (id, channel_id, thread_id, author, text, card, system, pinned, post_key, created_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (post_key) DO NOTHING`,
+		m.ID, channelID, m.ThreadID, m.Author, m.Text, card, m.System, m.Pinned, postKey, nanos(b.clock.Now()))
 	if err != nil {
 		if strings.Contains(err.Error(), "FOREIGN KEY") {
 			return "", incident.Errorf(incident.KindPermanent, "builtin channel %s does not exist", channelID)
@@ -97,16 +108,21 @@ func (b *Backend) insert(ctx context.Context, channelID string, m Message, card,
 	return id, err
 }
 
-const messageColumns = `seq, id, thread_id, author, text, card, system, created_at`
+const messageColumns = `seq, id, thread_id, author, text, card, system, pinned, created_at, edited_at`
 
 func scanMessage(row scanner) (Message, error) {
 	var m Message
 	var card string
 	var at int64
-	if err := row.Scan(&m.Seq, &m.ID, &m.ThreadID, &m.Author, &m.Text, &card, &m.System, &at); err != nil {
+	var edited sql.NullInt64
+	if err := row.Scan(&m.Seq, &m.ID, &m.ThreadID, &m.Author, &m.Text, &card, &m.System, &m.Pinned, &at, &edited); err != nil {
 		return Message{}, err
 	}
 	m.At = fromNanos(at)
+	if edited.Valid {
+		t := fromNanos(edited.Int64)
+		m.EditedAt = &t
+	}
 	if card != "" {
 		m.Card = &incident.Card{}
 		if err := json.Unmarshal([]byte(card), m.Card); err != nil {
@@ -157,7 +173,9 @@ func (b *Backend) History(ctx context.Context, ch incident.ChannelRef, fn func(a
 			return err
 		}
 		for _, m := range page {
-			if err := fn(archive.Message{ID: m.ID, ThreadID: m.ThreadID, Author: m.Author, Text: m.Text, At: m.At, System: m.System}); err != nil {
+			am := archive.Message{ID: m.ID, ThreadID: m.ThreadID, Author: m.Author, Text: m.Text, At: m.At,
+				EditedAt: m.EditedAt, System: m.System}
+			if err := fn(am); err != nil {
 				return err
 			}
 			after = m.Seq

@@ -18,7 +18,9 @@ CREATE TABLE IF NOT EXISTS builtin_messages (
     card       TEXT    NOT NULL DEFAULT '',
     system     INTEGER NOT NULL DEFAULT 0,
     post_key   TEXT    UNIQUE,
-    created_at INTEGER NOT NULL
+    pinned     INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    edited_at  INTEGER
 );
 CREATE INDEX IF NOT EXISTS builtin_messages_channel ON builtin_messages (channel_id, seq);
 CREATE TABLE IF NOT EXISTS builtin_tickets (

@@ -68,13 +68,24 @@ CREATE TABLE jobs (
 CREATE INDEX jobs_due ON jobs (state, run_at);
 CREATE INDEX jobs_lane ON jobs (incident_id, lane, state, id);
 
+-- The archive's documents as warroom keeps them: the Markdown and JSON
+-- transcripts and the files copied from the channel.
 CREATE TABLE transcripts (
+    incident_id  INTEGER NOT NULL REFERENCES incidents (id),
+    name         TEXT    NOT NULL,
+    format       TEXT    NOT NULL,
+    content_type TEXT    NOT NULL,
+    content      BLOB    NOT NULL,
+    sha256       TEXT    NOT NULL,
+    created_at   INTEGER NOT NULL,
+    verified_at  INTEGER,
+    PRIMARY KEY (incident_id, name)
+);
+
+-- Messages warroom posted that it edits later (the status post), by slot.
+CREATE TABLE chat_posts (
     incident_id INTEGER NOT NULL REFERENCES incidents (id),
-    format      TEXT    NOT NULL,
-    name        TEXT    NOT NULL,
-    content     BLOB    NOT NULL,
-    sha256      TEXT    NOT NULL,
-    created_at  INTEGER NOT NULL,
-    verified_at INTEGER,
-    PRIMARY KEY (incident_id, format)
+    slot        TEXT    NOT NULL,
+    post_id     TEXT    NOT NULL,
+    PRIMARY KEY (incident_id, slot)
 );
