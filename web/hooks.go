@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/warroom/warroom/incident"
@@ -30,6 +31,33 @@ func (s *Server) alertHook(h Hook) http.HandlerFunc {
 					writeJSON(w, http.StatusOK, out)
 					return
 				}
+			}
+		}
+		s.countHook(h.Source, "rejected")
+		s.writeError(w, r, err)
+	}
+}
+
+// ChatHook is a chat backend's inbound callback (a slash command, a button
+// click, an outgoing webhook), handed in by cmd. Handle authenticates and
+// runs the request and returns what to answer as JSON; its errors are
+// answered like every other error, from one place.
+type ChatHook struct {
+	Path   string // e.g. /chat/mattermost/command
+	Source string // for metrics and logs
+	Handle func(ctx context.Context, r *http.Request, body []byte) (any, error)
+}
+
+func (s *Server) chatHook(h ChatHook) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, err := readBody(r, s.cfg.MaxBodyBytes)
+		if err == nil {
+			var out any
+			if out, err = h.Handle(r.Context(), r, body); err == nil {
+				s.countHook(h.Source, "accepted")
+				s.kick()
+				writeJSON(w, http.StatusOK, out)
+				return
 			}
 		}
 		s.countHook(h.Source, "rejected")

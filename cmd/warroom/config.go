@@ -46,7 +46,22 @@ type StoreConfig struct {
 
 // ChatConfig chooses the chat backend.
 type ChatConfig struct {
-	Backend string `yaml:"backend"` // builtin (mattermost, rocketchat later)
+	Backend    string           `yaml:"backend"` // builtin or mattermost (rocketchat later)
+	Mattermost MattermostConfig `yaml:"mattermost"`
+}
+
+// MattermostConfig is chat.mattermost.
+type MattermostConfig struct {
+	URL          string   `yaml:"url"`
+	Token        string   `yaml:"token"`
+	Team         string   `yaml:"team"`
+	CommandToken string   `yaml:"command_token"`
+	Delete       string   `yaml:"delete"`
+	Private      bool     `yaml:"private"`
+	Invite       []string `yaml:"invite"`
+	PinEmoji     string   `yaml:"pin_emoji"`
+	MaxFileBytes int64    `yaml:"max_file_bytes"`
+	ActionSecret string   `yaml:"action_secret"`
 }
 
 // TicketsConfig chooses the ticket system.
@@ -111,7 +126,8 @@ func defaultConfig() Config {
 		Listen:  "127.0.0.1:8080",
 		Log:     LogConfig{Level: "info", Format: "text"},
 		Store:   StoreConfig{Driver: "sqlite", DSN: "warroom.db"},
-		Chat:    ChatConfig{Backend: "builtin"},
+		Chat: ChatConfig{Backend: "builtin", Mattermost: MattermostConfig{Delete: "archive", PinEmoji: "pushpin",
+			MaxFileBytes: 10 << 20}},
 		Tickets: TicketsConfig{Backend: "builtin"},
 		Jobs: JobsConfig{Workers: 2, MaxAttempts: 20, BaseDelay: Duration(time.Second),
 			MaxDelay: Duration(5 * time.Minute)},
@@ -170,10 +186,27 @@ func (c Config) validate() error {
 	}
 	switch c.Chat.Backend {
 	case "builtin":
-	case "mattermost", "rocketchat":
-		bad("chat.backend: %s is not available in this build yet; use builtin", c.Chat.Backend)
+	case "mattermost":
+		mm := c.Chat.Mattermost
+		if u, err := url.Parse(mm.URL); mm.URL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("chat.mattermost.url: %q is not the server's http(s) URL", mm.URL)
+		}
+		if mm.Token == "" {
+			bad("chat.mattermost.token: empty; create a bot account and give its access token")
+		}
+		if mm.Team == "" {
+			bad("chat.mattermost.team: empty; give the team's name (the part of its URL)")
+		}
+		if !oneOf(mm.Delete, "permanent", "archive", "keep") {
+			bad("chat.mattermost.delete: %q; use permanent, archive or keep", mm.Delete)
+		}
+		if mm.MaxFileBytes < 0 {
+			bad("chat.mattermost.max_file_bytes: %d; use 0 or more", mm.MaxFileBytes)
+		}
+	case "rocketchat":
+		bad("chat.backend: rocketchat is not available in this build yet; use builtin or mattermost")
 	default:
-		bad("chat.backend: %q; use builtin", c.Chat.Backend)
+		bad("chat.backend: %q; use builtin or mattermost", c.Chat.Backend)
 	}
 	switch c.Tickets.Backend {
 	case "builtin":

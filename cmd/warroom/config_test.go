@@ -104,15 +104,25 @@ func TestSampleConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c2 Config
-	fields := map[string]reflect.Value{}
-	collectFields(reflect.ValueOf(&c2).Elem(), "WARROOM", fields)
-	for name := range fields {
-		key := strings.ToLower(name[strings.LastIndex(name, "_")+1:])
-		if !bytes.Contains(raw, []byte(key+":")) {
-			t.Errorf("warroom.example.yaml does not mention %s (%s)", key, name)
+	for _, key := range yamlKeys(reflect.TypeFor[Config]()) {
+		if !bytes.Contains(raw, []byte(" "+key+":")) && !bytes.Contains(raw, []byte("\n"+key+":")) {
+			t.Errorf("warroom.example.yaml does not mention %s", key)
 		}
 	}
+}
+
+// yamlKeys lists the yaml names of every field, nested ones included.
+func yamlKeys(t reflect.Type) []string {
+	var out []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name := strings.Split(f.Tag.Get("yaml"), ",")[0]
+		out = append(out, name)
+		if f.Type.Kind() == reflect.Struct && f.Type != reflect.TypeFor[Duration]() {
+			out = append(out, yamlKeys(f.Type)...)
+		}
+	}
+	return out
 }
 
 func TestCLI(t *testing.T) {

@@ -32,6 +32,8 @@ type Main struct {
 	ln      net.Listener
 	running atomic.Bool
 	wg      sync.WaitGroup
+	// background runs alongside the server (a chat backend's event stream).
+	background []func(ctx context.Context)
 }
 
 // NewMain opens the store, applies migrations, wires every part and binds
@@ -64,7 +66,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		m.cfg.PublicURL = "http://" + m.ln.Addr().String()
 	}
 	cfg := m.cfg
-	chat, err := builtin.New(ctx, m.db.SQL(), cfg.PublicURL, clock)
+	local, err := builtin.New(ctx, m.db.SQL(), cfg.PublicURL, clock)
 	if err != nil {
 		return err
 	}
@@ -72,7 +74,11 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	if err != nil {
 		return err
 	}
-	svc := incident.NewService(incident.Deps{Store: m.db, Chat: chat, Tickets: chat, Renderer: tmpl, Clock: clock, Logger: m.log,
+	chat, err := m.chatBackend(local)
+	if err != nil {
+		return err
+	}
+	svc := incident.NewService(incident.Deps{Store: m.db, Chat: chat.chat, Tickets: local, Renderer: tmpl, Clock: clock, Logger: m.log,
 		PublicURL: cfg.PublicURL})
 	paused := make([]incident.JobKind, len(cfg.Jobs.Paused))
 	for i, k := range cfg.Jobs.Paused {
@@ -83,20 +89,23 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		BaseDelay: time.Duration(cfg.Jobs.BaseDelay), MaxDelay: time.Duration(cfg.Jobs.MaxDelay), Paused: paused,
 	}, clock, m.log)
 	svc.RegisterJobs(m.runner)
-	archive.New(m.db, chat, chat, svc, clock, m.log, archive.Options{}).Register(m.runner)
+	archive.New(m.db, chat.chat, local, svc, clock, m.log, archive.Options{PinEmoji: chat.pinEmoji}).Register(m.runner)
 	metrics := web.NewMetrics(m.db)
 	m.runner.Observe = metrics.ObserveJob
 	m.runner.OnPark = svc.RecordFailure
 
 	srv, err := web.New(web.Config{APIToken: cfg.API.Token, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Version: version},
 		web.Deps{
-			Service: svc, Transcripts: m.db, Jobs: m.db, Ready: m, Chat: builtinRooms{chat}, Metrics: metrics,
+			Service: svc, Transcripts: m.db, Jobs: m.db, Ready: m, Chat: chat.rooms, ChatHooks: chat.hooks(svc), Metrics: metrics,
 			Kick: m.runner.Kick, Clock: clock, Logger: m.log,
 			Hooks: []web.Hook{{Path: "/hooks/alertmanager", Source: alertmanager.Source,
 				Token: cfg.Sources.Alertmanager.Token, Decode: alertmanager.Decode}},
 		})
 	if err != nil {
 		return err
+	}
+	if chat.watch != nil {
+		m.background = append(m.background, func(ctx context.Context) { chat.watch(ctx, svc, m.runner.Kick) })
 	}
 	m.server = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
@@ -131,6 +140,9 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	runCtx, stopRunner := context.WithCancel(context.WithoutCancel(ctx))
 	m.wg.Go(func() { m.runner.Run(runCtx) })
+	for _, fn := range m.background {
+		m.wg.Go(func() { fn(runCtx) })
+	}
 	m.running.Store(true)
 	m.runner.Kick()
 

@@ -1,0 +1,167 @@
+package mattermost
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/warroom/warroom/incident"
+)
+
+// maxNameTries bounds the suffixes tried when a name is taken.
+const maxNameTries = 50
+
+// OpenChannel creates the incident's channel, or adopts the one an earlier
+// attempt created (same creator and display name), trying name-2, name-3
+// ... when the name is taken by something else. Then it invites people.
+func (b *Backend) OpenChannel(ctx context.Context, spec incident.ChannelSpec) (incident.ChannelRef, error) {
+	teamID, botID, err := b.ensure(ctx)
+	if err != nil {
+		return incident.ChannelRef{}, err
+	}
+	display := truncateRunes(spec.DisplayName, model.ChannelDisplayNameMaxRunes)
+	typ := model.ChannelTypeOpen
+	if b.cfg.Private {
+		typ = model.ChannelTypePrivate
+	}
+	base := ChannelName(spec.Name)
+	var ch *model.Channel
+	for n := 1; ch == nil; n++ {
+		if n > maxNameTries {
+			return incident.ChannelRef{}, permanent("no free channel name: %s and %d variants are all taken", base, maxNameTries-1)
+		}
+		name := candidate(base, n)
+		existing, resp, err := b.client.GetChannelByNameIncludeDeleted(ctx, name, teamID, "")
+		switch {
+		case err == nil && existing.CreatorId == botID && existing.DisplayName == display && existing.DeleteAt == 0:
+			ch = existing // ours, from an attempt that crashed before recording it
+			continue
+		case err == nil:
+			continue // taken (possibly by an archived channel)
+		case statusOf(err, resp) != http.StatusNotFound:
+			return incident.ChannelRef{}, classify("look up channel "+name, resp, err)
+		}
+		created, resp, err := b.client.CreateChannel(ctx, &model.Channel{TeamId: teamID, Name: name, DisplayName: display, Type: typ,
+			Purpose: truncateRunes(spec.Purpose, model.ChannelPurposeMaxRunes), Header: truncateRunes(spec.Header, model.ChannelHeaderMaxRunes)})
+		if err != nil {
+			if errorID(err) == "store.sql_channel.save_channel.exists.app_error" {
+				continue // taken between the look-up and the create
+			}
+			if statusOf(err, resp) == http.StatusForbidden {
+				return incident.ChannelRef{}, permanent("bot may not create channels in team %s (%s): give it the create_%s_channel permission",
+					b.cfg.Team, errorID(err), map[bool]string{true: "private", false: "public"}[b.cfg.Private])
+			}
+			return incident.ChannelRef{}, classify("create channel "+name, resp, err)
+		}
+		ch = created
+	}
+	if err := b.invite(ctx, ch.Id, append(append([]string{}, b.cfg.Invite...), spec.Invite...)); err != nil {
+		return incident.ChannelRef{}, err
+	}
+	return b.ref(ch), nil
+}
+
+func (b *Backend) ref(ch *model.Channel) incident.ChannelRef {
+	return incident.ChannelRef{Backend: Name, ID: ch.Id, Name: ch.Name, URL: b.cfg.URL + "/" + b.cfg.Team + "/channels/" + ch.Name}
+}
+
+// invite adds people by username. Unknown usernames are logged and skipped:
+// a typo in chat.mattermost.invite must not keep the channel from opening.
+func (b *Backend) invite(ctx context.Context, channelID string, usernames []string) error {
+	if len(usernames) == 0 {
+		return nil
+	}
+	seen := map[string]bool{}
+	var unique []string
+	for _, u := range usernames {
+		if u != "" && !seen[u] {
+			seen[u] = true
+			unique = append(unique, u)
+		}
+	}
+	users, resp, err := b.client.GetUsersByUsernames(ctx, unique)
+	if err != nil {
+		return classify("look up users to invite", resp, err)
+	}
+	found := map[string]bool{}
+	for _, u := range users {
+		found[u.Username] = true
+		if _, resp, err := b.client.AddChannelMember(ctx, channelID, u.Id); err != nil {
+			if s := statusOf(err, resp); s == http.StatusForbidden || s == http.StatusBadRequest {
+				b.log.Warn("cannot invite user to incident channel; is the user in the team?", "user", u.Username, "err", err)
+				continue
+			}
+			return classify("invite @"+u.Username, resp, err)
+		}
+	}
+	for _, u := range unique {
+		if !found[u] {
+			b.log.Warn("cannot invite unknown Mattermost user; check chat.mattermost.invite", "user", u)
+		}
+	}
+	return nil
+}
+
+// UpdateChannel sets the header through the patch endpoint, and only when
+// it changed (each change leaves a system message in the channel).
+func (b *Backend) UpdateChannel(ctx context.Context, ref incident.ChannelRef, header string) error {
+	header = truncateRunes(header, model.ChannelHeaderMaxRunes)
+	ch, resp, err := b.client.GetChannel(ctx, ref.ID)
+	if err != nil {
+		return classify("read channel "+ref.Name, resp, err)
+	}
+	if ch.Header == header || ch.DeleteAt != 0 {
+		return nil
+	}
+	if _, resp, err := b.client.PatchChannel(ctx, ref.ID, &model.ChannelPatch{Header: &header}); err != nil {
+		return classify("update the header of "+ref.Name, resp, err)
+	}
+	return nil
+}
+
+// DeleteChannel removes the channel as configured and says what it did.
+// Permanent deletion needs ServiceSettings.EnableAPIChannelDeletion; when
+// the server refuses it, the channel is archived instead and the answer
+// says so (it goes on the timeline).
+func (b *Backend) DeleteChannel(ctx context.Context, ref incident.ChannelRef) (string, error) {
+	if b.cfg.Delete == DeleteKeep {
+		return "kept (chat.mattermost.delete is keep)", nil
+	}
+	ch, resp, err := b.client.GetChannel(ctx, ref.ID)
+	if statusOf(err, resp) == http.StatusNotFound {
+		return "already deleted", nil
+	}
+	if err != nil {
+		return "", classify("read channel "+ref.Name, resp, err)
+	}
+	if b.cfg.Delete == DeletePermanent {
+		resp, err := b.client.PermanentDeleteChannel(ctx, ref.ID)
+		switch {
+		case err == nil:
+			return "deleted permanently", nil
+		case statusOf(err, resp) == http.StatusNotFound:
+			return "already deleted", nil
+		case errorID(err) != "api.user.delete_channel.not_enabled.app_error" && statusOf(err, resp) != http.StatusForbidden:
+			return "", classify("delete channel "+ref.Name, resp, err)
+		}
+		b.log.Warn("permanent channel deletion refused; archiving instead", "channel", ref.Name, "err", err)
+		how, aerr := b.archive(ctx, ch)
+		if aerr != nil {
+			return "", aerr
+		}
+		return how + ", because the server refused permanent deletion (" + errorID(err) +
+			"): set ServiceSettings.EnableAPIChannelDeletion and give the bot the permission to delete channels", nil
+	}
+	return b.archive(ctx, ch)
+}
+
+func (b *Backend) archive(ctx context.Context, ch *model.Channel) (string, error) {
+	if ch.DeleteAt != 0 {
+		return "already archived", nil
+	}
+	if resp, err := b.client.DeleteChannel(ctx, ch.Id); err != nil {
+		return "", classify("archive channel "+ch.Name, resp, err)
+	}
+	return "archived", nil
+}

@@ -1,0 +1,149 @@
+// Package mattermost is warroom's Mattermost chat backend, on the REST API v4
+// through the official model.Client4. It opens and keeps incident channels,
+// posts and edits messages with buttons, reads the whole history for the
+// transcript, deletes channels after the verified archive, and answers the
+// slash command, button callbacks and pin reactions. Mattermost's types stay
+// inside this package.
+package mattermost
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/mattermost/mattermost/server/public/model"
+)
+
+// Name is the backend's name in config and in channel references.
+const Name = "mattermost"
+
+// Config is chat.mattermost in warroom's config.
+type Config struct {
+	URL          string   // the server's base URL, e.g. https://chat.example.com
+	Token        string   // the bot's access token
+	Team         string   // team name, e.g. ops
+	CommandToken string   // the /incident slash command's token; other tokens get 401
+	Delete       string   // permanent, archive or keep (default archive)
+	Private      bool     // open private channels
+	Invite       []string // usernames added to every incident channel
+	PinEmoji     string   // reaction that pins a message to the timeline (default pushpin)
+	MaxFileBytes int64    // files up to this size are copied into the archive (default 10 MiB)
+	ActionSecret string   // key that signs button callbacks (default: derived from Token)
+	PublicURL    string   // warroom's public URL, where Mattermost sends commands and clicks
+}
+
+// Delete modes.
+const (
+	DeletePermanent = "permanent"
+	DeleteArchive   = "archive"
+	DeleteKeep      = "keep"
+)
+
+// Backend is the Mattermost chat backend.
+type Backend struct {
+	cfg    Config
+	client *model.Client4
+	log    *slog.Logger
+	signer signer
+
+	mu     sync.Mutex
+	teamID string
+	botID  string
+	users  map[string]string // user ID -> username
+}
+
+// New builds the backend. It does not call Mattermost: the team and the bot
+// are resolved on first use, so warroom starts while Mattermost is down.
+func New(cfg Config, log *slog.Logger, httpClient *http.Client) (*Backend, error) {
+	if cfg.URL == "" || cfg.Token == "" || cfg.Team == "" {
+		return nil, fmt.Errorf("chat.mattermost needs url, token and team")
+	}
+	if cfg.Delete == "" {
+		cfg.Delete = DeleteArchive
+	}
+	switch cfg.Delete {
+	case DeletePermanent, DeleteArchive, DeleteKeep:
+	default:
+		return nil, fmt.Errorf("chat.mattermost.delete is %q: use permanent, archive or keep", cfg.Delete)
+	}
+	if cfg.PinEmoji == "" {
+		cfg.PinEmoji = "pushpin"
+	}
+	cfg.PinEmoji = strings.Trim(cfg.PinEmoji, ":")
+	if cfg.MaxFileBytes <= 0 {
+		cfg.MaxFileBytes = 10 << 20
+	}
+	secret := cfg.ActionSecret
+	if secret == "" {
+		secret = "warroom-actions\x00" + cfg.Token
+	}
+	c := model.NewAPIv4Client(cfg.URL)
+	c.SetToken(cfg.Token)
+	if httpClient != nil {
+		c.HTTPClient = httpClient
+	}
+	return &Backend{cfg: cfg, client: c, log: log, signer: signer{key: []byte(secret)}, users: map[string]string{}}, nil
+}
+
+// Backend names the backend.
+func (b *Backend) Backend() string { return Name }
+
+// PinEmoji is the reaction that pins a message.
+func (b *Backend) PinEmoji() string { return b.cfg.PinEmoji }
+
+// ensure resolves and caches the team and the bot, and checks that the bot
+// is a member of the team: the error says exactly what to fix.
+func (b *Backend) ensure(ctx context.Context) (teamID, botID string, err error) {
+	b.mu.Lock()
+	teamID, botID = b.teamID, b.botID
+	b.mu.Unlock()
+	if teamID != "" {
+		return teamID, botID, nil
+	}
+	me, resp, err := b.client.GetMe(ctx, "")
+	if err != nil {
+		return "", "", classify("read the bot's own account", resp, err)
+	}
+	team, resp, err := b.client.GetTeamByName(ctx, b.cfg.Team, "")
+	if err != nil {
+		if statusOf(err, resp) == http.StatusNotFound || statusOf(err, resp) == http.StatusForbidden {
+			return "", "", permanent("team %q does not exist or bot @%s cannot see it: check chat.mattermost.team and add the bot to the team", b.cfg.Team, me.Username)
+		}
+		return "", "", classify("find team "+b.cfg.Team, resp, err)
+	}
+	if _, resp, err := b.client.GetTeamMember(ctx, team.Id, me.Id, ""); err != nil {
+		if s := statusOf(err, resp); s == http.StatusNotFound || s == http.StatusForbidden {
+			return "", "", permanent("bot @%s is not a member of team %s: add it in System Console > Teams > %s > Add Members", me.Username, b.cfg.Team, b.cfg.Team)
+		}
+		return "", "", classify("check the bot's team membership", resp, err)
+	}
+	b.mu.Lock()
+	b.teamID, b.botID = team.Id, me.Id
+	b.users[me.Id] = me.Username
+	b.mu.Unlock()
+	return team.Id, me.Id, nil
+}
+
+// username returns a user's username, cached.
+func (b *Backend) username(ctx context.Context, userID string) (string, error) {
+	b.mu.Lock()
+	name, ok := b.users[userID]
+	b.mu.Unlock()
+	if ok {
+		return name, nil
+	}
+	u, resp, err := b.client.GetUser(ctx, userID, "")
+	if err != nil {
+		if statusOf(err, resp) == http.StatusNotFound {
+			return userID, nil // a deleted user: keep the ID
+		}
+		return "", classify("read user "+userID, resp, err)
+	}
+	b.mu.Lock()
+	b.users[userID] = u.Username
+	b.mu.Unlock()
+	return u.Username, nil
+}
