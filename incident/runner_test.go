@@ -46,7 +46,9 @@ func (c *flakyChat) Post(ctx context.Context, ch incident.ChannelRef, p incident
 	return p.Key, nil
 }
 
-func (c *flakyChat) UpdateChannel(ctx context.Context, ch incident.ChannelRef, header string) error { return nil }
+func (c *flakyChat) UpdateChannel(ctx context.Context, ch incident.ChannelRef, header string) error {
+	return nil
+}
 
 // posted reports whether a post whose key contains what went out.
 func (c *flakyChat) posted(what string) bool {
@@ -205,6 +207,8 @@ func TestRunnerParksWithVisibleReason(t *testing.T) {
 				got, _ := e.svc.Get(context.Background(), inc.Key)
 				return !got.Channel.Empty()
 			})
+			// The retry resumes the lane: the posts that parked behind it go out, in order.
+			waitUntil(t, "posts after retry", func() bool { return chat.posted("/post/status/") })
 		})
 	}
 }

@@ -148,10 +148,13 @@ func (s *DB) Jobs(ctx context.Context, incidentID int64, state incident.JobState
 	return out, rows.Err()
 }
 
-// RetryParked gives a parked job a fresh set of attempts.
+// RetryParked gives a parked job a fresh set of attempts, together with the
+// later parked jobs of its incident and lane: those usually failed because
+// this one did (no channel, no posts), and they keep their order.
 func (s *DB) RetryParked(ctx context.Context, id int64, now time.Time) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE jobs SET state = 'pending', attempts = 0, run_at = ?, updated_at = ? WHERE id = ? AND state = 'parked'`,
-		nanos(now), nanos(now), id)
+	res, err := s.db.ExecContext(ctx, `UPDATE jobs SET state = 'pending', attempts = 0, run_at = ?, updated_at = ?
+		WHERE state = 'parked' AND id >= ? AND (incident_id, lane) = (SELECT incident_id, lane FROM jobs WHERE id = ? AND state = 'parked')`,
+		nanos(now), nanos(now), id, id)
 	if err != nil {
 		return fmt.Errorf("retry job %d: %w", id, err)
 	}

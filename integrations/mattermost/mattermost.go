@@ -110,7 +110,8 @@ func (b *Backend) ensure(ctx context.Context) (teamID, botID string, err error) 
 	team, resp, err := b.client.GetTeamByName(ctx, b.cfg.Team, "")
 	if err != nil {
 		if statusOf(err, resp) == http.StatusNotFound || statusOf(err, resp) == http.StatusForbidden {
-			return "", "", permanent("team %q does not exist or bot @%s cannot see it: check chat.mattermost.team and add the bot to the team", b.cfg.Team, me.Username)
+			return "", "", permanent("bot @%s is not a member of team %s (or the team does not exist): add the bot to the team in System Console > Teams, and check chat.mattermost.team",
+				me.Username, b.cfg.Team)
 		}
 		return "", "", classify("find team "+b.cfg.Team, resp, err)
 	}

@@ -1,7 +1,11 @@
 package mmtest
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"net/http"
+	"net/url"
 	"testing"
 )
 
@@ -51,4 +55,43 @@ func (s *Server) RemoveBotFromTeam(t testing.TB) {
 	t.Helper()
 	s.must(t, s.AdminToken, http.MethodDelete, "/api/v4/teams/"+s.TeamID+"/members/"+s.BotUserID,
 		nil, nil, http.StatusOK)
+}
+
+// AddBotToTeam puts the bot back into the team, as the admin.
+func (s *Server) AddBotToTeam(t testing.TB) {
+	t.Helper()
+	s.must(t, s.AdminToken, http.MethodPost, "/api/v4/teams/"+s.TeamID+"/members",
+		map[string]string{"team_id": s.TeamID, "user_id": s.BotUserID}, nil, http.StatusCreated)
+}
+
+// UploadFile uploads data as a file into a channel as the holder of token
+// (the raw-body variant of POST /api/v4/files) and returns the file's id, to
+// attach to a post with file_ids.
+func (s *Server) UploadFile(t testing.TB, token, channelID, name string, data []byte) string {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, s.URL+"/api/v4/files?channel_id="+url.QueryEscape(channelID)+
+		"&filename="+url.QueryEscape(name), bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("mmtest: %v", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/octet-stream")
+	resp, err := s.client.Do(req)
+	if err != nil {
+		t.Fatalf("mmtest: upload %s: %v", name, err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		FileInfos []struct {
+			ID string `json:"id"`
+		} `json:"file_infos"`
+	}
+	if resp.StatusCode != http.StatusCreated {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("mmtest: upload %s answered %d: %s", name, resp.StatusCode, snippet(b))
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.FileInfos) != 1 {
+		t.Fatalf("mmtest: upload %s: unexpected answer (%v)", name, err)
+	}
+	return out.FileInfos[0].ID
 }

@@ -1,0 +1,362 @@
+package main
+
+import (
+	"bytes"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/integrations/mattermost/mmtest"
+)
+
+// mattermostHarness starts a real Mattermost 9.9 server and warroom wired to
+// it, with the /incident slash command pointing at warroom.
+func mattermostHarness(t *testing.T, mm *mmtest.Server, tune func(*Config)) *harness {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // warroom binds it again below; Mattermost must know the URL first
+	cfg := testConfig(t)
+	cfg.Listen, cfg.PublicURL = addr, "http://"+addr
+	cfg.Chat.Backend = "mattermost"
+	cfg.Chat.Mattermost = MattermostConfig{URL: mm.URL, Token: mm.BotToken, Team: mm.TeamName, Delete: "permanent",
+		Invite: []string{mm.User.Username}, PinEmoji: "pushpin", MaxFileBytes: 1 << 20,
+		CommandToken: mm.CreateSlashCommand(t, "incident", cfg.PublicURL+"/chat/mattermost/command")}
+	if tune != nil {
+		tune(&cfg)
+	}
+	return startHarness(t, cfg)
+}
+
+// mmPost is the part of a Mattermost post the tests read.
+type mmPost struct {
+	ID       string         `json:"id"`
+	Message  string         `json:"message"`
+	RootID   string         `json:"root_id"`
+	IsPinned bool           `json:"is_pinned"`
+	Props    map[string]any `json:"props"`
+}
+
+func mmPosts(t *testing.T, mm *mmtest.Server, channelID string) []mmPost {
+	t.Helper()
+	var list struct {
+		Order []string          `json:"order"`
+		Posts map[string]mmPost `json:"posts"`
+	}
+	if code := mm.Do(t, mm.AdminToken, "GET", "/api/v4/channels/"+channelID+"/posts?per_page=200", nil, &list); code != 200 {
+		t.Fatalf("read posts: %d", code)
+	}
+	out := make([]mmPost, 0, len(list.Order))
+	for i := len(list.Order) - 1; i >= 0; i-- {
+		out = append(out, list.Posts[list.Order[i]])
+	}
+	return out
+}
+
+// TestMattermostLifecycle is the whole workflow on a real Mattermost server:
+// alert -> channel with header, welcome card with buttons and pinned summary
+// -> /incident ack through Mattermost's own command execution -> a message,
+// a thread reply, a file and a pin reaction -> Close clicked through the
+// post-action API -> transcript archived and verified -> channel deleted.
+func TestMattermostLifecycle(t *testing.T) {
+	mm := mmtest.Start(t)
+	h := mattermostHarness(t, mm, nil)
+	alice := mm.User
+
+	if code, out := h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json")); code != 200 || out["created"] != true {
+		t.Fatalf("alert: %d %v", code, out)
+	}
+	var channelID, channelName string
+	h.waitFor("channel", func() bool {
+		ch := h.incident("INC-1")["channel"].(map[string]any)
+		channelID, channelName = ch["id"].(string), ch["name"].(string)
+		return channelID != ""
+	})
+	if channelName != "inc-1-highlatency-p99-2s" {
+		t.Errorf("channel name %q", channelName)
+	}
+
+	// The channel in Mattermost: header, welcome card with buttons, pinned summary, status post.
+	var welcome, status mmPost
+	h.waitFor("welcome, summary and status posts", func() bool {
+		for _, p := range mmPosts(t, mm, channelID) {
+			switch {
+			case strings.Contains(p.Message, "This channel is for the response"):
+				welcome = p
+			case strings.HasPrefix(p.Message, "**Status: "):
+				status = p
+			}
+		}
+		return welcome.ID != "" && status.ID != ""
+	})
+	attachments, _ := welcome.Props["attachments"].([]any)
+	if len(attachments) != 1 {
+		t.Fatalf("welcome post has no card: %+v", welcome.Props)
+	}
+	card := attachments[0].(map[string]any)
+	if card["color"] != "#C62828" {
+		t.Errorf("card colour %v, want the critical red", card["color"])
+	}
+	var actionIDs []string
+	for _, a := range card["actions"].([]any) {
+		actionIDs = append(actionIDs, a.(map[string]any)["id"].(string))
+	}
+	if strings.Join(actionIDs, ",") != "ack,resolve,close" {
+		t.Errorf("buttons %v, want ack,resolve,close", actionIDs)
+	}
+	var pinned struct {
+		Posts map[string]mmPost `json:"posts"`
+	}
+	mm.Do(t, mm.AdminToken, "GET", "/api/v4/channels/"+channelID+"/pinned", nil, &pinned)
+	summaryPinned := false
+	for _, p := range pinned.Posts {
+		summaryPinned = summaryPinned || strings.Contains(p.Message, "[incident page]") && strings.Contains(p.Message, "http://127.0.0.1/runbook")
+	}
+	if !summaryPinned {
+		t.Errorf("the summary with the runbook is not pinned: %+v", pinned.Posts)
+	}
+	var ch struct {
+		Header      string `json:"header"`
+		DisplayName string `json:"display_name"`
+	}
+	h.waitFor("header", func() bool {
+		mm.Do(t, mm.AdminToken, "GET", "/api/v4/channels/"+channelID, nil, &ch)
+		return strings.Contains(ch.Header, "critical · open") && strings.Contains(ch.Header, "[ticket INC-1]")
+	})
+
+	// alice was invited; she acks through Mattermost's own command execution.
+	if code := mm.ExecuteCommand(t, alice.Token, channelID, "/incident ack"); code != 200 {
+		t.Fatalf("/incident ack through Mattermost: %d", code)
+	}
+	if inc := h.incident("INC-1"); inc["status"] != "acked" || inc["acked_by"] != alice.Username {
+		t.Fatalf("after /incident ack: %v", inc)
+	}
+	h.waitFor("status post edited and header updated", func() bool {
+		var p mmPost
+		mm.Do(t, mm.AdminToken, "GET", "/api/v4/posts/"+status.ID, nil, &p)
+		mm.Do(t, mm.AdminToken, "GET", "/api/v4/channels/"+channelID, nil, &ch)
+		return strings.Contains(p.Message, "acked by @"+alice.Username) && strings.Contains(ch.Header, "critical · acked")
+	})
+
+	// alice talks: a message, a reply in its thread, a file, and a pin.
+	var msg, reply mmPost
+	mm.Do(t, alice.Token, "POST", "/api/v4/posts", map[string]any{"channel_id": channelID, "message": "restarting checkout pods in eu-1"}, &msg)
+	mm.Do(t, alice.Token, "POST", "/api/v4/posts", map[string]any{"channel_id": channelID, "root_id": msg.ID, "message": "pods back, p99 at 240ms"}, &reply)
+	graph := bytes.Repeat([]byte("latency,"), 512)
+	fileID := mm.UploadFile(t, alice.Token, channelID, "latency.csv", graph)
+	mm.Do(t, alice.Token, "POST", "/api/v4/posts", map[string]any{"channel_id": channelID, "message": "the numbers", "file_ids": []string{fileID}}, nil)
+	if code := mm.Do(t, alice.Token, "POST", "/api/v4/reactions", map[string]string{"user_id": alice.ID, "post_id": msg.ID, "emoji_name": "pushpin"}, nil); code != 200 {
+		t.Fatalf("react: %d", code)
+	}
+	h.waitFor("pin on the timeline", func() bool { return countKind(h.events("INC-1"), "pinned") == 1 })
+
+	// alice clicks Close on the welcome card, through Mattermost.
+	if code := mm.ClickButton(t, alice.Token, welcome.ID, "close"); code != 200 {
+		t.Fatalf("click Close: %d", code)
+	}
+	inc := h.waitStatus("INC-1", "archived")
+	if inc["closed_by"] != alice.Username {
+		t.Errorf("closed_by = %v", inc["closed_by"])
+	}
+
+	// The archive holds the message, the reply as a reply, the file, the pin.
+	_, md := h.do("GET", "/api/v1/incidents/INC-1/transcript?format=md", nil, bearerAPI)
+	for _, want := range []string{"**" + alice.Username + "**", "restarting checkout pods in eu-1", "> ↳ reply to #",
+		"> pods back, p99 at 240ms", "📎 latency.csv (", "4096 bytes) → INC-1-files/", "**pinned** " + alice.Username,
+		"This channel is for the response", "> Severity: critical"} {
+		if !bytes.Contains(md, []byte(want)) {
+			t.Errorf("transcript lacks %q:\n%s", want, md)
+		}
+	}
+	evs := h.events("INC-1")
+	if n := countKind(evs, "pinned"); n != 1 {
+		t.Errorf("%d pinned events, want 1 (live pin and archive sweep must not double it)", n)
+	}
+	for _, e := range evs {
+		if e["kind"] == "channel_deleted" && e["text"] != "deleted permanently" {
+			t.Errorf("channel_deleted: %v", e["text"])
+		}
+	}
+	// The channel is gone from Mattermost.
+	if code := mm.Do(t, mm.AdminToken, "GET", "/api/v4/channels/"+channelID, nil, nil); code != http.StatusNotFound {
+		t.Errorf("channel after archive: %d, want 404", code)
+	}
+}
+
+// TestMattermostRefusesForgeries: a button callback without warroom's
+// signature and a slash command with the wrong token get 401 and change
+// nothing.
+func TestMattermostRefusesForgeries(t *testing.T) {
+	mm := mmtest.Start(t)
+	h := mattermostHarness(t, mm, nil)
+	h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json"))
+	var channelID string
+	h.waitFor("channel", func() bool {
+		channelID, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		return channelID != ""
+	})
+	forged := []struct {
+		name, path, ctype string
+		body              []byte
+		headers           map[string]string
+	}{
+		{"button without signature", "/chat/mattermost/action", "application/json",
+			[]byte(`{"user_name":"mallory","channel_id":"` + channelID + `","context":{"action":"close","channel_id":"` + channelID + `"}}`), nil},
+		{"button with a signature for another channel", "/chat/mattermost/action", "application/json",
+			[]byte(`{"user_name":"mallory","channel_id":"` + channelID + `","context":{"action":"close","channel_id":"other","sig":"00"}}`), nil},
+		{"command with the wrong token", "/chat/mattermost/command", "application/x-www-form-urlencoded",
+			[]byte(url.Values{"token": {"guess"}, "channel_id": {channelID}, "user_name": {"mallory"}, "text": {"close"}}.Encode()), nil},
+		{"command with the wrong Authorization", "/chat/mattermost/command", "application/x-www-form-urlencoded",
+			[]byte(url.Values{"channel_id": {channelID}, "user_name": {"mallory"}, "text": {"close"}}.Encode()),
+			map[string]string{"Authorization": "Token guess"}},
+	}
+	for _, f := range forged {
+		t.Run(f.name, func(t *testing.T) {
+			headers := map[string]string{"Content-Type": f.ctype}
+			for k, v := range f.headers {
+				headers[k] = v
+			}
+			code, body := h.do("POST", f.path, f.body, headers)
+			if code != http.StatusUnauthorized || !strings.Contains(string(body), `"kind": "unauthorized"`) {
+				t.Errorf("%d %s, want 401 with a JSON error", code, body)
+			}
+		})
+	}
+	if inc := h.incident("INC-1"); inc["status"] != "open" {
+		t.Errorf("a forgery changed the incident: %v", inc["status"])
+	}
+}
+
+// TestMattermostBotNotInTeam: with the bot out of the team, opening the
+// channel fails with a clear error on the timeline and nothing is lost;
+// once the bot is back and the job retried, everything goes out in order.
+func TestMattermostBotNotInTeam(t *testing.T) {
+	mm := mmtest.Start(t)
+	mm.RemoveBotFromTeam(t)
+	h := mattermostHarness(t, mm, nil)
+	if code, _ := h.api("POST", "/incidents", map[string]string{"title": "queue backlog", "severity": "warning"}); code != 201 {
+		t.Fatalf("declare: %d", code)
+	}
+	want := "bot @" + mm.BotUsername + " is not a member of team " + mm.TeamName
+	defer func() {
+		if t.Failed() {
+			_, j := h.api("GET", "/jobs", nil)
+			t.Logf("timeline: %v\njobs: %v", h.events("INC-1"), j)
+		}
+	}()
+	h.waitFor("error on the timeline", func() bool {
+		for _, e := range h.events("INC-1") {
+			if e["kind"] == "error" && strings.Contains(e["text"].(string), want) {
+				return true
+			}
+		}
+		return false
+	})
+	_, jobs := h.api("GET", "/jobs?state=parked", nil)
+	var openJob float64
+	for _, j := range jobs["jobs"].([]any) {
+		if job := j.(map[string]any); job["kind"] == "channel.open" {
+			openJob = job["id"].(float64)
+			if !strings.Contains(job["last_error"].(string), want) {
+				t.Errorf("parked job reason %q does not say %q", job["last_error"], want)
+			}
+		}
+	}
+	if openJob == 0 {
+		t.Fatalf("channel.open is not parked: %v", jobs)
+	}
+	// Chat commands keep working on the incident meanwhile.
+	if code, _ := h.api("POST", "/incidents/INC-1/ack", map[string]string{"actor": "alice"}); code != 200 {
+		t.Errorf("ack while the channel is missing: %d", code)
+	}
+
+	mm.AddBotToTeam(t)
+	if code, out := h.api("POST", "/jobs/"+strconv.Itoa(int(openJob))+"/retry", nil); code != 200 {
+		t.Fatalf("retry: %d %v", code, out)
+	}
+	var channelID string
+	h.waitFor("channel after retry", func() bool {
+		channelID, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		return channelID != ""
+	})
+	h.waitFor("every post, in order", func() bool {
+		var texts []string
+		for _, p := range mmPosts(t, mm, channelID) {
+			texts = append(texts, p.Message)
+		}
+		all := strings.Join(texts, "\n")
+		w, s, a := strings.Index(all, "This channel is for the response"), strings.Index(all, "**Status: acked"), strings.Index(all, "open → acked")
+		return w >= 0 && s > w && a > s
+	})
+	time.Sleep(100 * time.Millisecond)
+	_, jobs = h.api("GET", "/jobs?state=parked", nil)
+	if n := len(jobs["jobs"].([]any)); n != 0 {
+		t.Errorf("%d jobs still parked after the retry: %v", n, jobs)
+	}
+}
+
+// TestMattermostRateLimited runs against a server that answers 429 after a
+// few requests: the jobs wait as the server says and complete, with every
+// post exactly once.
+func TestMattermostRateLimited(t *testing.T) {
+	mm := mmtest.StartWith(t, mmtest.Options{RateLimit: true, RateLimitPerSec: 2, RateLimitMaxBurst: 4})
+	h := mattermostHarness(t, mm, nil)
+	if code, _ := h.api("POST", "/incidents", map[string]string{"title": "rate limits everywhere", "severity": "high"}); code != 201 {
+		t.Fatalf("declare: %d", code)
+	}
+	h.api("POST", "/incidents/INC-1/ack", map[string]string{"actor": "alice"})
+	h.waitFor("every job done", func() bool {
+		_, out := h.api("GET", "/incidents/INC-1/jobs", nil)
+		for _, j := range out["jobs"].([]any) {
+			if j.(map[string]any)["state"] != "done" {
+				return false
+			}
+		}
+		return true
+	})
+	_, metrics := h.do("GET", "/metrics", nil, nil)
+	if !regexpRetry.Match(metrics) {
+		t.Error("no job was retried: the server's rate limit was never hit")
+	}
+	channelID := h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+	var posts []mmPost
+	h.waitFor("posts readable", func() bool {
+		var list struct {
+			Order []string          `json:"order"`
+			Posts map[string]mmPost `json:"posts"`
+		}
+		if mm.Do(t, mm.AdminToken, "GET", "/api/v4/channels/"+channelID+"/posts", nil, &list) != 200 {
+			time.Sleep(time.Second)
+			return false
+		}
+		posts = posts[:0]
+		for _, p := range list.Posts {
+			posts = append(posts, p)
+		}
+		return true
+	})
+	keys := map[string]int{}
+	for _, p := range posts {
+		if k, _ := p.Props["warroom_key"].(string); k != "" {
+			keys[k]++
+		}
+	}
+	for k, n := range keys {
+		if n != 1 {
+			t.Errorf("post %s went out %d times", k, n)
+		}
+	}
+	if len(keys) != 4 { // welcome, summary, status, the ack announcement
+		t.Errorf("%d warroom posts, want 4: %v", len(keys), keys)
+	}
+}
+
+var regexpRetry = regexp.MustCompile(`warroom_job_runs_total\{kind="[a-z.]+",outcome="retry"\} [1-9]`)
