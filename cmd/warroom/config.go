@@ -123,9 +123,9 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d)
 // tickets, on loopback, with nothing else needed.
 func defaultConfig() Config {
 	return Config{
-		Listen:  "127.0.0.1:8080",
-		Log:     LogConfig{Level: "info", Format: "text"},
-		Store:   StoreConfig{Driver: "sqlite", DSN: "warroom.db"},
+		Listen: "127.0.0.1:8080",
+		Log:    LogConfig{Level: "info", Format: "text"},
+		Store:  StoreConfig{Driver: "sqlite", DSN: "warroom.db"},
 		Chat: ChatConfig{Backend: "builtin", Mattermost: MattermostConfig{Delete: "archive", PinEmoji: "pushpin",
 			MaxFileBytes: 10 << 20}},
 		Tickets: TicketsConfig{Backend: "builtin"},
