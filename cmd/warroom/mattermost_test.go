@@ -360,3 +360,36 @@ func TestMattermostRateLimited(t *testing.T) {
 }
 
 var regexpRetry = regexp.MustCompile(`warroom_job_runs_total\{kind="[a-z.]+",outcome="retry"\} [1-9]`)
+
+// TestMattermostPermanentDeleteRefused: on a server without
+// EnableAPIChannelDeletion, the channel is archived instead and the
+// timeline says so.
+func TestMattermostPermanentDeleteRefused(t *testing.T) {
+	mm := mmtest.StartWith(t, mmtest.Options{Env: []string{"MM_SERVICESETTINGS_ENABLEAPICHANNELDELETION=false"}})
+	h := mattermostHarness(t, mm, nil)
+	h.api("POST", "/incidents", map[string]string{"title": "cert expiry", "severity": "info"})
+	var channelID string
+	h.waitFor("channel", func() bool {
+		channelID, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		return channelID != ""
+	})
+	if code, _ := h.api("POST", "/incidents/INC-1/close", map[string]string{"actor": "alice"}); code != 200 {
+		t.Fatalf("close: %d", code)
+	}
+	h.waitStatus("INC-1", "archived")
+	var how string
+	for _, e := range h.events("INC-1") {
+		if e["kind"] == "channel_deleted" {
+			how = e["text"].(string)
+		}
+	}
+	if !strings.HasPrefix(how, "archived, because the server refused permanent deletion") || !strings.Contains(how, "EnableAPIChannelDeletion") {
+		t.Errorf("timeline says %q", how)
+	}
+	var ch struct {
+		DeleteAt int64 `json:"delete_at"`
+	}
+	if code := mm.Do(t, mm.AdminToken, "GET", "/api/v4/channels/"+channelID, nil, &ch); code != 200 || ch.DeleteAt == 0 {
+		t.Errorf("channel after close: %d, delete_at %d; want it archived", code, ch.DeleteAt)
+	}
+}
