@@ -69,6 +69,9 @@ func (s *Service) create(ctx context.Context, tx Tx, inc *Incident, actor string
 			return err
 		}
 	}
+	if !inc.Ticket.Empty() || !s.ticketFor(inc) {
+		return nil
+	}
 	ticket, err := NewJob(JobOpenTicket, inc.ID, inc.Key+"/ticket/open", nil)
 	if err != nil {
 		return err
@@ -99,6 +102,15 @@ func (s *Service) Close(ctx context.Context, key, actor, reason string) (*Incide
 	return s.mutate(ctx, key, func(tx Tx, inc *Incident, now time.Time) error {
 		if err := s.move(ctx, tx, inc, StatusClosed, actor, reason, now); err != nil {
 			return err
+		}
+		if s.closeTix && (!inc.Ticket.Empty() || s.ticketFor(inc)) {
+			j, err := NewJob(JobCloseTicket, inc.ID, inc.Key+"/ticket/close", nil)
+			if err != nil {
+				return err
+			}
+			if err := tx.Enqueue(ctx, j); err != nil {
+				return err
+			}
 		}
 		j, err := NewJob(JobBuildTranscript, inc.ID, inc.Key+"/archive/build", nil)
 		if err != nil {

@@ -68,7 +68,7 @@ func NewJob(kind JobKind, incidentID int64, key string, payload any) (Job, error
 // holds up the channel.
 func (k JobKind) Lane() string {
 	switch k {
-	case JobOpenTicket, JobStoreTranscript:
+	case JobOpenTicket, JobStoreTranscript, JobTicketComment, JobCloseTicket:
 		return "ticket"
 	default:
 		return "chat"

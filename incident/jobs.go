@@ -36,6 +36,8 @@ func (s *Service) RegisterJobs(r *Runner) {
 	r.Handle(JobPost, s.runPost)
 	r.Handle(JobOpenTicket, s.runOpenTicket)
 	r.Handle(JobSyncChannel, s.runSyncChannel)
+	r.Handle(JobTicketComment, s.runTicketComment)
+	r.Handle(JobCloseTicket, s.runCloseTicket)
 }
 
 // MessageData is what the chat templates see.

@@ -80,6 +80,12 @@ func (s stuckTickets) OpenTicket(ctx context.Context, inc *incident.Incident) (i
 	return incident.TicketRef{Backend: "fake", Key: "T-" + inc.Key}, nil
 }
 
+func (s stuckTickets) Comment(ctx context.Context, t incident.TicketRef, c incident.TicketComment) error {
+	return s.err
+}
+
+func (s stuckTickets) CloseTicket(ctx context.Context, t incident.TicketRef, reason string) error { return s.err }
+
 type plainRenderer struct{}
 
 func (plainRenderer) Render(name string, data any) (string, error) {

@@ -20,15 +20,9 @@ type Service struct {
 	log     *slog.Logger
 	// publicURL is where warroom's web UI is reached, for links in posts.
 	publicURL string
-}
-
-// Tickets is what the Service needs of a ticket system (builtin, Jira).
-type Tickets interface {
-	// Backend names the system, as stored in TicketRef.Backend.
-	Backend() string
-	// OpenTicket creates the incident's ticket, or returns the one already
-	// created for it (it must be idempotent on inc.Key).
-	OpenTicket(ctx context.Context, inc *Incident) (TicketRef, error)
+	comments  map[string]bool
+	closeTix  bool
+	ticketFor func(*Incident) bool
 }
 
 // Deps are the Service's collaborators.
@@ -41,6 +35,13 @@ type Deps struct {
 	Logger   *slog.Logger
 	// PublicURL is where warroom's web UI is reached, for links in posts.
 	PublicURL string
+	// TicketComments lists the timeline events that become comments on the
+	// ticket (for example acked, severity_changed, status_update, resolved).
+	TicketComments []string
+	// CloseTickets makes closing an incident close its ticket too.
+	CloseTickets bool
+	// OpenTicketFor decides which incidents get a ticket; nil means all.
+	OpenTicketFor func(*Incident) bool
 }
 
 // NewService builds a Service.
@@ -51,8 +52,15 @@ func NewService(d Deps) *Service {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: d.Store, chat: d.Chat, tickets: d.Tickets, render: d.Renderer, clock: d.Clock, log: d.Logger,
-		publicURL: d.PublicURL}
+	s := &Service{store: d.Store, chat: d.Chat, tickets: d.Tickets, render: d.Renderer, clock: d.Clock, log: d.Logger,
+		publicURL: d.PublicURL, comments: map[string]bool{}, closeTix: d.CloseTickets, ticketFor: d.OpenTicketFor}
+	for _, k := range d.TicketComments {
+		s.comments[k] = true
+	}
+	if s.ticketFor == nil {
+		s.ticketFor = func(*Incident) bool { return true }
+	}
+	return s
 }
 
 // Get returns one incident by key.
@@ -117,8 +125,14 @@ func (s *Service) record(ctx context.Context, tx Tx, inc *Incident, ev Event, an
 		ev.At = ev.RecordedAt
 	}
 	added, err := tx.AddEvent(ctx, &ev)
-	if err != nil || !added || !announce {
+	if err != nil || !added {
 		return err
+	}
+	if err := s.maybeComment(ctx, tx, inc, ev); err != nil {
+		return err
+	}
+	if !announce {
+		return nil
 	}
 	return s.enqueuePost(ctx, tx, inc, postPayload{Template: "announce", EventID: ev.ID}, postKey(inc, "event", ev.ID))
 }

@@ -43,6 +43,15 @@ type Tx interface {
 	// ActiveIncidentByDedup returns the incident from source with that dedup
 	// key that is not yet closed, or a KindNotFound error.
 	ActiveIncidentByDedup(ctx context.Context, source, dedupKey string) (*Incident, error)
+	// IncidentByDedup returns the newest incident from source with that
+	// dedup key, whatever its status, or a KindNotFound error.
+	IncidentByDedup(ctx context.Context, source, dedupKey string) (*Incident, error)
+	// IncidentByTicket returns the newest incident linked to the ticket, or
+	// a KindNotFound error.
+	IncidentByTicket(ctx context.Context, backend, key string) (*Incident, error)
+	// MarkTicketChange records that a change of the ticket made at `at` was
+	// seen, and reports whether it is newer than every change seen before.
+	MarkTicketChange(ctx context.Context, backend, key string, at time.Time) (bool, error)
 	// AddEvent appends to the timeline. When ev.Ref is set and an event with
 	// the same incident, kind and ref exists, it adds nothing and returns false.
 	AddEvent(ctx context.Context, ev *Event) (bool, error)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/warroom/warroom/incident"
 )
@@ -100,4 +101,23 @@ func (t *txStore) SetChatPost(ctx context.Context, incidentID int64, slot, postI
 		return fmt.Errorf("remember %s post: %w", slot, err)
 	}
 	return nil
+}
+
+func (t *txStore) IncidentByDedup(ctx context.Context, source, dedupKey string) (*incident.Incident, error) {
+	return getIncident(ctx, t.tx, `source = ? AND dedup_key = ? ORDER BY id DESC LIMIT 1`, source, dedupKey)
+}
+
+func (t *txStore) IncidentByTicket(ctx context.Context, backend, key string) (*incident.Incident, error) {
+	return getIncident(ctx, t.tx, `ticket_backend = ? AND ticket_key = ? ORDER BY id DESC LIMIT 1`, backend, key)
+}
+
+func (t *txStore) MarkTicketChange(ctx context.Context, backend, key string, at time.Time) (bool, error) {
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO ticket_marks (backend, ticket_key, changed_at) VALUES (?,?,?)
+		ON CONFLICT (backend, ticket_key) DO UPDATE SET changed_at = excluded.changed_at WHERE excluded.changed_at > changed_at`,
+		backend, key, nanos(at))
+	if err != nil {
+		return false, fmt.Errorf("mark change of ticket %s: %w", key, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }

@@ -21,6 +21,13 @@ func (b *Backend) OpenTicket(ctx context.Context, inc *incident.Incident) (incid
 	return incident.TicketRef{Backend: Name, Key: inc.Key, URL: b.publicURL + "/incidents/" + inc.Key}, nil
 }
 
+// Comment does nothing: the builtin ticket is warroom's own incident page,
+// whose timeline already holds every event.
+func (b *Backend) Comment(ctx context.Context, t incident.TicketRef, c incident.TicketComment) error { return nil }
+
+// CloseTicket does nothing: the builtin ticket closes with its incident.
+func (b *Backend) CloseTicket(ctx context.Context, t incident.TicketRef, reason string) error { return nil }
+
 // StoreDocument stores (or replaces) a document on the ticket.
 func (b *Backend) StoreDocument(ctx context.Context, t incident.TicketRef, d archive.Document) error {
 	_, err := b.db.ExecContext(ctx, `INSERT INTO builtin_ticket_files (ticket_key, name, content_type, content, stored_at)

@@ -89,3 +89,13 @@ CREATE TABLE chat_posts (
     post_id     TEXT    NOT NULL,
     PRIMARY KEY (incident_id, slot)
 );
+
+-- The newest change seen of each ticket, so that late webhook deliveries of
+-- older changes are ignored.
+CREATE TABLE ticket_marks (
+    backend    TEXT    NOT NULL,
+    ticket_key TEXT    NOT NULL,
+    changed_at INTEGER NOT NULL,
+    PRIMARY KEY (backend, ticket_key)
+);
+CREATE INDEX incidents_ticket ON incidents (ticket_backend, ticket_key);
