@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -46,6 +47,20 @@ type Tx interface {
 	SaveTranscript(ctx context.Context, incidentID int64, docs []Document, now time.Time) error
 	// MarkVerified records that the named document was read back intact.
 	MarkVerified(ctx context.Context, incidentID int64, name string, now time.Time) error
+}
+
+// TooLargeError is what a ticket system answers for a document over its
+// attachment limit. The archive then keeps that document in warroom only
+// and links to it from the ticket.
+type TooLargeError struct {
+	Name  string
+	Size  int
+	Limit int64
+}
+
+// Error implements error.
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s is %d bytes, over the ticket system's attachment limit of %d", e.Name, e.Size, e.Limit)
 }
 
 // Stored is a document as kept in warroom's own store.
@@ -165,16 +180,30 @@ func (a *Archiver) storeAndVerify(ctx context.Context, j incident.Job) error {
 	if len(docs) == 0 {
 		return incident.Errorf(incident.KindPermanent, "%s has no transcript to store; rebuild it", inc.Key)
 	}
+	local := map[string]bool{} // documents kept in warroom only
 	for _, d := range docs {
 		if d.VerifiedAt != nil {
 			continue
+		}
+		if Digest(d.Content) != d.SHA256 {
+			return incident.Errorf(incident.KindPermanent, "%s in warroom's store does not match its recorded digest: the store is damaged", d.Name)
 		}
 		got, err := a.tickets.DocumentDigest(ctx, inc.Ticket, d.Name)
 		if err != nil && incident.ErrorKind(err) != incident.KindNotFound {
 			return fmt.Errorf("check %s in ticket %s: %w", d.Name, inc.Ticket.Key, err)
 		}
 		if got != d.SHA256 {
-			if err := a.tickets.StoreDocument(ctx, inc.Ticket, d.Document); err != nil {
+			err := a.tickets.StoreDocument(ctx, inc.Ticket, d.Document)
+			var tooLarge *TooLargeError
+			if errors.As(err, &tooLarge) {
+				a.log.Info("document kept in warroom only", "incident", inc.Key, "doc", d.Name, "why", err)
+				local[d.Name] = true
+				if err := a.store.UpdateArchive(ctx, func(tx Tx) error { return tx.MarkVerified(ctx, inc.ID, d.Name, a.clock.Now()) }); err != nil {
+					return err
+				}
+				continue
+			}
+			if err != nil {
 				return fmt.Errorf("store %s in ticket %s: %w", d.Name, inc.Ticket.Key, err)
 			}
 			if got, err = a.tickets.DocumentDigest(ctx, inc.Ticket, d.Name); err != nil {
@@ -191,9 +220,25 @@ func (a *Archiver) storeAndVerify(ctx context.Context, j incident.Job) error {
 			return err
 		}
 	}
+	summary, err := a.summary(ctx, inc, docs, local)
+	if err != nil {
+		return err
+	}
 	return a.store.UpdateArchive(ctx, func(tx Tx) error {
 		now := a.clock.Now()
+		if summary != "" {
+			j, err := incident.NewTicketCommentJob(inc, "summary", summary)
+			if err != nil {
+				return err
+			}
+			if err := tx.Enqueue(ctx, j); err != nil {
+				return err
+			}
+		}
 		text := fmt.Sprintf("transcript stored in %s %s and verified by SHA-256", inc.Ticket.Backend, inc.Ticket.Key)
+		if len(local) > 0 {
+			text += fmt.Sprintf("; %d documents over its attachment limit kept in warroom", len(local))
+		}
 		if _, err := tx.AddEvent(ctx, &incident.Event{IncidentID: inc.ID, Kind: incident.EventArchived,
 			Actor: "warroom", Text: text, At: now, RecordedAt: now, Ref: "archive"}); err != nil {
 			return err
@@ -204,6 +249,27 @@ func (a *Archiver) storeAndVerify(ctx context.Context, j incident.Job) error {
 		}
 		return tx.Enqueue(ctx, next)
 	})
+}
+
+// summary renders the comment for the ticket, when one is wanted.
+func (a *Archiver) summary(ctx context.Context, inc *incident.Incident, docs []Stored, local map[string]bool) (string, error) {
+	if a.opts.Summary == nil {
+		return "", nil
+	}
+	events, err := a.store.Events(ctx, inc.ID)
+	if err != nil {
+		return "", err
+	}
+	data := SummaryData{Incident: inc, Events: events, URL: a.opts.PublicURL + "/incidents/" + inc.Key,
+		TimeToAck: since(inc.CreatedAt, inc.AckedAt), TimeToResolve: since(inc.CreatedAt, inc.ResolvedAt)}
+	for _, d := range docs {
+		if d.Format == "json" {
+			data.Participants = participants(d.Content, a.opts.BotName)
+		}
+		data.Documents = append(data.Documents, SummaryDoc{Name: d.Name, Size: len(d.Content), InTicket: !local[d.Name],
+			URL: data.URL + "/documents/" + d.Name})
+	}
+	return a.opts.Summary.Render("ticket_summary", data)
 }
 
 // deleteChannel removes the channel, but only after it has checked for

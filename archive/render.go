@@ -29,6 +29,13 @@ type Options struct {
 	// MaxTotalFileBytes bounds the bytes of all files copied into one
 	// archive; files beyond it are listed but not copied. 0 means 100 MiB.
 	MaxTotalFileBytes int64
+	// Summary, when set, renders the ticket_summary template into a comment
+	// on the ticket once the archive is verified.
+	Summary incident.Renderer
+	// PublicURL is where warroom's web UI is reached, for links.
+	PublicURL string
+	// BotName is the chat author to leave out of the participants.
+	BotName string
 }
 
 // renderer writes the Markdown and JSON transcripts in one pass over the

@@ -243,3 +243,9 @@ func (s *Service) CloseFromTicket(ctx context.Context, t TicketRef, actor string
 	})
 	return res, err
 }
+
+// NewTicketCommentJob builds the job that writes text as a comment on the
+// incident's ticket; key names what the comment is about.
+func NewTicketCommentJob(inc *Incident, what, text string) (Job, error) {
+	return NewJob(JobTicketComment, inc.ID, inc.Key+"/ticket/comment/"+what, ticketPayload{Text: text})
+}

@@ -18,7 +18,7 @@ import (
 	"github.com/warroom/warroom/incident"
 )
 
-//go:embed chat/*.tmpl
+//go:embed chat/*.tmpl ticket/*.tmpl
 var defaults embed.FS
 
 // Set is a parsed set of templates.
@@ -30,7 +30,7 @@ type Set struct {
 // *.tmpl file in dir, which replaces the default of the same name.
 func Load(dir string) (*Set, error) {
 	root := template.New("").Funcs(funcs)
-	if _, err := root.ParseFS(defaults, "chat/*.tmpl"); err != nil {
+	if _, err := root.ParseFS(defaults, "chat/*.tmpl", "ticket/*.tmpl"); err != nil {
 		return nil, fmt.Errorf("parse embedded templates: %w", err)
 	}
 	if dir != "" {
@@ -60,10 +60,12 @@ func Load(dir string) (*Set, error) {
 
 // Names lists the templates that can be overridden.
 func Names() []string {
-	entries, _ := fs.ReadDir(defaults, "chat")
-	out := make([]string, 0, len(entries))
-	for _, e := range entries {
-		out = append(out, e.Name())
+	var out []string
+	for _, dir := range []string{"chat", "ticket"} {
+		entries, _ := fs.ReadDir(defaults, dir)
+		for _, e := range entries {
+			out = append(out, e.Name())
+		}
 	}
 	return out
 }
@@ -84,6 +86,7 @@ var funcs = template.FuncMap{
 	"time":   formatTime,
 	"labels": formatLabels,
 	"emoji":  severityEmoji,
+	"dur":    func(d time.Duration) string { return d.String() },
 }
 
 // Slug turns a title into lower-case words joined by dashes, at most 40
