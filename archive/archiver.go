@@ -22,12 +22,12 @@ type Chat interface {
 
 // Tickets is what archiving needs of a ticket system.
 type Tickets interface {
-	// StoreDocument attaches a document to the ticket. Storing a document
-	// with the same name and digest again must not duplicate it.
+	// StoreDocument attaches a document to the ticket. It returns a
+	// *TooLargeError for a document over the system's attachment limit.
 	StoreDocument(ctx context.Context, t incident.TicketRef, d Document) error
-	// DocumentDigest reads the stored document back and returns its hex
-	// SHA-256, or a KindNotFound error when it is not there.
-	DocumentDigest(ctx context.Context, t incident.TicketRef, name string) (string, error)
+	// HasDocument reads the documents named d.Name back from the ticket and
+	// reports whether one of them has d's SHA-256.
+	HasDocument(ctx context.Context, t incident.TicketRef, d Document) (bool, error)
 }
 
 // Store is the part of warroom's store that archiving writes.
@@ -188,11 +188,11 @@ func (a *Archiver) storeAndVerify(ctx context.Context, j incident.Job) error {
 		if Digest(d.Content) != d.SHA256 {
 			return incident.Errorf(incident.KindPermanent, "%s in warroom's store does not match its recorded digest: the store is damaged", d.Name)
 		}
-		got, err := a.tickets.DocumentDigest(ctx, inc.Ticket, d.Name)
-		if err != nil && incident.ErrorKind(err) != incident.KindNotFound {
+		has, err := a.tickets.HasDocument(ctx, inc.Ticket, d.Document)
+		if err != nil {
 			return fmt.Errorf("check %s in ticket %s: %w", d.Name, inc.Ticket.Key, err)
 		}
-		if got != d.SHA256 {
+		if !has {
 			err := a.tickets.StoreDocument(ctx, inc.Ticket, d.Document)
 			var tooLarge *TooLargeError
 			if errors.As(err, &tooLarge) {
@@ -206,12 +206,11 @@ func (a *Archiver) storeAndVerify(ctx context.Context, j incident.Job) error {
 			if err != nil {
 				return fmt.Errorf("store %s in ticket %s: %w", d.Name, inc.Ticket.Key, err)
 			}
-			if got, err = a.tickets.DocumentDigest(ctx, inc.Ticket, d.Name); err != nil {
+			if has, err = a.tickets.HasDocument(ctx, inc.Ticket, d.Document); err != nil {
 				return fmt.Errorf("read back %s from ticket %s: %w", d.Name, inc.Ticket.Key, err)
 			}
-			if got != d.SHA256 {
-				return incident.Errorf(incident.KindTransient, "%s in ticket %s does not match what was sent (sha256 %s, want %s)",
-					d.Name, inc.Ticket.Key, got, d.SHA256)
+			if !has {
+				return incident.Errorf(incident.KindTransient, "%s in ticket %s does not match what was sent (sha256 %s)", d.Name, inc.Ticket.Key, d.SHA256)
 			}
 		}
 		if err := a.store.UpdateArchive(ctx, func(tx Tx) error {

@@ -199,11 +199,12 @@ func (s *Service) OpenFromTicket(ctx context.Context, t TicketIncident) (IngestR
 	return res, err
 }
 
-// CloseFromTicket closes the incident of a ticket that was moved to done in
-// the ticket system. at is when that happened there: a change older than
-// one already applied is stale and ignored, as is a ticket with no open
-// incident. The ticket is not moved again.
-func (s *Service) CloseFromTicket(ctx context.Context, t TicketRef, actor string, at time.Time) (IngestResult, error) {
+// TicketStatusChanged applies a status change made in the ticket system:
+// moved to done, the incident closes (and is archived; the ticket is not
+// moved again). at is when the change happened there: a change older than
+// one already seen is stale and ignored, so a late "done" after a reopen
+// does not close anything.
+func (s *Service) TicketStatusChanged(ctx context.Context, t TicketRef, actor string, at time.Time, done bool) (IngestResult, error) {
 	var res IngestResult
 	err := s.store.Update(ctx, func(tx Tx) error {
 		newer, err := tx.MarkTicketChange(ctx, t.Backend, t.Key, at)
@@ -212,6 +213,10 @@ func (s *Service) CloseFromTicket(ctx context.Context, t TicketRef, actor string
 		}
 		if !newer {
 			res.Ignored = "a newer change of " + t.Key + " was already applied"
+			return nil
+		}
+		if !done {
+			res.Ignored = t.Key + " did not move to done"
 			return nil
 		}
 		inc, err := tx.IncidentByTicket(ctx, t.Backend, t.Key)

@@ -38,17 +38,17 @@ func (s *Server) alertHook(h Hook) http.HandlerFunc {
 	}
 }
 
-// ChatHook is a chat backend's inbound callback (a slash command, a button
-// click, an outgoing webhook), handed in by cmd. Handle authenticates and
+// Callback is an integration's inbound request (a slash command, a button
+// click, a ticket system's webhook), handed in by cmd. Handle authenticates and
 // runs the request and returns what to answer as JSON; its errors are
 // answered like every other error, from one place.
-type ChatHook struct {
+type Callback struct {
 	Path   string // e.g. /chat/mattermost/command
 	Source string // for metrics and logs
 	Handle func(ctx context.Context, r *http.Request, body []byte) (any, error)
 }
 
-func (s *Server) chatHook(h ChatHook) http.HandlerFunc {
+func (s *Server) callback(h Callback) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, err := readBody(r, s.cfg.MaxBodyBytes)
 		if err == nil {

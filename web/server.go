@@ -57,7 +57,7 @@ type Deps struct {
 	Ready       Readiness
 	Chat        BuiltinChat // nil when the builtin chat is not in use
 	Hooks       []Hook
-	ChatHooks   []ChatHook // callbacks of the chat backend in use
+	Callbacks   []Callback // callbacks of the chat backend in use
 	Metrics     *Metrics
 	Kick        func() // wakes the job runner after a change enqueued jobs
 	Clock       incident.Clock
@@ -102,8 +102,8 @@ func (s *Server) Handler() http.Handler {
 	for _, h := range s.Hooks {
 		r.With(s.requireBearer(h.Token, h.Source+" token")).Post(h.Path, s.alertHook(h))
 	}
-	for _, h := range s.ChatHooks {
-		r.Post(h.Path, s.chatHook(h))
+	for _, h := range s.Callbacks {
+		r.Post(h.Path, s.callback(h))
 	}
 	r.Route("/api/v1", s.api)
 	s.uiRoutes(r)

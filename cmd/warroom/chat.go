@@ -21,7 +21,7 @@ type chatWiring struct {
 	}
 	rooms    web.BuiltinChat // builtin channel pages, nil for outside backends
 	pinEmoji string
-	hooks    func(svc *incident.Service) []web.ChatHook
+	hooks    func(svc *incident.Service) []web.Callback
 	watch    func(ctx context.Context, svc *incident.Service, kick func())
 }
 
@@ -38,8 +38,8 @@ func (m *Main) chatBackend(local *builtin.Backend) (chatWiring, error) {
 			return chatWiring{}, err
 		}
 		return chatWiring{chat: mm, pinEmoji: mm.PinEmoji(),
-			hooks: func(svc *incident.Service) []web.ChatHook {
-				return []web.ChatHook{
+			hooks: func(svc *incident.Service) []web.Callback {
+				return []web.Callback{
 					{Path: mattermost.CommandPath, Source: "mattermost-command", Handle: mm.HandleCommand(svc)},
 					{Path: mattermost.ActionPath, Source: "mattermost-action", Handle: mm.HandleAction(svc)},
 				}
@@ -47,5 +47,5 @@ func (m *Main) chatBackend(local *builtin.Backend) (chatWiring, error) {
 			watch: func(ctx context.Context, svc *incident.Service, kick func()) { mm.Watch(ctx, svc, kick) },
 		}, nil
 	}
-	return chatWiring{chat: local, rooms: builtinRooms{local}, hooks: func(*incident.Service) []web.ChatHook { return nil }}, nil
+	return chatWiring{chat: local, rooms: builtinRooms{local}, hooks: func(*incident.Service) []web.Callback { return nil }}, nil
 }

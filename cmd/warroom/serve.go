@@ -96,7 +96,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 
 	srv, err := web.New(web.Config{APIToken: cfg.API.Token, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Version: version},
 		web.Deps{
-			Service: svc, Transcripts: m.db, Jobs: m.db, Ready: m, Chat: chat.rooms, ChatHooks: chat.hooks(svc), Metrics: metrics,
+			Service: svc, Transcripts: m.db, Jobs: m.db, Ready: m, Chat: chat.rooms, Callbacks: chat.hooks(svc), Metrics: metrics,
 			Kick: m.runner.Kick, Clock: clock, Logger: m.log,
 			Hooks: []web.Hook{{Path: "/hooks/alertmanager", Source: alertmanager.Source,
 				Token: cfg.Sources.Alertmanager.Token, Decode: alertmanager.Decode}},

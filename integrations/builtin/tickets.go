@@ -23,10 +23,14 @@ func (b *Backend) OpenTicket(ctx context.Context, inc *incident.Incident) (incid
 
 // Comment does nothing: the builtin ticket is warroom's own incident page,
 // whose timeline already holds every event.
-func (b *Backend) Comment(ctx context.Context, t incident.TicketRef, c incident.TicketComment) error { return nil }
+func (b *Backend) Comment(ctx context.Context, t incident.TicketRef, c incident.TicketComment) error {
+	return nil
+}
 
 // CloseTicket does nothing: the builtin ticket closes with its incident.
-func (b *Backend) CloseTicket(ctx context.Context, t incident.TicketRef, reason string) error { return nil }
+func (b *Backend) CloseTicket(ctx context.Context, t incident.TicketRef, reason string) error {
+	return nil
+}
 
 // StoreDocument stores (or replaces) a document on the ticket.
 func (b *Backend) StoreDocument(ctx context.Context, t incident.TicketRef, d archive.Document) error {
@@ -40,17 +44,17 @@ func (b *Backend) StoreDocument(ctx context.Context, t incident.TicketRef, d arc
 	return nil
 }
 
-// DocumentDigest reads the stored bytes back and hashes them.
-func (b *Backend) DocumentDigest(ctx context.Context, t incident.TicketRef, name string) (string, error) {
+// HasDocument reads the stored bytes back and compares their hash.
+func (b *Backend) HasDocument(ctx context.Context, t incident.TicketRef, d archive.Document) (bool, error) {
 	var content []byte
-	err := b.db.QueryRowContext(ctx, `SELECT content FROM builtin_ticket_files WHERE ticket_key = ? AND name = ?`, t.Key, name).Scan(&content)
+	err := b.db.QueryRowContext(ctx, `SELECT content FROM builtin_ticket_files WHERE ticket_key = ? AND name = ?`, t.Key, d.Name).Scan(&content)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", incident.Errorf(incident.KindNotFound, "%s is not stored on ticket %s", name, t.Key)
+		return false, nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("read back %s from builtin ticket %s: %w", name, t.Key, err)
+		return false, fmt.Errorf("read back %s from builtin ticket %s: %w", d.Name, t.Key, err)
 	}
-	return archive.Digest(content), nil
+	return archive.Digest(content) == d.SHA256, nil
 }
 
 // Document returns a stored document's bytes and type, for download.
