@@ -263,7 +263,7 @@ func (a *Archiver) summary(ctx context.Context, inc *incident.Incident, docs []S
 		TimeToAck: since(inc.CreatedAt, inc.AckedAt), TimeToResolve: since(inc.CreatedAt, inc.ResolvedAt)}
 	for _, d := range docs {
 		if d.Format == "json" {
-			data.Participants = participants(d.Content, a.opts.BotName)
+			data.Participants = participants(d.Content)
 		}
 		data.Documents = append(data.Documents, SummaryDoc{Name: d.Name, Size: len(d.Content), InTicket: !local[d.Name],
 			URL: data.URL + "/documents/" + d.Name})

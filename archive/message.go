@@ -11,6 +11,7 @@ type Message struct {
 	At        time.Time  `json:"at"`
 	EditedAt  *time.Time `json:"edited_at,omitempty"`
 	System    bool       `json:"system,omitempty"` // joins, header changes and the like
+	Bot       bool       `json:"bot,omitempty"`    // posted by warroom itself
 	Reactions []Reaction `json:"reactions,omitempty"`
 	Files     []File     `json:"files,omitempty"`
 }

@@ -34,8 +34,6 @@ type Options struct {
 	Summary incident.Renderer
 	// PublicURL is where warroom's web UI is reached, for links.
 	PublicURL string
-	// BotName is the chat author to leave out of the participants.
-	BotName string
 }
 
 // renderer writes the Markdown and JSON transcripts in one pass over the

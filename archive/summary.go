@@ -30,7 +30,7 @@ type SummaryDoc struct {
 
 // participants counts the authors of the JSON transcript's messages, most
 // active first, leaving out system messages and warroom itself.
-func participants(transcriptJSON []byte, bot string) []string {
+func participants(transcriptJSON []byte) []string {
 	var doc struct {
 		Messages []Message `json:"messages"`
 	}
@@ -39,7 +39,7 @@ func participants(transcriptJSON []byte, bot string) []string {
 	}
 	count := map[string]int{}
 	for _, m := range doc.Messages {
-		if !m.System && m.Author != "" && m.Author != bot {
+		if !m.System && !m.Bot && m.Author != "" {
 			count[m.Author]++
 		}
 	}

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/warroom/warroom/incident"
 )
 
 // Config is warroom's whole configuration: one YAML file, every key
@@ -66,7 +68,31 @@ type MattermostConfig struct {
 
 // TicketsConfig chooses the ticket system.
 type TicketsConfig struct {
-	Backend string `yaml:"backend"` // builtin (jira later)
+	Backend string     `yaml:"backend"` // builtin or jira
+	Jira    JiraConfig `yaml:"jira"`
+}
+
+// JiraConfig is tickets.jira.
+type JiraConfig struct {
+	URL                string            `yaml:"url"`
+	User               string            `yaml:"user"`
+	Token              string            `yaml:"token"`
+	Project            string            `yaml:"project"`
+	IssueType          string            `yaml:"issue_type"`
+	DoneTransition     string            `yaml:"done_transition"`
+	WebhookSecret      string            `yaml:"webhook_secret"`
+	WebhookToken       string            `yaml:"webhook_token"`
+	CreateFor          string            `yaml:"create_for"` // all, none, or a minimum severity
+	Trigger            JiraTriggerConfig `yaml:"trigger"`
+	Comments           []string          `yaml:"comments"`
+	MaxAttachmentBytes int64             `yaml:"max_attachment_bytes"`
+}
+
+// JiraTriggerConfig is tickets.jira.trigger.
+type JiraTriggerConfig struct {
+	Project    string   `yaml:"project"`
+	Labels     []string `yaml:"labels"`
+	Priorities []string `yaml:"priorities"`
 }
 
 // SourcesConfig configures the alert sources.
@@ -128,7 +154,8 @@ func defaultConfig() Config {
 		Store:  StoreConfig{Driver: "sqlite", DSN: "warroom.db"},
 		Chat: ChatConfig{Backend: "builtin", Mattermost: MattermostConfig{Delete: "archive", PinEmoji: "pushpin",
 			MaxFileBytes: 10 << 20}},
-		Tickets: TicketsConfig{Backend: "builtin"},
+		Tickets: TicketsConfig{Backend: "builtin", Jira: JiraConfig{IssueType: "Incident", DoneTransition: "Done", CreateFor: "all",
+			Comments: []string{"acked", "severity_changed", "status_update", "resolved"}, MaxAttachmentBytes: 10 << 20}},
 		Jobs: JobsConfig{Workers: 2, MaxAttempts: 20, BaseDelay: Duration(time.Second),
 			MaxDelay: Duration(5 * time.Minute)},
 		Limits: LimitsConfig{MaxBodyBytes: 1 << 20},
@@ -211,9 +238,9 @@ func (c Config) validate() error {
 	switch c.Tickets.Backend {
 	case "builtin":
 	case "jira":
-		bad("tickets.backend: jira is not available in this build yet; use builtin")
+		c.Tickets.Jira.validate(bad)
 	default:
-		bad("tickets.backend: %q; use builtin", c.Tickets.Backend)
+		bad("tickets.backend: %q; use builtin or jira", c.Tickets.Backend)
 	}
 	if c.Jobs.Workers < 1 || c.Jobs.Workers > 64 {
 		bad("jobs.workers: %d; use 1 to 64", c.Jobs.Workers)
@@ -236,6 +263,47 @@ func (c Config) validate() error {
 		return fmt.Errorf("invalid config:\n  - %s", strings.Join(problems, "\n  - "))
 	}
 	return nil
+}
+
+func (j JiraConfig) validate(bad func(string, ...any)) {
+	if u, err := url.Parse(j.URL); j.URL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("tickets.jira.url: %q is not Jira's http(s) base URL", j.URL)
+	}
+	if j.Token == "" {
+		bad("tickets.jira.token: empty; an API token (with user) or a personal access token (without user)")
+	}
+	if j.Project == "" {
+		bad("tickets.jira.project: empty; give the project key, e.g. OPS")
+	}
+	if _, err := j.createFor(); err != nil {
+		bad("tickets.jira.create_for: %v", err)
+	}
+	for _, k := range j.Comments {
+		if !oneOf(k, ticketCommentKinds...) {
+			bad("tickets.jira.comments: %q; use any of %s", k, strings.Join(ticketCommentKinds, ", "))
+		}
+	}
+	if j.MaxAttachmentBytes < 0 {
+		bad("tickets.jira.max_attachment_bytes: %d; use 0 or more", j.MaxAttachmentBytes)
+	}
+}
+
+// ticketCommentKinds are the events that can become ticket comments.
+var ticketCommentKinds = []string{"acked", "resolved", "open", "severity_changed", "status_update", "note", "pinned"}
+
+// createFor reads create_for: which incidents get a ticket.
+func (j JiraConfig) createFor() (func(*incident.Incident) bool, error) {
+	switch strings.ToLower(strings.TrimSpace(j.CreateFor)) {
+	case "", "all":
+		return func(*incident.Incident) bool { return true }, nil
+	case "none":
+		return func(*incident.Incident) bool { return false }, nil
+	}
+	min, err := incident.ParseSeverity(j.CreateFor)
+	if err != nil {
+		return nil, fmt.Errorf("%q: use all, none, or a minimum severity (critical, high, warning, info)", j.CreateFor)
+	}
+	return func(inc *incident.Incident) bool { return inc.Severity >= min }, nil
 }
 
 func oneOf(v string, allowed ...string) bool {

@@ -78,8 +78,12 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	if err != nil {
 		return err
 	}
-	svc := incident.NewService(incident.Deps{Store: m.db, Chat: chat.chat, Tickets: local, Renderer: tmpl, Clock: clock, Logger: m.log,
-		PublicURL: cfg.PublicURL})
+	tix, err := m.ticketBackend(local, tmpl)
+	if err != nil {
+		return err
+	}
+	svc := incident.NewService(incident.Deps{Store: m.db, Chat: chat.chat, Tickets: tix.tickets, Renderer: tmpl, Clock: clock, Logger: m.log,
+		PublicURL: cfg.PublicURL, TicketComments: tix.comments, CloseTickets: tix.close, OpenTicketFor: tix.openFor})
 	paused := make([]incident.JobKind, len(cfg.Jobs.Paused))
 	for i, k := range cfg.Jobs.Paused {
 		paused[i] = incident.JobKind(k)
@@ -89,14 +93,15 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		BaseDelay: time.Duration(cfg.Jobs.BaseDelay), MaxDelay: time.Duration(cfg.Jobs.MaxDelay), Paused: paused,
 	}, clock, m.log)
 	svc.RegisterJobs(m.runner)
-	archive.New(m.db, chat.chat, local, svc, clock, m.log, archive.Options{PinEmoji: chat.pinEmoji}).Register(m.runner)
+	archive.New(m.db, chat.chat, tix.tickets, svc, clock, m.log,
+		archive.Options{PinEmoji: chat.pinEmoji, Summary: tix.summary, PublicURL: cfg.PublicURL}).Register(m.runner)
 	metrics := web.NewMetrics(m.db)
 	m.runner.Observe = metrics.ObserveJob
 	m.runner.OnPark = svc.RecordFailure
 
 	srv, err := web.New(web.Config{APIToken: cfg.API.Token, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Version: version},
 		web.Deps{
-			Service: svc, Transcripts: m.db, Jobs: m.db, Ready: m, Chat: chat.rooms, Callbacks: chat.hooks(svc), Metrics: metrics,
+			Service: svc, Transcripts: m.db, Jobs: m.db, Ready: m, Chat: chat.rooms, Callbacks: append(chat.hooks(svc), tix.hooks(svc)...), Metrics: metrics,
 			Kick: m.runner.Kick, Clock: clock, Logger: m.log,
 			Hooks: []web.Hook{{Path: "/hooks/alertmanager", Source: alertmanager.Source,
 				Token: cfg.Sources.Alertmanager.Token, Decode: alertmanager.Decode}},

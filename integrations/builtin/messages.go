@@ -174,7 +174,7 @@ func (b *Backend) History(ctx context.Context, ch incident.ChannelRef, fn func(a
 		}
 		for _, m := range page {
 			am := archive.Message{ID: m.ID, ThreadID: m.ThreadID, Author: m.Author, Text: m.Text, At: m.At,
-				EditedAt: m.EditedAt, System: m.System}
+				EditedAt: m.EditedAt, System: m.System, Bot: m.Author == BotName}
 			if err := fn(am); err != nil {
 				return err
 			}

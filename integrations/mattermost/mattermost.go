@@ -128,6 +128,12 @@ func (b *Backend) ensure(ctx context.Context) (teamID, botID string, err error) 
 	return team.Id, me.Id, nil
 }
 
+func (b *Backend) botUserID() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.botID
+}
+
 // username returns a user's username, cached.
 func (b *Backend) username(ctx context.Context, userID string) (string, error) {
 	b.mu.Lock()
