@@ -84,7 +84,9 @@ func (s stuckTickets) Comment(ctx context.Context, t incident.TicketRef, c incid
 	return s.err
 }
 
-func (s stuckTickets) CloseTicket(ctx context.Context, t incident.TicketRef, reason string) error { return s.err }
+func (s stuckTickets) CloseTicket(ctx context.Context, t incident.TicketRef, reason string) error {
+	return s.err
+}
 
 type plainRenderer struct{}
 
