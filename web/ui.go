@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"path"
 	"regexp"
 	"strings"
 	"time"
@@ -113,6 +114,7 @@ func (s *Server) uiRoutes(r chi.Router) {
 		r.Post("/incidents", s.declarePage)
 		r.Get("/incidents/{key}", s.incidentPage)
 		r.Get("/incidents/{key}/transcript.{format}", s.transcriptDownload)
+		r.Get("/incidents/{key}/documents/*", s.document)
 		if s.Chat != nil {
 			r.Get("/channels", s.channelsPage)
 			r.Get("/channels/{id}", s.channelPage)
@@ -256,6 +258,33 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) transcriptDownload(w http.ResponseWriter, r *http.Request) {
 	s.transcript(w, withQuery(r, "format", chi.URLParam(r, "format")))
+}
+
+// document serves one archived document (a transcript or a copied file) by
+// name, as the ticket's summary links to it.
+func (s *Server) document(w http.ResponseWriter, r *http.Request) {
+	inc, err := s.Service.Get(r.Context(), chi.URLParam(r, "key"))
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	docs, err := s.Transcripts.Transcripts(r.Context(), inc.ID)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	name := chi.URLParam(r, "*")
+	for _, d := range docs {
+		if d.Name == name {
+			w.Header().Set("Content-Type", d.ContentType)
+			w.Header().Set("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(path.Base(d.Name), `"`, "")+`"`)
+			w.Header().Set("X-Content-Type-Options", "nosniff")
+			w.Header().Set("X-Warroom-SHA256", d.SHA256)
+			w.Write(d.Content)
+			return
+		}
+	}
+	s.uiError(w, r, incident.Errorf(incident.KindNotFound, "%s has no archived document %q", inc.Key, name))
 }
 
 func withQuery(r *http.Request, k, v string) *http.Request {
