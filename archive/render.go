@@ -74,7 +74,7 @@ func (r *renderer) add(m Message) error {
 				actor = re.Users[0]
 			}
 			r.pins = append(r.pins, incident.Event{Kind: incident.EventPinned, Actor: actor,
-				Text: m.Author + ": " + m.Text, At: m.At, Ref: "message/" + m.ID})
+				Text: "“" + m.Text + "” (" + m.Author + ")", At: m.At, Ref: "message/" + m.ID})
 		}
 	}
 	b, err := json.Marshal(m)

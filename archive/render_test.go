@@ -54,7 +54,7 @@ func TestRender(t *testing.T) {
 	md := string(docs[0].Content)
 	for _, want := range []string{"# INC-7: db down", "- Closed: 2026-11-22 15:00:00Z by alice", "**note** alice: root cause: disk",
 		"#1 **alice** · 2026-11-22 14:05:00Z (edited 2026-11-22 14:06:00Z)", "failing over\nsecond line",
-		":pushpin: bob", "> ↳ reply to #1\n> #2 **bob**", "> 📎 lag.png (image/png, 2048 bytes) → INC-7-files/b-lag.png", "huge.bin (, 1073741824 bytes) (not copied: over the chat backend's size limit", "**pinned** bob: alice: failing over", "#3 _system_"} {
+		":pushpin: bob", "> ↳ reply to #1\n> #2 **bob**", "> 📎 lag.png (image/png, 2048 bytes) → INC-7-files/b-lag.png", "huge.bin (, 1073741824 bytes) (not copied: over the chat backend's size limit", "**pinned** bob: “failing over ⏎ second line” (alice)", "#3 _system_"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("Markdown lacks %q:\n%s", want, md)
 		}

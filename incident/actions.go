@@ -220,7 +220,7 @@ func (s *Service) Pin(ctx context.Context, backend, channelID, actor string, m P
 		if inc.Status == StatusArchived {
 			return Errorf(KindConflict, "%s is archived; its timeline is final", inc.Key)
 		}
-		text := m.Author + ": " + m.Text
+		text := "“" + m.Text + "” (" + m.Author + ")"
 		return s.record(ctx, tx, inc, Event{Kind: EventPinned, Actor: actor, Text: text, At: m.At, Ref: "message/" + m.ID}, false)
 	})
 }

@@ -190,8 +190,8 @@ func (s *Service) runOpenTicket(ctx context.Context, j Job) error {
 // glance and the buttons that run the common commands.
 func welcomeCard(inc *Incident, url string) *Card {
 	c := &Card{Title: inc.Key + " " + inc.Title, TitleURL: url, Text: inc.Summary, Severity: inc.Severity}
+	// No status field: the card is not edited; the status post is.
 	c.Fields = append(c.Fields, Field{Title: "Severity", Value: inc.Severity.String(), Short: true},
-		Field{Title: "Status", Value: string(inc.Status), Short: true},
 		Field{Title: "Source", Value: inc.Source, Short: true})
 	if l := formatLabels(inc.Labels); l != "" {
 		c.Fields = append(c.Fields, Field{Title: "Labels", Value: l})

@@ -70,6 +70,14 @@ func (s *Server) roomData(r *http.Request) (map[string]any, error) {
 
 func (s *Server) channelPage(w http.ResponseWriter, r *http.Request) {
 	data, err := s.roomData(r)
+	if incident.ErrorKind(err) == incident.KindNotFound {
+		// Archived and deleted: send people to the incident's record.
+		if inc, ierr := s.Service.ByChannel(r.Context(), s.Chat.Backend(), chi.URLParam(r, "id")); ierr == nil {
+			http.Redirect(w, r, "/incidents/"+inc.Key+"?notice="+url.QueryEscape("#"+inc.Channel.Name+
+				" was archived with "+inc.Key+" and deleted; its transcript is below."), http.StatusSeeOther)
+			return
+		}
+	}
 	if err != nil {
 		s.uiError(w, r, err)
 		return
@@ -133,6 +141,13 @@ func (s *Server) runCommand(w http.ResponseWriter, r *http.Request, roomID, user
 	if reply.Failed {
 		s.backToRoom(w, r, roomID, "", reply.Text)
 		return
+	}
+	if cmd, _ := incident.ParseCommand(text); cmd.Name == "close" {
+		// The channel goes away once archived: continue on the incident page.
+		if inc, err := s.Service.ByChannel(r.Context(), s.Chat.Backend(), roomID); err == nil {
+			http.Redirect(w, r, "/incidents/"+inc.Key+"?notice="+url.QueryEscape(reply.Text), http.StatusSeeOther)
+			return
+		}
 	}
 	s.backToRoom(w, r, roomID, reply.Text, "")
 }

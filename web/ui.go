@@ -39,6 +39,7 @@ var uiFuncs = template.FuncMap{
 		return t.UTC().Format("2006-01-02 15:04:05 UTC")
 	},
 	"lower": strings.ToLower,
+	"md":    renderMarkdown,
 }
 
 func parseUI() (*uiTemplates, error) {

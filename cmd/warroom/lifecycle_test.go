@@ -119,8 +119,12 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	if inc["closed_by"] != "alice" || inc["archived_at"] == nil {
 		t.Errorf("archived incident: %v", inc)
 	}
-	if code, _ := h.do("GET", room, nil, nil); code != http.StatusNotFound {
-		t.Errorf("channel page after archive: %d, want 404", code)
+	// The deleted channel's page sends people to the incident's record.
+	if code, _ := h.do("GET", room, nil, nil); code != http.StatusSeeOther {
+		t.Errorf("channel page after archive: %d, want a redirect to the incident", code)
+	}
+	if code, _ := h.do("GET", room+"/log", nil, nil); code != http.StatusNotFound {
+		t.Errorf("channel log after archive: %d, want 404", code)
 	}
 
 	evs := h.events("INC-1")
