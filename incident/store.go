@@ -49,9 +49,10 @@ type Tx interface {
 	// IncidentByTicket returns the newest incident linked to the ticket, or
 	// a KindNotFound error.
 	IncidentByTicket(ctx context.Context, backend, key string) (*Incident, error)
-	// MarkTicketChange records that a change of the ticket made at `at` was
-	// seen, and reports whether it is newer than every change seen before.
-	MarkTicketChange(ctx context.Context, backend, key string, at time.Time) (bool, error)
+	// MarkTicketChange records that a change of the ticket made at `at`
+	// (seq orders changes of the same instant) was seen, and reports whether
+	// it is not older than any change seen before.
+	MarkTicketChange(ctx context.Context, backend, key string, at time.Time, seq int64) (bool, error)
 	// AddEvent appends to the timeline. When ev.Ref is set and an event with
 	// the same incident, kind and ref exists, it adds nothing and returns false.
 	AddEvent(ctx context.Context, ev *Event) (bool, error)

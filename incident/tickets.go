@@ -199,15 +199,24 @@ func (s *Service) OpenFromTicket(ctx context.Context, t TicketIncident) (IngestR
 	return res, err
 }
 
+// TicketChange is a status change made in the ticket system.
+type TicketChange struct {
+	Ticket TicketRef
+	Actor  string
+	At     time.Time // when it happened there
+	Seq    int64     // the system's own order of changes (Jira's changelog id), for changes in the same instant
+	Done   bool      // the ticket is now in a done status
+}
+
 // TicketStatusChanged applies a status change made in the ticket system:
 // moved to done, the incident closes (and is archived; the ticket is not
-// moved again). at is when the change happened there: a change older than
-// one already seen is stale and ignored, so a late "done" after a reopen
-// does not close anything.
-func (s *Service) TicketStatusChanged(ctx context.Context, t TicketRef, actor string, at time.Time, done bool) (IngestResult, error) {
+// moved again). A change older than one already seen is stale and ignored,
+// so a late "done" after a reopen does not close anything.
+func (s *Service) TicketStatusChanged(ctx context.Context, c TicketChange) (IngestResult, error) {
+	t, actor, done := c.Ticket, c.Actor, c.Done
 	var res IngestResult
 	err := s.store.Update(ctx, func(tx Tx) error {
-		newer, err := tx.MarkTicketChange(ctx, t.Backend, t.Key, at)
+		newer, err := tx.MarkTicketChange(ctx, t.Backend, t.Key, c.At, c.Seq)
 		if err != nil {
 			return err
 		}

@@ -217,3 +217,6 @@ func readTestdata(t testing.TB, name string) []byte {
 	}
 	return b
 }
+
+// formOf builds a one-field form.
+func formOf(k, v string) url.Values { return url.Values{k: {v}} }

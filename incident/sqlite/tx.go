@@ -111,10 +111,11 @@ func (t *txStore) IncidentByTicket(ctx context.Context, backend, key string) (*i
 	return getIncident(ctx, t.tx, `ticket_backend = ? AND ticket_key = ? ORDER BY id DESC LIMIT 1`, backend, key)
 }
 
-func (t *txStore) MarkTicketChange(ctx context.Context, backend, key string, at time.Time) (bool, error) {
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO ticket_marks (backend, ticket_key, changed_at) VALUES (?,?,?)
-		ON CONFLICT (backend, ticket_key) DO UPDATE SET changed_at = excluded.changed_at WHERE excluded.changed_at > changed_at`,
-		backend, key, nanos(at))
+func (t *txStore) MarkTicketChange(ctx context.Context, backend, key string, at time.Time, seq int64) (bool, error) {
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO ticket_marks (backend, ticket_key, changed_at, seq) VALUES (?,?,?,?)
+		ON CONFLICT (backend, ticket_key) DO UPDATE SET changed_at = excluded.changed_at, seq = excluded.seq
+		WHERE excluded.changed_at > changed_at OR (excluded.changed_at = changed_at AND excluded.seq >= seq)`,
+		backend, key, nanos(at), seq)
 	if err != nil {
 		return false, fmt.Errorf("mark change of ticket %s: %w", key, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,6 +45,7 @@ type webhook struct {
 		} `json:"fields"`
 	} `json:"issue"`
 	Changelog *struct {
+		ID    string `json:"id"`
 		Items []struct {
 			Field    string `json:"field"`
 			ToString string `json:"toString"`
@@ -72,7 +74,7 @@ func (u *user) handle() string {
 // Tickets is what the webhook drives in the incident Service.
 type Tickets interface {
 	OpenFromTicket(ctx context.Context, t incident.TicketIncident) (incident.IngestResult, error)
-	TicketStatusChanged(ctx context.Context, t incident.TicketRef, actor string, at time.Time, done bool) (incident.IngestResult, error)
+	TicketStatusChanged(ctx context.Context, c incident.TicketChange) (incident.IngestResult, error)
 }
 
 // hookAnswer is the JSON answer to a delivery.
@@ -125,7 +127,9 @@ func (b *Backend) HandleWebhook(svc Tickets) func(ctx context.Context, r *http.R
 				return hookAnswer{Status: "ignored", Reason: "no status change"}, nil
 			}
 			done := w.Issue.Fields.Status != nil && w.Issue.Fields.Status.StatusCategory.Key == "done"
-			res, err = svc.TicketStatusChanged(ctx, b.ref(w.Issue.Key), w.User.handle(), at, done)
+			seq, _ := strconv.ParseInt(w.Changelog.ID, 10, 64)
+			res, err = svc.TicketStatusChanged(ctx, incident.TicketChange{Ticket: b.ref(w.Issue.Key), Actor: w.User.handle(),
+				At: at, Seq: seq, Done: done})
 		default:
 			return hookAnswer{Status: "ignored", Reason: "event " + w.WebhookEvent + " is not used"}, nil
 		}

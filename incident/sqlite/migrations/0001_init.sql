@@ -96,6 +96,7 @@ CREATE TABLE ticket_marks (
     backend    TEXT    NOT NULL,
     ticket_key TEXT    NOT NULL,
     changed_at INTEGER NOT NULL,
+    seq        INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (backend, ticket_key)
 );
 CREATE INDEX incidents_ticket ON incidents (ticket_backend, ticket_key);
