@@ -158,7 +158,9 @@ func TestJiraWebhooks(t *testing.T) {
 		inc["ticket"].(map[string]any)["key"] != key || inc["summary"] != "card auth 40% errors" {
 		t.Errorf("incident from the issue: %v", inc)
 	}
-	h.waitFor("channel", func() bool { return inc["channel"].(map[string]any)["id"] != "" || h.incident("INC-1")["channel"].(map[string]any)["id"] != "" })
+	h.waitFor("channel", func() bool {
+		return inc["channel"].(map[string]any)["id"] != "" || h.incident("INC-1")["channel"].(map[string]any)["id"] != ""
+	})
 	// Redelivered, and delivered again as a new event: still one incident, no second issue.
 	jiratest.Redeliver(t, hook, created, testJiraSecret, 1)
 	created.ID = "another-delivery-id"
