@@ -3,6 +3,7 @@ package jira
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -24,6 +25,10 @@ var priorityOf = map[incident.Severity]string{
 func (b *Backend) OpenTicket(ctx context.Context, inc *incident.Incident) (incident.TicketRef, error) {
 	jql := fmt.Sprintf(`project = %s AND labels = "%s"`, b.cfg.Project, label(inc))
 	found, resp, err := b.client.Issue.SearchWithContext(ctx, jql, &jira.SearchOptions{MaxResults: 1, Fields: []string{"summary"}})
+	if resp != nil && resp.Response != nil && resp.StatusCode == http.StatusGone {
+		// Jira Cloud removed the legacy search; its successor pages by token.
+		found, resp, err = b.client.Issue.SearchV2JQLWithContext(ctx, jql, &jira.SearchOptionsV2{MaxResults: 1, Fields: []string{"summary"}})
+	}
 	if err != nil {
 		return incident.TicketRef{}, classify("search for the ticket of "+inc.Key, resp, err)
 	}
