@@ -112,12 +112,17 @@ func (s *Service) Close(ctx context.Context, key, actor, reason string) (*Incide
 				return err
 			}
 		}
-		j, err := NewJob(JobBuildTranscript, inc.ID, inc.Key+"/archive/build", nil)
-		if err != nil {
-			return err
-		}
-		return tx.Enqueue(ctx, j)
+		return enqueueArchive(ctx, tx, inc)
 	})
+}
+
+// enqueueArchive queues the first step of archiving a closed incident.
+func enqueueArchive(ctx context.Context, tx Tx, inc *Incident) error {
+	j, err := NewJob(JobBuildTranscript, inc.ID, inc.Key+"/archive/build", nil)
+	if err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, j)
 }
 
 // SetSeverity changes how bad the incident is.

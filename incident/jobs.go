@@ -99,17 +99,8 @@ func (s *Service) runPost(ctx context.Context, j Job) error {
 	if p.Template != "" {
 		data := s.messageData(inc)
 		if p.EventID != 0 {
-			events, err := s.store.Events(ctx, inc.ID)
-			if err != nil {
+			if data.Event, err = s.event(ctx, inc, p.EventID); err != nil {
 				return err
-			}
-			for i := range events {
-				if events[i].ID == p.EventID {
-					data.Event = &events[i]
-				}
-			}
-			if data.Event == nil {
-				return Errorf(KindPermanent, "event %d of %s is gone", p.EventID, inc.Key)
 			}
 		}
 		if post.Text, err = s.render.Render(p.Template, data); err != nil {

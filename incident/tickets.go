@@ -249,11 +249,7 @@ func (s *Service) TicketStatusChanged(ctx context.Context, c TicketChange) (Inge
 		if err := tx.UpdateIncident(ctx, inc); err != nil {
 			return err
 		}
-		j, err := NewJob(JobBuildTranscript, inc.ID, inc.Key+"/archive/build", nil)
-		if err != nil {
-			return err
-		}
-		return tx.Enqueue(ctx, j)
+		return enqueueArchive(ctx, tx, inc)
 	})
 	return res, err
 }

@@ -136,12 +136,7 @@ func (s *Server) transcript(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, incident.Errorf(incident.KindInvalid, "format=%q: use md or json", format))
 		return
 	}
-	inc, err := s.Service.Get(r.Context(), chi.URLParam(r, "key"))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	docs, err := s.Transcripts.Transcripts(r.Context(), inc.ID)
+	inc, docs, err := s.archived(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

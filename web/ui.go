@@ -220,18 +220,23 @@ type transcriptView struct {
 	Messages []archive.Message `json:"messages"`
 }
 
-func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
+// archived reads the incident named in the URL and its archived documents.
+func (s *Server) archived(r *http.Request) (*incident.Incident, []archive.Stored, error) {
 	inc, err := s.Service.Get(r.Context(), chi.URLParam(r, "key"))
+	if err != nil {
+		return nil, nil, err
+	}
+	docs, err := s.Transcripts.Transcripts(r.Context(), inc.ID)
+	return inc, docs, err
+}
+
+func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
+	inc, docs, err := s.archived(r)
 	if err != nil {
 		s.uiError(w, r, err)
 		return
 	}
 	events, err := s.Service.Timeline(r.Context(), inc.Key)
-	if err != nil {
-		s.uiError(w, r, err)
-		return
-	}
-	docs, err := s.Transcripts.Transcripts(r.Context(), inc.ID)
 	if err != nil {
 		s.uiError(w, r, err)
 		return
@@ -264,12 +269,7 @@ func (s *Server) transcriptDownload(w http.ResponseWriter, r *http.Request) {
 // document serves one archived document (a transcript or a copied file) by
 // name, as the ticket's summary links to it.
 func (s *Server) document(w http.ResponseWriter, r *http.Request) {
-	inc, err := s.Service.Get(r.Context(), chi.URLParam(r, "key"))
-	if err != nil {
-		s.uiError(w, r, err)
-		return
-	}
-	docs, err := s.Transcripts.Transcripts(r.Context(), inc.ID)
+	inc, docs, err := s.archived(r)
 	if err != nil {
 		s.uiError(w, r, err)
 		return
