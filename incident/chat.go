@@ -40,6 +40,14 @@ type Post struct {
 	Pin    bool   // pin the message in the channel
 	EditID string // edit this message instead of posting a new one
 	Retry  bool   // an earlier attempt may have posted it already
+	Files  []File // files posted with the message (a graph, a runbook)
+}
+
+// File is a file warroom posts into a channel.
+type File struct {
+	Name string
+	Type string // MIME type
+	Data []byte
 }
 
 // Card is a structured message: a coloured block with fields and buttons.

@@ -86,6 +86,22 @@ func (s *Service) Timeline(ctx context.Context, key string) ([]Event, error) {
 	return s.store.Events(ctx, inc.ID)
 }
 
+// ActiveChannels lists the channels of one chat backend whose incidents are
+// not archived yet (their channels still exist).
+func (s *Service) ActiveChannels(ctx context.Context, backend string) ([]ChannelRef, error) {
+	list, err := s.store.Incidents(ctx, Filter{Status: []Status{StatusOpen, StatusAcked, StatusResolved, StatusClosed}, Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	var out []ChannelRef
+	for _, inc := range list {
+		if inc.Channel.Backend == backend && !inc.Channel.Empty() {
+			out = append(out, inc.Channel)
+		}
+	}
+	return out, nil
+}
+
 // ByChannel returns the incident whose channel this is.
 func (s *Service) ByChannel(ctx context.Context, backend, channelID string) (*Incident, error) {
 	return s.store.IncidentByChannel(ctx, backend, channelID)

@@ -9,6 +9,7 @@ import (
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/integrations/builtin"
 	"github.com/warroom/warroom/integrations/mattermost"
+	"github.com/warroom/warroom/integrations/rocketchat"
 	"github.com/warroom/warroom/web"
 )
 
@@ -45,6 +46,22 @@ func (m *Main) chatBackend(local *builtin.Backend) (chatWiring, error) {
 				}
 			},
 			watch: func(ctx context.Context, svc *incident.Service, kick func()) { mm.Watch(ctx, svc, kick) },
+		}, nil
+	case "rocketchat":
+		rc := cfg.Chat.RocketChat
+		rb, err := rocketchat.New(rocketchat.Config{URL: rc.URL, UserID: rc.UserID, Token: rc.Token, WebhookToken: rc.WebhookToken,
+			Trigger: rc.Trigger, Delete: rc.Delete, Private: rc.Private, Invite: rc.Invite, PinEmoji: rc.PinEmoji,
+			MaxFileBytes: rc.MaxFileBytes, PublicURL: cfg.PublicURL}, m.log.With("chat", "rocketchat"), &http.Client{Timeout: 60 * time.Second})
+		if err != nil {
+			return chatWiring{}, err
+		}
+		return chatWiring{chat: rb, pinEmoji: rb.PinEmoji(),
+			hooks: func(svc *incident.Service) []web.Callback {
+				return []web.Callback{{Path: rocketchat.WebhookPath, Source: "rocketchat", Handle: rb.HandleWebhook(svc)}}
+			},
+			watch: func(ctx context.Context, svc *incident.Service, kick func()) {
+				rb.Watch(ctx, svc, time.Duration(rc.PinPoll), kick)
+			},
 		}, nil
 	}
 	return chatWiring{chat: local, rooms: builtinRooms{local}, hooks: func(*incident.Service) []web.Callback { return nil }}, nil

@@ -48,8 +48,24 @@ type StoreConfig struct {
 
 // ChatConfig chooses the chat backend.
 type ChatConfig struct {
-	Backend    string           `yaml:"backend"` // builtin or mattermost (rocketchat later)
+	Backend    string           `yaml:"backend"` // builtin, mattermost or rocketchat
 	Mattermost MattermostConfig `yaml:"mattermost"`
+	RocketChat RocketChatConfig `yaml:"rocketchat"`
+}
+
+// RocketChatConfig is chat.rocketchat.
+type RocketChatConfig struct {
+	URL          string   `yaml:"url"`
+	UserID       string   `yaml:"user_id"`
+	Token        string   `yaml:"token"`
+	WebhookToken string   `yaml:"webhook_token"`
+	Trigger      string   `yaml:"trigger"`
+	Delete       string   `yaml:"delete"`
+	Private      bool     `yaml:"private"`
+	Invite       []string `yaml:"invite"`
+	PinEmoji     string   `yaml:"pin_emoji"`
+	PinPoll      Duration `yaml:"pin_poll"`
+	MaxFileBytes int64    `yaml:"max_file_bytes"`
 }
 
 // MattermostConfig is chat.mattermost.
@@ -153,7 +169,8 @@ func defaultConfig() Config {
 		Log:    LogConfig{Level: "info", Format: "text"},
 		Store:  StoreConfig{Driver: "sqlite", DSN: "warroom.db"},
 		Chat: ChatConfig{Backend: "builtin", Mattermost: MattermostConfig{Delete: "archive", PinEmoji: "pushpin",
-			MaxFileBytes: 10 << 20}},
+			MaxFileBytes: 10 << 20}, RocketChat: RocketChatConfig{Trigger: "!incident", Delete: "archive", PinEmoji: "pushpin",
+			PinPoll: Duration(15 * time.Second), MaxFileBytes: 10 << 20}},
 		Tickets: TicketsConfig{Backend: "builtin", Jira: JiraConfig{IssueType: "Incident", DoneTransition: "Done", CreateFor: "all",
 			Comments: []string{"acked", "severity_changed", "status_update", "resolved"}, MaxAttachmentBytes: 10 << 20}},
 		Jobs: JobsConfig{Workers: 2, MaxAttempts: 20, BaseDelay: Duration(time.Second),
@@ -231,9 +248,24 @@ func (c Config) validate() error {
 			bad("chat.mattermost.max_file_bytes: %d; use 0 or more", mm.MaxFileBytes)
 		}
 	case "rocketchat":
-		bad("chat.backend: rocketchat is not available in this build yet; use builtin or mattermost")
+		rc := c.Chat.RocketChat
+		if u, err := url.Parse(rc.URL); rc.URL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("chat.rocketchat.url: %q is not the server's http(s) URL", rc.URL)
+		}
+		if rc.UserID == "" || rc.Token == "" {
+			bad("chat.rocketchat.user_id and .token: give the bot user's id and a personal access token of it")
+		}
+		if !oneOf(rc.Delete, "permanent", "archive", "keep") {
+			bad("chat.rocketchat.delete: %q; use permanent, archive or keep", rc.Delete)
+		}
+		if strings.TrimSpace(rc.Trigger) == "" || strings.ContainsAny(rc.Trigger, " \t") {
+			bad("chat.rocketchat.trigger: %q; one word, such as !incident", rc.Trigger)
+		}
+		if rc.PinPoll < Duration(time.Second) {
+			bad("chat.rocketchat.pin_poll: %s; use 1s or more", time.Duration(rc.PinPoll))
+		}
 	default:
-		bad("chat.backend: %q; use builtin or mattermost", c.Chat.Backend)
+		bad("chat.backend: %q; use builtin, mattermost or rocketchat", c.Chat.Backend)
 	}
 	switch c.Tickets.Backend {
 	case "builtin":

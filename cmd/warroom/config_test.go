@@ -53,7 +53,7 @@ func TestLoadConfig(t *testing.T) {
 		{name: "unknown key names it", file: "chat:\n  backend: builtin\n  bakend: x\n", wantErr: "field bakend not found"},
 		{name: "bad duration", file: "jobs:\n  base_delay: soon\n", wantErr: `"soon" is not a duration`},
 		{name: "bad backend", file: "chat:\n  backend: irc\n", wantErr: `chat.backend: "irc"`},
-		{name: "planned backend says so", env: []string{"WARROOM_CHAT_BACKEND=rocketchat"}, wantErr: "rocketchat is not available in this build yet"},
+		{name: "rocketchat needs its keys", env: []string{"WARROOM_CHAT_BACKEND=rocketchat"}, wantErr: "chat.rocketchat.user_id and .token"},
 		{name: "jira needs its keys", env: []string{"WARROOM_TICKETS_BACKEND=jira"}, wantErr: "tickets.jira.project: empty"},
 		{name: "jira create_for", env: []string{"WARROOM_TICKETS_BACKEND=jira", "WARROOM_TICKETS_JIRA_CREATE_FOR=sometimes"}, wantErr: `create_for: "sometimes"`},
 		{name: "bad env number", env: []string{"WARROOM_JOBS_WORKERS=many"}, wantErr: "WARROOM_JOBS_WORKERS"},

@@ -1,0 +1,220 @@
+package rocketchat
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/warroom/warroom/incident"
+)
+
+// room is the part of Rocket.Chat's room object warroom reads.
+type room struct {
+	ID           string `json:"_id"`
+	Name         string `json:"name"`
+	T            string `json:"t"`
+	Topic        string `json:"topic"`
+	Announcement string `json:"announcement"`
+	Archived     bool   `json:"archived"`
+	U            struct {
+		ID       string `json:"_id"`
+		Username string `json:"username"`
+	} `json:"u"`
+}
+
+// maxRoomName keeps names short enough for every client.
+const maxRoomName = 64
+
+// RoomName turns a wished-for name into one the default name rule
+// ([0-9a-zA-Z-_.]+) accepts, in lower case.
+func RoomName(wish string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(wish) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_', r == '.':
+			b.WriteRune(r)
+			dash = false
+		case !dash:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	name := strings.Trim(b.String(), "-_.")
+	if len(name) > maxRoomName {
+		name = strings.TrimRight(name[:maxRoomName], "-_.")
+	}
+	if name == "" {
+		return "incident"
+	}
+	return name
+}
+
+func candidate(name string, n int) string {
+	if n <= 1 {
+		return name
+	}
+	suffix := fmt.Sprintf("-%d", n)
+	if len(name)+len(suffix) > maxRoomName {
+		name = strings.TrimRight(name[:maxRoomName-len(suffix)], "-_.")
+	}
+	return name + suffix
+}
+
+// roomInfo reads a room by name, or returns nil when there is none.
+func (b *Backend) roomInfo(ctx context.Context, q url.Values) (*room, error) {
+	var out struct {
+		Channel *room `json:"channel"`
+		Group   *room `json:"group"`
+		Room    *room `json:"room"`
+	}
+	err := b.call(ctx, "read room "+q.Encode(), http.MethodGet, "/api/v1/"+b.kind()+".info", q, nil, &out)
+	switch errorType(err) {
+	case "error-room-not-found", "error-room-archived-not-found":
+		return nil, nil
+	}
+	if err != nil {
+		if status(err) == http.StatusBadRequest && strings.Contains(strings.ToLower(err.Error()), "not found") {
+			return nil, nil
+		}
+		return nil, err
+	}
+	for _, r := range []*room{out.Channel, out.Group, out.Room} {
+		if r != nil {
+			return r, nil
+		}
+	}
+	return nil, nil
+}
+
+// OpenChannel creates the incident's room, or adopts the one an earlier
+// attempt created (same name, created by the bot), trying name-2, name-3 ...
+// when the name is taken. Then it invites people and sets the topic.
+func (b *Backend) OpenChannel(ctx context.Context, spec incident.ChannelSpec) (incident.ChannelRef, error) {
+	base := RoomName(spec.Name)
+	var r *room
+	for n := 1; r == nil; n++ {
+		if n > 50 {
+			return incident.ChannelRef{}, incident.Errorf(incident.KindPermanent, "no free room name: %s and 49 variants are taken", base)
+		}
+		name := candidate(base, n)
+		existing, err := b.roomInfo(ctx, url.Values{"roomName": {name}})
+		if err != nil {
+			return incident.ChannelRef{}, err
+		}
+		if existing != nil {
+			if existing.U.ID == b.cfg.UserID && !existing.Archived {
+				r = existing // ours, from an attempt that crashed before recording it
+			}
+			continue
+		}
+		var out struct {
+			Channel *room `json:"channel"`
+			Group   *room `json:"group"`
+		}
+		err = b.call(ctx, "create room "+name, http.MethodPost, "/api/v1/"+b.kind()+".create", nil,
+			map[string]any{"name": name, "extraData": map[string]any{"topic": spec.Header}}, &out)
+		switch t := errorType(err); {
+		case t == "error-duplicate-channel-name" || t == "error-archived-duplicate-name":
+			continue
+		case err != nil:
+			return incident.ChannelRef{}, err
+		}
+		if r = out.Channel; r == nil {
+			r = out.Group
+		}
+		if r == nil {
+			return incident.ChannelRef{}, incident.Errorf(incident.KindTransient, "create room %s: the answer holds no room", name)
+		}
+	}
+	if err := b.invite(ctx, r.ID, append(append([]string{}, b.cfg.Invite...), spec.Invite...)); err != nil {
+		return incident.ChannelRef{}, err
+	}
+	ref := b.ref(r)
+	if err := b.UpdateChannel(ctx, ref, spec.Header); err != nil {
+		return incident.ChannelRef{}, err
+	}
+	return ref, nil
+}
+
+func (b *Backend) ref(r *room) incident.ChannelRef {
+	path := "channel"
+	if r.T == "p" {
+		path = "group"
+	}
+	return incident.ChannelRef{Backend: Name, ID: r.ID, Name: r.Name, URL: b.cfg.URL + "/" + path + "/" + r.Name}
+}
+
+// invite adds people one by one, so that one unknown username (logged)
+// does not keep the others out.
+func (b *Backend) invite(ctx context.Context, roomID string, usernames []string) error {
+	seen := map[string]bool{}
+	for _, u := range usernames {
+		if u == "" || seen[u] {
+			continue
+		}
+		seen[u] = true
+		err := b.call(ctx, "invite @"+u, http.MethodPost, "/api/v1/"+b.kind()+".invite", nil,
+			map[string]any{"roomId": roomID, "username": u}, nil)
+		if err != nil && incident.ErrorKind(err) == incident.KindPermanent && status(err) == http.StatusBadRequest {
+			b.log.Warn("cannot invite Rocket.Chat user; check chat.rocketchat.invite", "user", u, "err", err)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UpdateChannel sets the room's topic, only when it differs: Rocket.Chat
+// answers 400 to setting the value it already has.
+func (b *Backend) UpdateChannel(ctx context.Context, ch incident.ChannelRef, header string) error {
+	r, err := b.roomInfo(ctx, url.Values{"roomId": {ch.ID}})
+	if err != nil {
+		return err
+	}
+	if r == nil || r.Archived || r.Topic == header {
+		return nil
+	}
+	err = b.call(ctx, "set the topic of "+ch.Name, http.MethodPost, "/api/v1/"+b.kind()+".setTopic", nil,
+		map[string]any{"roomId": ch.ID, "topic": header}, nil)
+	if status(err) == http.StatusBadRequest && strings.Contains(err.Error(), "same") {
+		return nil // changed by someone else to the same text meanwhile
+	}
+	return err
+}
+
+// DeleteChannel removes the room as configured and says what it did.
+func (b *Backend) DeleteChannel(ctx context.Context, ch incident.ChannelRef) (string, error) {
+	if b.cfg.Delete == DeleteKeep {
+		return "kept (chat.rocketchat.delete is keep)", nil
+	}
+	r, err := b.roomInfo(ctx, url.Values{"roomId": {ch.ID}})
+	if err != nil {
+		return "", err
+	}
+	if r == nil {
+		return "already deleted", nil
+	}
+	if b.cfg.Delete == DeletePermanent {
+		if err := b.call(ctx, "delete room "+ch.Name, http.MethodPost, "/api/v1/"+b.kind()+".delete", nil,
+			map[string]any{"roomId": ch.ID}, nil); err != nil {
+			return "", err
+		}
+		return "deleted permanently", nil
+	}
+	if r.Archived {
+		return "already archived", nil
+	}
+	err = b.call(ctx, "archive room "+ch.Name, http.MethodPost, "/api/v1/"+b.kind()+".archive", nil, map[string]any{"roomId": ch.ID}, nil)
+	if errorType(err) == "error-room-archived" {
+		return "already archived", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return "archived", nil
+}
