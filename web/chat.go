@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -30,6 +31,15 @@ type Line struct {
 	Text     string
 	At       time.Time
 	Card     *incident.Card
+	Files    []LineFile
+}
+
+// LineFile is a file attached to a Line.
+type LineFile struct {
+	ID   string
+	Name string
+	Type string
+	Size int64
 }
 
 // BuiltinChat is what the channel pages need of the builtin chat backend.
@@ -40,7 +50,8 @@ type BuiltinChat interface {
 	Room(ctx context.Context, id string) (Room, error)
 	Lines(ctx context.Context, roomID string) ([]Line, error)
 	Line(ctx context.Context, roomID, id string) (Line, error)
-	Say(ctx context.Context, roomID, author, text, threadID string) (Line, error)
+	Say(ctx context.Context, roomID, author, text, threadID string, files ...incident.File) (Line, error)
+	File(ctx context.Context, roomID, fileID string) (LineFile, []byte, error)
 }
 
 func (s *Server) channelsPage(w http.ResponseWriter, r *http.Request) {
@@ -99,8 +110,13 @@ func (s *Server) channelLog(w http.ResponseWriter, r *http.Request) {
 // Commands are not stored as messages, as in Mattermost; their reply is
 // shown to the person who typed them.
 func (s *Server) channelSay(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
 	id, user := chi.URLParam(r, "id"), s.uiUser(r)
+	files, err := uploadedFiles(r)
+	if err != nil {
+		s.backToRoom(w, r, id, "", incident.ErrorMessage(err))
+		return
+	}
 	text := strings.TrimSpace(r.PostFormValue("text"))
 	if strings.HasPrefix(text, "/") {
 		s.runCommand(w, r, id, user, text)
@@ -110,7 +126,7 @@ func (s *Server) channelSay(w http.ResponseWriter, r *http.Request) {
 		s.backToRoom(w, r, id, "", "The incident is "+string(inc.Status)+": its channel is read-only while the transcript is archived.")
 		return
 	}
-	if _, err := s.Chat.Say(r.Context(), id, user, text, r.PostFormValue("thread")); err != nil {
+	if _, err := s.Chat.Say(r.Context(), id, user, text, r.PostFormValue("thread"), files...); err != nil {
 		if statusOf(err) >= 500 {
 			s.uiError(w, r, err)
 			return
@@ -181,4 +197,47 @@ func (s *Server) backToRoom(w http.ResponseWriter, r *http.Request, roomID, noti
 		target += "?" + q.Encode()
 	}
 	http.Redirect(w, r, target+"#compose", http.StatusSeeOther)
+}
+
+// maxUploadBytes bounds a message with its files.
+const maxUploadBytes = 26 << 20
+
+// uploadedFiles reads the files of a multipart message form.
+func uploadedFiles(r *http.Request) ([]incident.File, error) {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return nil, nil
+	}
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		return nil, incident.Errorf(incident.KindInvalid, "the upload is too large or broken (%v); the limit is 25 MiB", err)
+	}
+	var out []incident.File
+	for _, fh := range r.MultipartForm.File["file"] {
+		f, err := fh.Open()
+		if err != nil {
+			return nil, incident.Errorf(incident.KindInvalid, "read %s: %v", fh.Filename, err)
+		}
+		data, err := io.ReadAll(f)
+		f.Close()
+		if err != nil {
+			return nil, incident.Errorf(incident.KindInvalid, "read %s: %v", fh.Filename, err)
+		}
+		if fh.Filename == "" && len(data) == 0 {
+			continue // the empty file input of a text-only message
+		}
+		out = append(out, incident.File{Name: fh.Filename, Type: fh.Header.Get("Content-Type"), Data: data})
+	}
+	return out, nil
+}
+
+// channelFile serves a file of a builtin channel.
+func (s *Server) channelFile(w http.ResponseWriter, r *http.Request) {
+	f, data, err := s.Chat.File(r.Context(), chi.URLParam(r, "id"), chi.URLParam(r, "file"))
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", f.Type)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(f.Name, `"`, "")+`"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Write(data)
 }

@@ -123,6 +123,7 @@ func (s *Server) uiRoutes(r chi.Router) {
 			r.Post("/channels/{id}/messages", s.channelSay)
 			r.Post("/channels/{id}/messages/{msg}/pin", s.channelPin)
 			r.Post("/channels/{id}/command", s.channelButton)
+			r.Get("/channels/{id}/files/{file}", s.channelFile)
 		}
 	})
 }

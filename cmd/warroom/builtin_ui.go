@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 
+	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/integrations/builtin"
 	"github.com/warroom/warroom/web"
 )
@@ -56,8 +57,8 @@ func (r builtinRooms) Line(ctx context.Context, roomID, id string) (web.Line, er
 	return line(m), nil
 }
 
-func (r builtinRooms) Say(ctx context.Context, roomID, author, text, threadID string) (web.Line, error) {
-	m, err := r.b.Say(ctx, roomID, author, text, threadID)
+func (r builtinRooms) Say(ctx context.Context, roomID, author, text, threadID string, files ...incident.File) (web.Line, error) {
+	m, err := r.b.Say(ctx, roomID, author, text, threadID, files...)
 	if err != nil {
 		return web.Line{}, err
 	}
@@ -69,6 +70,15 @@ func room(ch builtin.Channel) web.Room {
 		IncidentKey: ch.IncidentKey, CreatedAt: ch.CreatedAt}
 }
 
+func (r builtinRooms) File(ctx context.Context, roomID, fileID string) (web.LineFile, []byte, error) {
+	f, data, err := r.b.File(ctx, roomID, fileID)
+	return web.LineFile{ID: f.ID, Name: f.Name, Type: f.Type, Size: f.Size}, data, err
+}
+
 func line(m builtin.Message) web.Line {
-	return web.Line{ID: m.ID, ThreadID: m.ThreadID, Author: m.Author, Text: m.Text, At: m.At, Card: m.Card}
+	l := web.Line{ID: m.ID, ThreadID: m.ThreadID, Author: m.Author, Text: m.Text, At: m.At, Card: m.Card}
+	for _, f := range m.Files {
+		l.Files = append(l.Files, web.LineFile{ID: f.ID, Name: f.Name, Type: f.Type, Size: f.Size})
+	}
+	return l
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -220,3 +221,17 @@ func readTestdata(t testing.TB, name string) []byte {
 
 // formOf builds a one-field form.
 func formOf(k, v string) url.Values { return url.Values{k: {v}} }
+
+// upload posts a message with a file to a builtin channel, as the browser's
+// multipart form does.
+func (h *harness) upload(room, text, name string, data []byte) int {
+	h.t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	w.WriteField("text", text)
+	fw, _ := w.CreateFormFile("file", name)
+	fw.Write(data)
+	w.Close()
+	code, _ := h.do("POST", room+"/messages", buf.Bytes(), map[string]string{"Content-Type": w.FormDataContentType()})
+	return code
+}

@@ -75,6 +75,9 @@ func TestLifecycleOverHTTP(t *testing.T) {
 		t.Fatalf("alice's message is not in the channel:\n%s", body)
 	}
 	say("rollback done, p99 back to 300ms", msgID[1])
+	if code := h.upload(room, "the latency export", "latency.csv", []byte("t,p99\n1,2300\n2,300\n")); code != http.StatusSeeOther {
+		t.Fatalf("upload: %d", code)
+	}
 	code, body = h.do("POST", room+"/messages/"+msgID[1]+"/pin", nil, nil)
 	if code != http.StatusSeeOther {
 		t.Fatalf("pin: %d %s", code, body)
@@ -158,6 +161,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 		t.Fatalf("transcript: %d %s", code, md)
 	}
 	for _, want := range []string{"# INC-1: HighLatency", "**alice**", "rolling back checkout to v41", "↳ reply to #",
+		"📎 latency.csv (", "19 bytes) → INC-1-files/",
 		"rollback done", "**pinned** alice", "## Timeline", "acked → closed"} {
 		if !bytes.Contains(md, []byte(want)) {
 			t.Errorf("Markdown transcript lacks %q:\n%s", want, md)

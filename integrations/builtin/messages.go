@@ -25,6 +25,7 @@ type Message struct {
 	Pinned   bool
 	At       time.Time
 	EditedAt *time.Time
+	Files    []FileInfo
 }
 
 // BotName is the author of the messages warroom itself posts.
@@ -52,17 +53,24 @@ func (b *Backend) Post(ctx context.Context, ch incident.ChannelRef, p incident.P
 		}
 		return p.EditID, nil
 	}
-	return b.insert(ctx, ch.ID, Message{ID: newID(), Author: BotName, Text: p.Text, Pinned: p.Pin}, card, p.Key)
+	id, err := b.insert(ctx, ch.ID, Message{ID: newID(), Author: BotName, Text: p.Text, Pinned: p.Pin}, card, p.Key)
+	if err != nil || len(p.Files) == 0 {
+		return id, err
+	}
+	if have, err := b.filesOf(ctx, id); err != nil || len(have) > 0 {
+		return id, err // a retry: the files are there
+	}
+	return id, b.attach(ctx, id, p.Files)
 }
 
-// Say writes a person's message into a channel. threadID, when set, makes
-// it a reply to that message.
-func (b *Backend) Say(ctx context.Context, channelID, author, text, threadID string) (Message, error) {
+// Say writes a person's message, with files if any, into a channel.
+// threadID, when set, makes it a reply to that message.
+func (b *Backend) Say(ctx context.Context, channelID, author, text, threadID string, files ...incident.File) (Message, error) {
 	text = strings.TrimRight(text, " \t\r\n")
 	switch {
 	case strings.TrimSpace(author) == "":
 		return Message{}, incident.Errorf(incident.KindInvalid, "say who you are: the author is empty")
-	case strings.TrimSpace(text) == "":
+	case strings.TrimSpace(text) == "" && len(files) == 0:
 		return Message{}, incident.Errorf(incident.KindInvalid, "the message is empty")
 	case len(text) > maxMessageBytes:
 		return Message{}, incident.Errorf(incident.KindInvalid, "the message is %d bytes long; the limit is %d", len(text), maxMessageBytes)
@@ -81,6 +89,9 @@ func (b *Backend) Say(ctx context.Context, channelID, author, text, threadID str
 	}
 	m := Message{ID: newID(), ThreadID: threadID, Author: author, Text: text}
 	if _, err := b.insert(ctx, channelID, m, "", ""); err != nil {
+		return Message{}, err
+	}
+	if err := b.attach(ctx, m.ID, files); err != nil {
 		return Message{}, err
 	}
 	return b.Message(ctx, channelID, m.ID)
@@ -138,6 +149,10 @@ func (b *Backend) Message(ctx context.Context, channelID, id string) (Message, e
 	if errors.Is(err, sql.ErrNoRows) {
 		return Message{}, incident.Errorf(incident.KindNotFound, "message %s is not in this channel", id)
 	}
+	if err != nil {
+		return Message{}, err
+	}
+	m.Files, err = b.filesOf(ctx, m.ID)
 	return m, err
 }
 
@@ -157,7 +172,16 @@ func (b *Backend) Messages(ctx context.Context, channelID string, afterSeq int64
 		}
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for i := range out {
+		if out[i].Files, err = b.filesOf(ctx, out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // historyPage is how many messages History reads at a time.
@@ -175,6 +199,11 @@ func (b *Backend) History(ctx context.Context, ch incident.ChannelRef, fn func(a
 		for _, m := range page {
 			am := archive.Message{ID: m.ID, ThreadID: m.ThreadID, Author: m.Author, Text: m.Text, At: m.At,
 				EditedAt: m.EditedAt, System: m.System, Bot: m.Author == BotName}
+			if len(m.Files) > 0 {
+				if am.Files, err = b.archiveFiles(ctx, m.ID); err != nil {
+					return err
+				}
+			}
 			if err := fn(am); err != nil {
 				return err
 			}

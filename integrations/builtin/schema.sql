@@ -36,3 +36,12 @@ CREATE TABLE IF NOT EXISTS builtin_ticket_files (
     stored_at    INTEGER NOT NULL,
     PRIMARY KEY (ticket_key, name)
 );
+CREATE TABLE IF NOT EXISTS builtin_files (
+    id         TEXT    PRIMARY KEY,
+    message_id TEXT    NOT NULL REFERENCES builtin_messages (id) ON DELETE CASCADE,
+    name       TEXT    NOT NULL,
+    type       TEXT    NOT NULL,
+    size       INTEGER NOT NULL,
+    data       BLOB    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS builtin_files_message ON builtin_files (message_id);
