@@ -47,6 +47,15 @@ func (b *Backend) Post(ctx context.Context, ch incident.ChannelRef, p incident.P
 	if p.Card != nil {
 		post.AddProp(model.PostPropsAttachments, []*model.MessageAttachment{b.attachment(ch, p.Card)})
 	}
+	for _, f := range p.Files {
+		up, resp, err := b.client.UploadFile(ctx, f.Data, ch.ID, f.Name)
+		if err != nil {
+			return "", classify("upload "+f.Name+" to "+ch.Name, resp, err)
+		}
+		for _, fi := range up.FileInfos {
+			post.FileIds = append(post.FileIds, fi.Id)
+		}
+	}
 	created, resp, err := b.client.CreatePost(ctx, post)
 	if err != nil {
 		return "", classify("post in "+ch.Name, resp, err)
