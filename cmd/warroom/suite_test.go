@@ -200,4 +200,3 @@ func (d *mattermostDriver) closeButton(t *testing.T, room string) {
 func (d *mattermostDriver) roomGone(t *testing.T, room string) bool {
 	return d.mm.Do(t, d.mm.AdminToken, "GET", "/api/v4/channels/"+room, nil, nil) == http.StatusNotFound
 }
-
