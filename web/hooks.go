@@ -14,6 +14,9 @@ import (
 func (s *Server) alertHook(h Hook) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, err := readBody(r, s.cfg.MaxBodyBytes)
+		if err == nil && h.Verify != nil {
+			err = h.Verify(r, body)
+		}
 		if err == nil {
 			var g incident.AlertGroup
 			if g, err = h.Decode(body); err == nil {

@@ -47,6 +47,8 @@ type Hook struct {
 	Source string // for metrics and logs
 	Token  string // Bearer token; empty means none
 	Decode func(body []byte) (incident.AlertGroup, error)
+	// Verify, when set, checks the raw body's signature before decoding.
+	Verify func(r *http.Request, body []byte) error
 }
 
 // Deps are the web layer's collaborators.

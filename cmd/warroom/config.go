@@ -114,6 +114,15 @@ type JiraTriggerConfig struct {
 // SourcesConfig configures the alert sources.
 type SourcesConfig struct {
 	Alertmanager AlertmanagerConfig `yaml:"alertmanager"`
+	Grafana      GrafanaConfig      `yaml:"grafana"`
+}
+
+// GrafanaConfig configures POST /hooks/grafana.
+type GrafanaConfig struct {
+	Secret          string `yaml:"secret"`           // HMAC secret of the contact point
+	Header          string `yaml:"header"`           // signature header
+	TimestampHeader string `yaml:"timestamp_header"` // optional timestamp header
+	Token           string `yaml:"token"`            // optional Bearer token
 }
 
 // AlertmanagerConfig configures POST /hooks/alertmanager.
@@ -175,7 +184,8 @@ func defaultConfig() Config {
 			Comments: []string{"acked", "severity_changed", "status_update", "resolved"}, MaxAttachmentBytes: 10 << 20}},
 		Jobs: JobsConfig{Workers: 2, MaxAttempts: 20, BaseDelay: Duration(time.Second),
 			MaxDelay: Duration(5 * time.Minute)},
-		Limits: LimitsConfig{MaxBodyBytes: 1 << 20},
+		Limits:  LimitsConfig{MaxBodyBytes: 1 << 20},
+		Sources: SourcesConfig{Grafana: GrafanaConfig{Header: "X-Grafana-Alerting-Signature"}},
 	}
 }
 

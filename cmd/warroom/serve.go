@@ -17,6 +17,7 @@ import (
 	"github.com/warroom/warroom/incident/sqlite"
 	"github.com/warroom/warroom/integrations/alertmanager"
 	"github.com/warroom/warroom/integrations/builtin"
+	"github.com/warroom/warroom/integrations/grafana"
 	"github.com/warroom/warroom/templates"
 	"github.com/warroom/warroom/web"
 )
@@ -103,8 +104,12 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		web.Deps{
 			Service: svc, Transcripts: m.db, Jobs: m.db, Ready: m, Chat: chat.rooms, Callbacks: append(chat.hooks(svc), tix.hooks(svc)...), Metrics: metrics,
 			Kick: m.runner.Kick, Clock: clock, Logger: m.log,
-			Hooks: []web.Hook{{Path: "/hooks/alertmanager", Source: alertmanager.Source,
-				Token: cfg.Sources.Alertmanager.Token, Decode: alertmanager.Decode}},
+			Hooks: []web.Hook{
+				{Path: "/hooks/alertmanager", Source: alertmanager.Source, Token: cfg.Sources.Alertmanager.Token, Decode: alertmanager.Decode},
+				{Path: "/hooks/grafana", Source: grafana.Source, Token: cfg.Sources.Grafana.Token, Decode: grafana.Decode,
+					Verify: grafana.Verifier{Secret: cfg.Sources.Grafana.Secret, Header: cfg.Sources.Grafana.Header,
+						TimestampHeader: cfg.Sources.Grafana.TimestampHeader}.Verify},
+			},
 		})
 	if err != nil {
 		return err

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestGrafanaHook: a Grafana-shaped webhook with a good signature opens an
+// incident with the dashboard and panel links; a bad one is 401 and
+// changes nothing.
+func TestGrafanaHook(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Sources.Grafana.Secret = "grafana-secret"
+	h := startHarness(t, cfg)
+	body, err := os.ReadFile("../../integrations/grafana/testdata/grafana-firing.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mac := hmac.New(sha256.New, []byte("grafana-secret"))
+	mac.Write(body)
+	good := hex.EncodeToString(mac.Sum(nil))
+
+	code, out := h.do("POST", "/hooks/grafana", body, map[string]string{"X-Grafana-Alerting-Signature": strings.Repeat("0", 64)})
+	if code != 401 || !strings.Contains(string(out), "X-Grafana-Alerting-Signature") {
+		t.Errorf("bad signature: %d %s", code, out)
+	}
+	if code, out := h.do("POST", "/hooks/grafana", body, nil); code != 401 {
+		t.Errorf("unsigned: %d %s", code, out)
+	}
+	if _, list := h.api("GET", "/incidents", nil); len(list["incidents"].([]any)) != 0 {
+		t.Fatal("a refused webhook opened an incident")
+	}
+	if code, out := h.do("POST", "/hooks/grafana", body, map[string]string{"X-Grafana-Alerting-Signature": good}); code != 200 {
+		t.Fatalf("good signature: %d %s", code, out)
+	}
+	inc := h.incident("INC-1")
+	links := ""
+	for _, l := range inc["links"].([]any) {
+		links += l.(map[string]any)["url"].(string) + " "
+	}
+	if inc["source"] != "grafana" || inc["severity"] != "high" || !strings.Contains(links, "viewPanel=4") || !strings.Contains(links, "/d/xyz") {
+		t.Errorf("incident = %v", inc)
+	}
+	var room string
+	h.waitFor("channel", func() bool { room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string); return room != "" })
+	h.login("alice")
+	h.waitFor("dashboard link in the channel", func() bool {
+		_, page := h.do("GET", "/channels/"+room+"/log", nil, nil)
+		return strings.Contains(string(page), "viewPanel=4")
+	})
+}
