@@ -46,7 +46,10 @@ func TestGrafanaHook(t *testing.T) {
 		t.Errorf("incident = %v", inc)
 	}
 	var room string
-	h.waitFor("channel", func() bool { room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string); return room != "" })
+	h.waitFor("channel", func() bool {
+		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		return room != ""
+	})
 	h.login("alice")
 	h.waitFor("dashboard link in the channel", func() bool {
 		_, page := h.do("GET", "/channels/"+room+"/log", nil, nil)

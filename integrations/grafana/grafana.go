@@ -146,7 +146,9 @@ func firstOf(m map[string]string, keys ...string) string {
 	return ""
 }
 
-func invalid(format string, args ...any) error { return incident.Errorf(incident.KindInvalid, format, args...) }
+func invalid(format string, args ...any) error {
+	return incident.Errorf(incident.KindInvalid, format, args...)
+}
 
 func jsonProblem(err error) string {
 	var syn *json.SyntaxError
