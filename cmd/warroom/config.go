@@ -115,6 +115,20 @@ type JiraTriggerConfig struct {
 type SourcesConfig struct {
 	Alertmanager AlertmanagerConfig `yaml:"alertmanager"`
 	Grafana      GrafanaConfig      `yaml:"grafana"`
+	Generic      GenericConfig      `yaml:"generic"`
+}
+
+// GenericConfig configures POST /hooks/generic: templates over the JSON body.
+type GenericConfig struct {
+	Token    string            `yaml:"token"`
+	Title    string            `yaml:"title"`
+	Summary  string            `yaml:"summary"`
+	Severity string            `yaml:"severity"`
+	DedupKey string            `yaml:"dedup_key"`
+	Resolved string            `yaml:"resolved"`
+	StartsAt string            `yaml:"starts_at"`
+	Labels   map[string]string `yaml:"labels"`
+	Links    map[string]string `yaml:"links"`
 }
 
 // GrafanaConfig configures POST /hooks/grafana.

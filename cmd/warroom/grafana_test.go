@@ -56,3 +56,36 @@ func TestGrafanaHook(t *testing.T) {
 		return strings.Contains(string(page), "viewPanel=4")
 	})
 }
+
+// TestGenericHook: a JSON body mapped by the config's templates opens an
+// incident; the same key again lands in it; its resolution resolves it.
+func TestGenericHook(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Sources.Generic = GenericConfig{Token: "gen", Title: "{{.check}} on {{.host}}", Severity: "{{.level}}", DedupKey: "{{.host}}/{{.check}}",
+		Resolved: `{{eq .state "ok"}}`, StartsAt: "{{.since}}", Labels: map[string]string{"host": "{{.host}}"}}
+	h := startHarness(t, cfg)
+	auth := map[string]string{"Authorization": "Bearer gen"}
+	firing := []byte(`{"check":"disk","host":"db-1","level":"high","state":"alert","since":1795000000}`)
+	if code, _ := h.do("POST", "/hooks/generic", firing, nil); code != 401 {
+		t.Errorf("without token: %d", code)
+	}
+	if code, out := h.do("POST", "/hooks/generic", firing, auth); code != 200 || !strings.Contains(string(out), `"created": true`) {
+		t.Fatalf("firing: %d %s", code, out)
+	}
+	h.do("POST", "/hooks/generic", firing, auth)
+	if inc := h.incident("INC-1"); inc["title"] != "disk on db-1" || inc["severity"] != "high" || inc["labels"].(map[string]any)["host"] != "db-1" {
+		t.Errorf("incident = %v", inc)
+	}
+	if code, out := h.do("POST", "/hooks/generic", []byte(`{"check":"disk","host":"db-1","state":"ok","since":1795000000}`), auth); code != 200 {
+		t.Fatalf("resolved: %d %s", code, out)
+	}
+	if inc := h.incident("INC-1"); inc["status"] != "resolved" {
+		t.Errorf("after resolution: %v", inc["status"])
+	}
+	if code, out := h.do("POST", "/hooks/generic", []byte(`["db-1"]`), auth); code != 400 || !strings.Contains(string(out), "takes an object") {
+		t.Errorf("an array: %d %s", code, out)
+	}
+	if _, list := h.api("GET", "/incidents", nil); len(list["incidents"].([]any)) != 1 {
+		t.Errorf("%d incidents, want 1", len(list["incidents"].([]any)))
+	}
+}

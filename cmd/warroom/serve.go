@@ -17,6 +17,7 @@ import (
 	"github.com/warroom/warroom/incident/sqlite"
 	"github.com/warroom/warroom/integrations/alertmanager"
 	"github.com/warroom/warroom/integrations/builtin"
+	"github.com/warroom/warroom/integrations/generic"
 	"github.com/warroom/warroom/integrations/grafana"
 	"github.com/warroom/warroom/templates"
 	"github.com/warroom/warroom/web"
@@ -100,16 +101,25 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	m.runner.Observe = metrics.ObserveJob
 	m.runner.OnPark = svc.RecordFailure
 
+	hooks := []web.Hook{
+		{Path: "/hooks/alertmanager", Source: alertmanager.Source, Token: cfg.Sources.Alertmanager.Token, Decode: alertmanager.Decode},
+		{Path: "/hooks/grafana", Source: grafana.Source, Token: cfg.Sources.Grafana.Token, Decode: grafana.Decode,
+			Verify: grafana.Verifier{Secret: cfg.Sources.Grafana.Secret, Header: cfg.Sources.Grafana.Header,
+				TimestampHeader: cfg.Sources.Grafana.TimestampHeader}.Verify},
+	}
+	if g := cfg.Sources.Generic; g.Title != "" || g.DedupKey != "" {
+		dec, err := generic.New(generic.Mapping{Title: g.Title, Summary: g.Summary, Severity: g.Severity, DedupKey: g.DedupKey,
+			Resolved: g.Resolved, StartsAt: g.StartsAt, Labels: g.Labels, Links: g.Links}, nil)
+		if err != nil {
+			return err
+		}
+		hooks = append(hooks, web.Hook{Path: "/hooks/generic", Source: generic.Source, Token: g.Token, Decode: dec.Decode})
+	}
 	srv, err := web.New(web.Config{APIToken: cfg.API.Token, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Version: version},
 		web.Deps{
 			Service: svc, Transcripts: m.db, Jobs: m.db, Ready: m, Chat: chat.rooms, Callbacks: append(chat.hooks(svc), tix.hooks(svc)...), Metrics: metrics,
 			Kick: m.runner.Kick, Clock: clock, Logger: m.log,
-			Hooks: []web.Hook{
-				{Path: "/hooks/alertmanager", Source: alertmanager.Source, Token: cfg.Sources.Alertmanager.Token, Decode: alertmanager.Decode},
-				{Path: "/hooks/grafana", Source: grafana.Source, Token: cfg.Sources.Grafana.Token, Decode: grafana.Decode,
-					Verify: grafana.Verifier{Secret: cfg.Sources.Grafana.Secret, Header: cfg.Sources.Grafana.Header,
-						TimestampHeader: cfg.Sources.Grafana.TimestampHeader}.Verify},
-			},
+			Hooks: hooks,
 		})
 	if err != nil {
 		return err
