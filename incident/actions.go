@@ -64,7 +64,11 @@ func (s *Service) create(ctx context.Context, tx Tx, inc *Incident, actor string
 	}
 	// The welcome card with its buttons, the pinned summary, and the status
 	// post that channel.sync edits in place as the incident moves.
-	for _, p := range []postPayload{{Template: "welcome"}, {Template: "summary", Pin: true}, {Template: "status", Slot: "status"}} {
+	posts := []postPayload{{Template: "welcome"}, {Template: "summary", Pin: true}, {Template: "status", Slot: "status"}}
+	if _, ok := s.Runbook(inc); ok {
+		posts = append(posts, postPayload{Template: "runbook"})
+	}
+	for _, p := range posts {
 		if err := s.enqueuePost(ctx, tx, inc, p, postKey(inc, p.Template, 0)); err != nil {
 			return err
 		}

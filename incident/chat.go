@@ -78,3 +78,15 @@ type Action struct {
 type Renderer interface {
 	Render(name string, data any) (string, error)
 }
+
+// Runbook is a runbook matched to an incident.
+type Runbook struct {
+	Name  string
+	Title string
+	Body  string // Markdown
+}
+
+// Runbooks finds the runbook for an incident's labels.
+type Runbooks interface {
+	Find(labels map[string]string) (Runbook, bool)
+}

@@ -26,10 +26,11 @@ var commands = map[string]commandSpec{
 	"status":   {usage: "status <text>", help: "post a status update", needArg: true},
 	"severity": {usage: "severity <level>", help: "change severity (critical, high, warning, info)", needArg: true},
 	"note":     {usage: "note <text>", help: "add a note to the timeline", needArg: true},
+	"runbook":  {usage: "runbook", help: "show the incident's runbook"},
 	"close":    {usage: "close [reason]", help: "close: archive the transcript, then delete the channel"},
 }
 
-var commandOrder = []string{"help", "ack", "status", "severity", "note", "resolve", "close"}
+var commandOrder = []string{"help", "ack", "status", "severity", "note", "runbook", "resolve", "close"}
 
 // ParseCommand reads the text after the trigger word ("/incident" or
 // "!incident" are stripped if present). An empty text means help.
@@ -120,6 +121,8 @@ func (s *Service) RunCommand(ctx context.Context, req CommandRequest) (Reply, er
 	case "note":
 		_, err = s.AddNote(ctx, inc.Key, req.Actor, cmd.Arg)
 		text = "Note added to the timeline."
+	case "runbook":
+		return s.runbookReply(inc), nil
 	case "close":
 		_, err = s.Close(ctx, inc.Key, req.Actor, cmd.Arg)
 		text = fmt.Sprintf("%s closed by @%s. Archiving the transcript; the channel is deleted once the archive is verified.", inc.Key, req.Actor)
@@ -136,4 +139,22 @@ func failed(err error) (Reply, error) {
 		return Reply{Text: ErrorMessage(err), Failed: true}, nil
 	}
 	return Reply{}, err
+}
+
+// runbookReply shows the matched runbook, or the runbook links, or says
+// that there is none and how to add one.
+func (s *Service) runbookReply(inc *Incident) Reply {
+	if rb, ok := s.Runbook(inc); ok {
+		return Reply{Text: "**Runbook: " + rb.Title + "**\n\n" + rb.Body}
+	}
+	var links []string
+	for _, l := range inc.Links {
+		if l.Title == "Runbook" {
+			links = append(links, l.URL)
+		}
+	}
+	if len(links) > 0 {
+		return Reply{Text: "Runbook: " + strings.Join(links, " ")}
+	}
+	return Reply{Text: "No runbook matches " + inc.Key + ": add one to runbooks.dir with front matter naming its alertname, service or labels, or set a runbook_url annotation on the alert."}
 }

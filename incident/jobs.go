@@ -43,8 +43,9 @@ func (s *Service) RegisterJobs(r *Runner) {
 // MessageData is what the chat templates see.
 type MessageData struct {
 	Incident *Incident
-	Event    *Event // the event an announcement is about
-	URL      string // the incident's page in warroom's web UI
+	Event    *Event   // the event an announcement is about
+	URL      string   // the incident's page in warroom's web UI
+	Runbook  *Runbook // the matched runbook, for the runbook post
 }
 
 func (s *Service) messageData(inc *Incident) MessageData {
@@ -102,6 +103,13 @@ func (s *Service) runPost(ctx context.Context, j Job) error {
 			if data.Event, err = s.event(ctx, inc, p.EventID); err != nil {
 				return err
 			}
+		}
+		if p.Template == "runbook" {
+			rb, ok := s.Runbook(inc)
+			if !ok {
+				return nil // the runbook went away since: nothing to post
+			}
+			data.Runbook = &rb
 		}
 		if post.Text, err = s.render.Render(p.Template, data); err != nil {
 			return err

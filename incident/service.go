@@ -23,6 +23,7 @@ type Service struct {
 	comments  map[string]bool
 	closeTix  bool
 	ticketFor func(*Incident) bool
+	runbooks  Runbooks
 }
 
 // Deps are the Service's collaborators.
@@ -42,6 +43,8 @@ type Deps struct {
 	CloseTickets bool
 	// OpenTicketFor decides which incidents get a ticket; nil means all.
 	OpenTicketFor func(*Incident) bool
+	// Runbooks finds an incident's runbook; nil means none.
+	Runbooks Runbooks
 }
 
 // NewService builds a Service.
@@ -53,7 +56,7 @@ func NewService(d Deps) *Service {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{store: d.Store, chat: d.Chat, tickets: d.Tickets, render: d.Renderer, clock: d.Clock, log: d.Logger,
-		publicURL: d.PublicURL, comments: map[string]bool{}, closeTix: d.CloseTickets, ticketFor: d.OpenTicketFor}
+		publicURL: d.PublicURL, comments: map[string]bool{}, closeTix: d.CloseTickets, ticketFor: d.OpenTicketFor, runbooks: d.Runbooks}
 	for _, k := range d.TicketComments {
 		s.comments[k] = true
 	}
@@ -84,6 +87,14 @@ func (s *Service) Timeline(ctx context.Context, key string) ([]Event, error) {
 		return nil, err
 	}
 	return s.store.Events(ctx, inc.ID)
+}
+
+// Runbook returns the runbook that matches an incident, if any.
+func (s *Service) Runbook(inc *Incident) (Runbook, bool) {
+	if s.runbooks == nil {
+		return Runbook{}, false
+	}
+	return s.runbooks.Find(inc.Labels)
 }
 
 // ActiveChannels lists the channels of one chat backend whose incidents are

@@ -38,7 +38,8 @@ func TestDefaultsRender(t *testing.T) {
 		Source: "alertmanager", CreatedAt: now, AckedAt: &acked, AckedBy: "alice", Labels: map[string]string{"team": "db"},
 		Links: []incident.Link{{Title: "Runbook", URL: "https://runbooks/disk"}}, Ticket: incident.TicketRef{Key: "OPS-7", URL: "https://jira/OPS-7"}}
 	ev := &incident.Event{Kind: incident.EventStatusChanged, Actor: "alice", Text: "open → acked", At: acked}
-	msg := incident.MessageData{Incident: inc, Event: ev, URL: "http://warroom/incidents/INC-42"}
+	msg := incident.MessageData{Incident: inc, Event: ev, URL: "http://warroom/incidents/INC-42",
+		Runbook: &incident.Runbook{Name: "disk", Title: "Disk full", Body: "1. Find the biggest directory"}}
 	ttack := 5 * time.Minute
 	want := map[string][]string{
 		"channel_name":         {"inc-42-disk-full"},
@@ -53,6 +54,7 @@ func TestDefaultsRender(t *testing.T) {
 		"ticket_summary":       {"h3. INC-42 archived", "||Time to ack|5m0s|", "alice, bob", "[^INC-42-transcript.md]", "kept in warroom"},
 		"channel_display_name": {"INC-42 Disk full"},
 		"channel_purpose":      {"Incident INC-42 (high)"},
+		"runbook":              {"**Runbook: Disk full**", "1. Find the biggest directory"},
 	}
 	for _, name := range Names() {
 		base := strings.TrimSuffix(name, ".tmpl")

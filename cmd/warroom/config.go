@@ -31,6 +31,7 @@ type Config struct {
 	API       APIConfig     `yaml:"api"`
 	Jobs      JobsConfig    `yaml:"jobs"`
 	Templates TemplatesConf `yaml:"templates"`
+	Runbooks  RunbooksConf  `yaml:"runbooks"`
 	Limits    LimitsConfig  `yaml:"limits"`
 }
 
@@ -160,6 +161,11 @@ type JobsConfig struct {
 
 // TemplatesConf points at operator overrides of the chat texts.
 type TemplatesConf struct {
+	Dir string `yaml:"dir"`
+}
+
+// RunbooksConf points at a directory of Markdown runbooks.
+type RunbooksConf struct {
 	Dir string `yaml:"dir"`
 }
 

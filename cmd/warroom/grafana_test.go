@@ -89,3 +89,28 @@ func TestGenericHook(t *testing.T) {
 		t.Errorf("%d incidents, want 1", len(list["incidents"].([]any)))
 	}
 }
+
+// TestRunbooks: the matching runbook from runbooks.dir is posted when the
+// channel opens, and /incident runbook shows it again.
+func TestRunbooks(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Runbooks.Dir = "../../integrations/runbooks/testdata"
+	h := startHarness(t, cfg)
+	h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json")) // HighLatency, service=checkout
+	var room string
+	h.waitFor("channel", func() bool { room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string); return room != "" })
+	h.login("alice")
+	h.waitFor("runbook post", func() bool {
+		_, page := h.do("GET", "/channels/"+room+"/log", nil, nil)
+		return strings.Contains(string(page), "Runbook: Checkout latency") && strings.Contains(string(page), "roll back the last deploy")
+	})
+	// The reply comes back as the notice of the redirect.
+	resp, err := h.client.PostForm(h.URL+"/channels/"+room+"/messages", formOf("text", "/incident runbook"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "Runbook") || !strings.Contains(loc, "Checkout+latency") {
+		t.Errorf("/incident runbook answered %s", loc)
+	}
+}

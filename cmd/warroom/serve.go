@@ -19,6 +19,7 @@ import (
 	"github.com/warroom/warroom/integrations/builtin"
 	"github.com/warroom/warroom/integrations/generic"
 	"github.com/warroom/warroom/integrations/grafana"
+	"github.com/warroom/warroom/integrations/runbooks"
 	"github.com/warroom/warroom/templates"
 	"github.com/warroom/warroom/web"
 )
@@ -84,7 +85,15 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	if err != nil {
 		return err
 	}
-	svc := incident.NewService(incident.Deps{Store: m.db, Chat: chat.chat, Tickets: tix.tickets, Renderer: tmpl, Clock: clock, Logger: m.log,
+	var books incident.Runbooks
+	if cfg.Runbooks.Dir != "" {
+		dir, err := runbooks.Load(cfg.Runbooks.Dir)
+		if err != nil {
+			return err
+		}
+		books = dir
+	}
+	svc := incident.NewService(incident.Deps{Runbooks: books, Store: m.db, Chat: chat.chat, Tickets: tix.tickets, Renderer: tmpl, Clock: clock, Logger: m.log,
 		PublicURL: cfg.PublicURL, TicketComments: tix.comments, CloseTickets: tix.close, OpenTicketFor: tix.openFor})
 	paused := make([]incident.JobKind, len(cfg.Jobs.Paused))
 	for i, k := range cfg.Jobs.Paused {
