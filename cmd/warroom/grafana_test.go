@@ -98,7 +98,10 @@ func TestRunbooks(t *testing.T) {
 	h := startHarness(t, cfg)
 	h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json")) // HighLatency, service=checkout
 	var room string
-	h.waitFor("channel", func() bool { room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string); return room != "" })
+	h.waitFor("channel", func() bool {
+		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		return room != ""
+	})
 	h.login("alice")
 	h.waitFor("runbook post", func() bool {
 		_, page := h.do("GET", "/channels/"+room+"/log", nil, nil)
