@@ -73,6 +73,15 @@ func (s *Service) create(ctx context.Context, tx Tx, inc *Incident, actor string
 			return err
 		}
 	}
+	if s.graphs != nil {
+		j, err := NewJob(JobGraphs, inc.ID, inc.Key+"/graphs", nil)
+		if err != nil {
+			return err
+		}
+		if err := tx.Enqueue(ctx, j); err != nil {
+			return err
+		}
+	}
 	if !inc.Ticket.Empty() || !s.ticketFor(inc) {
 		return nil
 	}

@@ -12,6 +12,7 @@ type AlertGroup struct {
 	Severity Severity          // 0 means: derive from labels, else warning
 	Labels   map[string]string // labels common to the group
 	Links    []Link            // runbook, generator, silence, dashboard
+	Queries  []string          // PromQL to graph (the warroom_graph annotation)
 	Alerts   []Alert           // the individual alerts, firing or resolved
 }
 

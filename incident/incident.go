@@ -20,6 +20,7 @@ type Incident struct {
 	DedupKey    string            `json:"dedup_key,omitempty"` // correlation key, e.g. Alertmanager's groupKey
 	Labels      map[string]string `json:"labels"`              // labels of the alert group or given by hand
 	Links       []Link            `json:"links"`               // runbook, graphs, dashboards, silence
+	Queries     []string          `json:"graph_queries"`       // PromQL graphed for the incident
 	Commander   string            `json:"commander"`           // who leads the response
 	Channel     ChannelRef        `json:"channel"`             // the incident's chat channel, empty until opened
 	Ticket      TicketRef         `json:"ticket"`              // the incident's ticket, empty until opened

@@ -67,7 +67,7 @@ func newIncidentFromAlerts(g AlertGroup) *Incident {
 	}
 	return &Incident{
 		Title: g.Title, Summary: g.Summary, Severity: sev, Status: StatusOpen,
-		Source: g.Source, DedupKey: g.DedupKey, Labels: g.Labels, Links: g.Links,
+		Source: g.Source, DedupKey: g.DedupKey, Labels: g.Labels, Links: g.Links, Queries: g.Queries,
 	}
 }
 

@@ -38,6 +38,8 @@ func (s *Service) RegisterJobs(r *Runner) {
 	r.Handle(JobSyncChannel, s.runSyncChannel)
 	r.Handle(JobTicketComment, s.runTicketComment)
 	r.Handle(JobCloseTicket, s.runCloseTicket)
+	r.Handle(JobGraphs, s.runGraphs)
+	r.Handle(JobGraph, s.runGraph)
 }
 
 // MessageData is what the chat templates see.

@@ -24,6 +24,7 @@ type Service struct {
 	closeTix  bool
 	ticketFor func(*Incident) bool
 	runbooks  Runbooks
+	graphs    Graphs
 }
 
 // Deps are the Service's collaborators.
@@ -45,6 +46,8 @@ type Deps struct {
 	OpenTicketFor func(*Incident) bool
 	// Runbooks finds an incident's runbook; nil means none.
 	Runbooks Runbooks
+	// Graphs renders graphs; nil means no graphs.
+	Graphs Graphs
 }
 
 // NewService builds a Service.
@@ -56,7 +59,7 @@ func NewService(d Deps) *Service {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{store: d.Store, chat: d.Chat, tickets: d.Tickets, render: d.Renderer, clock: d.Clock, log: d.Logger,
-		publicURL: d.PublicURL, comments: map[string]bool{}, closeTix: d.CloseTickets, ticketFor: d.OpenTicketFor, runbooks: d.Runbooks}
+		publicURL: d.PublicURL, comments: map[string]bool{}, closeTix: d.CloseTickets, ticketFor: d.OpenTicketFor, runbooks: d.Runbooks, graphs: d.Graphs}
 	for _, k := range d.TicketComments {
 		s.comments[k] = true
 	}

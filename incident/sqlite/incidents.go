@@ -21,19 +21,19 @@ type queryer interface {
 
 const incidentColumns = `id, title, summary, severity, status, status_msg, source, dedup_key, labels, links,
 	commander, channel_backend, channel_id, channel_name, channel_url, ticket_backend, ticket_key, ticket_url,
-	created_at, updated_at, acked_at, acked_by, resolved_at, closed_at, closed_by, close_reason, archived_at`
+	created_at, updated_at, acked_at, acked_by, resolved_at, closed_at, closed_by, close_reason, archived_at, graph_queries`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanIncident(row scanner) (*incident.Incident, error) {
 	var inc incident.Incident
-	var sev, status, labels, links string
+	var sev, status, labels, links, queries string
 	var created, updated int64
 	var acked, resolved, closed, archived sql.NullInt64
 	err := row.Scan(&inc.ID, &inc.Title, &inc.Summary, &sev, &status, &inc.StatusMsg, &inc.Source, &inc.DedupKey,
 		&labels, &links, &inc.Commander, &inc.Channel.Backend, &inc.Channel.ID, &inc.Channel.Name, &inc.Channel.URL,
 		&inc.Ticket.Backend, &inc.Ticket.Key, &inc.Ticket.URL, &created, &updated, &acked, &inc.AckedBy,
-		&resolved, &closed, &inc.ClosedBy, &inc.CloseReason, &archived)
+		&resolved, &closed, &inc.ClosedBy, &inc.CloseReason, &archived, &queries)
 	if err != nil {
 		return nil, err
 	}
@@ -47,6 +47,9 @@ func scanIncident(row scanner) (*incident.Incident, error) {
 	}
 	if err := json.Unmarshal([]byte(links), &inc.Links); err != nil {
 		return nil, fmt.Errorf("incident %d links: %w", inc.ID, err)
+	}
+	if err := json.Unmarshal([]byte(queries), &inc.Queries); err != nil {
+		return nil, fmt.Errorf("incident %d graph queries: %w", inc.ID, err)
 	}
 	inc.CreatedAt, inc.UpdatedAt = fromNanos(created), fromNanos(updated)
 	inc.AckedAt, inc.ResolvedAt, inc.ClosedAt, inc.ArchivedAt = nullTime(acked), nullTime(resolved), nullTime(closed), nullTime(archived)
@@ -66,10 +69,18 @@ func incidentArgs(inc *incident.Incident) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	queries := inc.Queries
+	if queries == nil {
+		queries = []string{}
+	}
+	queriesJSON, err := json.Marshal(queries)
+	if err != nil {
+		return nil, err
+	}
 	return []any{inc.Title, inc.Summary, inc.Severity.String(), string(inc.Status), inc.StatusMsg, inc.Source, inc.DedupKey,
 		string(labels), string(linksJSON), inc.Commander, inc.Channel.Backend, inc.Channel.ID, inc.Channel.Name, inc.Channel.URL,
 		inc.Ticket.Backend, inc.Ticket.Key, inc.Ticket.URL, nanos(inc.CreatedAt), nanos(inc.UpdatedAt), timePtr(inc.AckedAt), inc.AckedBy,
-		timePtr(inc.ResolvedAt), timePtr(inc.ClosedAt), inc.ClosedBy, inc.CloseReason, timePtr(inc.ArchivedAt)}, nil
+		timePtr(inc.ResolvedAt), timePtr(inc.ClosedAt), inc.ClosedBy, inc.CloseReason, timePtr(inc.ArchivedAt), string(queriesJSON)}, nil
 }
 
 func getIncident(ctx context.Context, q queryer, where string, args ...any) (*incident.Incident, error) {

@@ -27,7 +27,7 @@ func (t *txStore) CreateIncident(ctx context.Context, inc *incident.Incident) er
 		return err
 	}
 	res, err := t.tx.ExecContext(ctx, `INSERT INTO incidents (`+strings.TrimPrefix(incidentColumns, "id, ")+`)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE constraint failed") {
 			return incident.Errorf(incident.KindConflict, "an open incident for %s %q already exists", inc.Source, inc.DedupKey)

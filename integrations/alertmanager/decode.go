@@ -61,6 +61,7 @@ func Decode(body []byte) (incident.AlertGroup, error) {
 		}
 	}
 	g.Links = links(m)
+	g.Queries = graphQueries(m)
 	return g, nil
 }
 
@@ -167,4 +168,19 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// graphQueries reads the warroom_graph annotations: one PromQL per line.
+func graphQueries(m Message) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, ann := range append([]map[string]string{m.CommonAnnotations}, annotationsOf(m.Alerts)...) {
+		for _, q := range strings.Split(ann["warroom_graph"], "\n") {
+			if q = strings.TrimSpace(q); q != "" && !seen[q] {
+				seen[q] = true
+				out = append(out, q)
+			}
+		}
+	}
+	return out
 }

@@ -27,7 +27,8 @@ CREATE TABLE incidents (
     closed_at       INTEGER,
     closed_by       TEXT    NOT NULL DEFAULT '',
     close_reason    TEXT    NOT NULL DEFAULT '',
-    archived_at     INTEGER
+    archived_at     INTEGER,
+    graph_queries   TEXT    NOT NULL DEFAULT '[]'
 );
 -- One live incident per alert group: repeats land in it, not in a new one.
 CREATE UNIQUE INDEX incidents_active_dedup ON incidents (source, dedup_key)
