@@ -291,8 +291,8 @@ func (c Config) validate() error {
 		if strings.TrimSpace(rc.Trigger) == "" || strings.ContainsAny(rc.Trigger, " \t") {
 			bad("chat.rocketchat.trigger: %q; one word, such as !incident", rc.Trigger)
 		}
-		if rc.PinPoll < Duration(time.Second) {
-			bad("chat.rocketchat.pin_poll: %s; use 1s or more", time.Duration(rc.PinPoll))
+		if rc.PinPoll < Duration(100*time.Millisecond) {
+			bad("chat.rocketchat.pin_poll: %s; use 100ms or more (15s is plenty)", time.Duration(rc.PinPoll))
 		}
 	default:
 		bad("chat.backend: %q; use builtin, mattermost or rocketchat", c.Chat.Backend)

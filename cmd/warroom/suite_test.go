@@ -37,6 +37,7 @@ func TestLifecycleEveryBackend(t *testing.T) {
 	drivers := map[string]func() chatDriver{
 		"builtin":    func() chatDriver { return &builtinDriver{} },
 		"mattermost": func() chatDriver { return &mattermostDriver{} },
+		"rocketchat": func() chatDriver { return &rocketchatDriver{} },
 	}
 	for name, newDriver := range drivers {
 		t.Run(name, func(t *testing.T) { runLifecycle(t, newDriver()) })

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/integrations/rocketchat/rctest"
+)
+
+const testRCToken = "rc-outgoing-token"
+
+// rocketchatHarness runs warroom against the fake Rocket.Chat, with the
+// outgoing integration pointing at warroom.
+func rocketchatHarness(t *testing.T, opts rctest.Options) (*harness, *rctest.Server) {
+	t.Helper()
+	rc := rctest.New(t, opts)
+	cfg := testConfig(t)
+	cfg.Chat.Backend = "rocketchat"
+	cfg.Chat.RocketChat = defaultConfig().Chat.RocketChat
+	bot := rc.Bot()
+	cfg.Chat.RocketChat.URL, cfg.Chat.RocketChat.UserID, cfg.Chat.RocketChat.Token = rc.URL(), bot.ID, bot.Token
+	cfg.Chat.RocketChat.WebhookToken, cfg.Chat.RocketChat.Delete = testRCToken, "permanent"
+	cfg.Chat.RocketChat.Invite = []string{"alice"}
+	cfg.Chat.RocketChat.PinPoll = Duration(200 * time.Millisecond)
+	h := startHarness(t, cfg)
+	rc.SetOutgoing(rctest.OutgoingWebhook{URL: h.URL + "/chat/rocketchat/webhook", Token: testRCToken, TriggerWords: []string{"!incident"}})
+	return h, rc
+}
+
+// rocketchatDriver acts as alice on the fake Rocket.Chat.
+type rocketchatDriver struct {
+	rc *rctest.Server
+	h  *harness
+}
+
+func (d *rocketchatDriver) start(t *testing.T) *harness {
+	d.h, d.rc = rocketchatHarness(t, rctest.Options{})
+	return d.h
+}
+
+func (d *rocketchatDriver) command(t *testing.T, room, text string) {
+	d.rc.PostAsUser("alice", room, "!incident "+text, "")
+	d.rc.WaitDeliveries()
+}
+
+func (d *rocketchatDriver) say(t *testing.T, room, text, thread string) string {
+	return d.rc.PostAsUser("alice", room, text, thread)
+}
+
+func (d *rocketchatDriver) upload(t *testing.T, room, name string, data []byte) {
+	d.rc.UploadAsUser("alice", room, name, data)
+}
+
+func (d *rocketchatDriver) pin(t *testing.T, room, msgID string) {
+	d.rc.ReactAsUser("alice", msgID, ":pushpin:")
+	d.h.waitFor("pin on the timeline", func() bool { return countKind(d.h.events("INC-1"), "pinned") == 1 })
+}
+
+func (d *rocketchatDriver) closeButton(t *testing.T, room string) {
+	for _, m := range d.rc.Messages(room) {
+		if strings.Contains(m.Text, "This channel is for the response") {
+			d.rc.ClickActionAsUser("alice", m.ID, 2) // Ack, Resolve, Close
+			d.rc.WaitDeliveries()
+			return
+		}
+	}
+	t.Fatal("no welcome card to click")
+}
+
+func (d *rocketchatDriver) roomGone(t *testing.T, room string) bool {
+	v, ok := d.rc.LookupRoom(room)
+	return !ok || v.Deleted
+}
+
+// TestRocketChatRoom: the room has its topic, the welcome card coloured by
+// severity with buttons that put commands in the chat, the pinned summary,
+// and a status message edited in place; commands answer in the room.
+func TestRocketChatRoom(t *testing.T) {
+	h, rc := rocketchatHarness(t, rctest.Options{})
+	h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json"))
+	var room string
+	h.waitFor("room", func() bool { room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string); return room != "" })
+	h.waitFor("status message", func() bool {
+		for _, m := range rc.Messages(room) {
+			if strings.HasPrefix(m.Text, "**Status: open**") {
+				return true
+			}
+		}
+		return false
+	})
+	v := rc.Room(room)
+	if v.Name != "inc-1-highlatency-p99-2s" || !strings.Contains(v.Topic, "critical · open") {
+		t.Errorf("room = %+v", v)
+	}
+	var card string
+	pinnedSummary := false
+	for _, m := range rc.Messages(room) {
+		if strings.Contains(m.Text, "This channel is for the response") && len(m.Attachments) == 1 {
+			card = string(m.Attachments[0])
+		}
+		pinnedSummary = pinnedSummary || m.Pinned && strings.Contains(m.Text, "[incident page]")
+	}
+	for _, want := range []string{`"color":"#C62828"`, `"msg":"!incident ack"`, `"msg":"!incident close"`, `"msg_in_chat_window":true`} {
+		if !strings.Contains(card, want) {
+			t.Errorf("card lacks %s: %s", want, card)
+		}
+	}
+	if !pinnedSummary {
+		t.Error("the summary is not pinned")
+	}
+	rc.PostAsUser("alice", room, "!incident ack", "")
+	rc.WaitDeliveries()
+	if inc := h.incident("INC-1"); inc["status"] != "acked" || inc["acked_by"] != "alice" {
+		t.Fatalf("after !incident ack: %v", inc["status"])
+	}
+	h.waitFor("topic and status message follow", func() bool {
+		edited := false
+		for _, m := range rc.Messages(room) {
+			edited = edited || strings.HasPrefix(m.Text, "**Status: acked**") && m.Edited
+		}
+		return edited && strings.Contains(rc.Room(room).Topic, "critical · acked")
+	})
+	rc.PostAsUser("alice", room, "!incident severity apocalyptic", "")
+	rc.WaitDeliveries()
+	found := false
+	for _, m := range rc.Messages(room) {
+		found = found || m.Bot && strings.Contains(m.Text, `unknown severity "apocalyptic"`)
+	}
+	if !found {
+		t.Error("a bad command got no answer in the room")
+	}
+}
+
+// TestRocketChatWrongToken: an outgoing webhook with another token is 401
+// and does nothing.
+func TestRocketChatWrongToken(t *testing.T) {
+	h, rc := rocketchatHarness(t, rctest.Options{})
+	h.api("POST", "/incidents", map[string]string{"title": "cache stampede", "severity": "high"})
+	var room string
+	h.waitFor("room", func() bool { room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string); return room != "" })
+	body := []byte(`{"token":"forged","bot":false,"channel_id":"` + room + `","user_id":"x","user_name":"mallory","text":"!incident close","message_id":"m"}`)
+	code, out := h.do("POST", "/chat/rocketchat/webhook", body, nil)
+	if code != http.StatusUnauthorized || !strings.Contains(string(out), "webhook_token") {
+		t.Errorf("forged webhook: %d %s", code, out)
+	}
+	rc.SetOutgoing(rctest.OutgoingWebhook{URL: h.URL + "/chat/rocketchat/webhook", Token: "stale-token", TriggerWords: []string{"!incident"}})
+	rc.PostAsUser("alice", room, "!incident close", "")
+	rc.WaitDeliveries()
+	if inc := h.incident("INC-1"); inc["status"] != "open" {
+		t.Errorf("a wrong token changed the incident: %v", inc["status"])
+	}
+}
+
+// TestRocketChatRateLimited: the server answers 429 with its epoch-ms reset
+// header; the jobs wait and complete, every message once.
+func TestRocketChatRateLimited(t *testing.T) {
+	h, rc := rocketchatHarness(t, rctest.Options{})
+	rc.RateLimitNext(3, "chat.sendMessage", 700*time.Millisecond)
+	h.api("POST", "/incidents", map[string]string{"title": "queue lag", "severity": "warning"})
+	h.waitFor("every job done", func() bool {
+		_, out := h.api("GET", "/incidents/INC-1/jobs", nil)
+		for _, j := range out["jobs"].([]any) {
+			if j.(map[string]any)["state"] != "done" {
+				return false
+			}
+		}
+		return true
+	})
+	room := h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+	counts := map[string]int{}
+	for _, m := range rc.Messages(room) {
+		if m.Author == rc.Bot().Username && m.Type == "" {
+			counts[strings.SplitN(m.Text, "\n", 2)[0]]++
+		}
+	}
+	if len(counts) != 3 {
+		t.Errorf("bot messages %v, want the welcome, the summary and the status once each", counts)
+	}
+	for text, n := range counts {
+		if n != 1 {
+			t.Errorf("%q posted %d times", text, n)
+		}
+	}
+	_, metrics := h.do("GET", "/metrics", nil, nil)
+	if !regexpRetry.Match(metrics) {
+		t.Error("no retry: the 429s were not seen")
+	}
+	if !bytes.Contains(metrics, []byte(`warroom_jobs{state="parked"} 0`)) {
+		t.Error("a job parked")
+	}
+}
