@@ -82,7 +82,10 @@ func TestRocketChatRoom(t *testing.T) {
 	h, rc := rocketchatHarness(t, rctest.Options{})
 	h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json"))
 	var room string
-	h.waitFor("room", func() bool { room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string); return room != "" })
+	h.waitFor("room", func() bool {
+		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		return room != ""
+	})
 	h.waitFor("status message", func() bool {
 		for _, m := range rc.Messages(room) {
 			if strings.HasPrefix(m.Text, "**Status: open**") {
@@ -140,7 +143,10 @@ func TestRocketChatWrongToken(t *testing.T) {
 	h, rc := rocketchatHarness(t, rctest.Options{})
 	h.api("POST", "/incidents", map[string]string{"title": "cache stampede", "severity": "high"})
 	var room string
-	h.waitFor("room", func() bool { room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string); return room != "" })
+	h.waitFor("room", func() bool {
+		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		return room != ""
+	})
 	body := []byte(`{"token":"forged","bot":false,"channel_id":"` + room + `","user_id":"x","user_name":"mallory","text":"!incident close","message_id":"m"}`)
 	code, out := h.do("POST", "/chat/rocketchat/webhook", body, nil)
 	if code != http.StatusUnauthorized || !strings.Contains(string(out), "webhook_token") {
