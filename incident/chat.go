@@ -16,9 +16,16 @@ type Chat interface {
 	// must return the message an earlier attempt posted with the same Key
 	// instead of posting it again.
 	Post(ctx context.Context, ch ChannelRef, p Post) (string, error)
-	// UpdateChannel sets the channel's header, leaving it alone when it is
-	// already that.
-	UpdateChannel(ctx context.Context, ch ChannelRef, header string) error
+	// UpdateChannel brings the channel's header (and, where the backend
+	// has one, its announcement) up to date, leaving what is already right.
+	UpdateChannel(ctx context.Context, ch ChannelRef, state ChannelState) error
+}
+
+// ChannelState is what a channel shows about its incident outside the
+// messages.
+type ChannelState struct {
+	Header string // one line: severity, status, commander, ticket, link
+	Status string // the status text (Rocket.Chat shows it as the announcement)
 }
 
 // ChannelSpec is what a backend needs to open an incident's channel.

@@ -145,16 +145,16 @@ func (s *Service) runSyncChannel(ctx context.Context, j Job) error {
 	if err != nil {
 		return err
 	}
-	if err := s.chat.UpdateChannel(ctx, inc.Channel, header); err != nil {
+	text, err := s.render.Render("status", data)
+	if err != nil {
+		return err
+	}
+	if err := s.chat.UpdateChannel(ctx, inc.Channel, ChannelState{Header: header, Status: text}); err != nil {
 		return fmt.Errorf("update header of %s: %w", inc.Channel.Name, err)
 	}
 	statusID, err := s.store.ChatPost(ctx, inc.ID, "status")
 	if err != nil || statusID == "" {
 		return err // no status post (it failed for good): the header is enough
-	}
-	text, err := s.render.Render("status", data)
-	if err != nil {
-		return err
 	}
 	if _, err := s.chat.Post(ctx, inc.Channel, Post{Key: j.Key, Text: text, EditID: statusID}); err != nil {
 		return fmt.Errorf("edit status post in %s: %w", inc.Channel.Name, err)

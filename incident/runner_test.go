@@ -46,7 +46,7 @@ func (c *flakyChat) Post(ctx context.Context, ch incident.ChannelRef, p incident
 	return p.Key, nil
 }
 
-func (c *flakyChat) UpdateChannel(ctx context.Context, ch incident.ChannelRef, header string) error {
+func (c *flakyChat) UpdateChannel(ctx context.Context, ch incident.ChannelRef, s incident.ChannelState) error {
 	return nil
 }
 

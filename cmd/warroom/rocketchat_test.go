@@ -124,7 +124,7 @@ func TestRocketChatRoom(t *testing.T) {
 		for _, m := range rc.Messages(room) {
 			edited = edited || strings.HasPrefix(m.Text, "**Status: acked**") && m.Edited
 		}
-		return edited && strings.Contains(rc.Room(room).Topic, "critical · acked")
+		return edited && strings.Contains(rc.Room(room).Topic, "critical · acked") && strings.Contains(rc.Room(room).Announcement, "acked by @alice")
 	})
 	rc.PostAsUser("alice", room, "!incident severity apocalyptic", "")
 	rc.WaitDeliveries()

@@ -74,8 +74,8 @@ func (b *Backend) Channels(ctx context.Context) ([]Channel, error) {
 }
 
 // UpdateChannel sets the channel's header.
-func (b *Backend) UpdateChannel(ctx context.Context, ref incident.ChannelRef, header string) error {
-	if _, err := b.db.ExecContext(ctx, `UPDATE builtin_channels SET header = ? WHERE id = ?`, header, ref.ID); err != nil {
+func (b *Backend) UpdateChannel(ctx context.Context, ref incident.ChannelRef, state incident.ChannelState) error {
+	if _, err := b.db.ExecContext(ctx, `UPDATE builtin_channels SET header = ? WHERE id = ?`, state.Header, ref.ID); err != nil {
 		return fmt.Errorf("update header of %s: %w", ref.Name, err)
 	}
 	return nil

@@ -105,8 +105,8 @@ func (b *Backend) invite(ctx context.Context, channelID string, usernames []stri
 
 // UpdateChannel sets the header through the patch endpoint, and only when
 // it changed (each change leaves a system message in the channel).
-func (b *Backend) UpdateChannel(ctx context.Context, ref incident.ChannelRef, header string) error {
-	header = truncateRunes(header, model.ChannelHeaderMaxRunes)
+func (b *Backend) UpdateChannel(ctx context.Context, ref incident.ChannelRef, state incident.ChannelState) error {
+	header := truncateRunes(state.Header, model.ChannelHeaderMaxRunes)
 	ch, resp, err := b.client.GetChannel(ctx, ref.ID)
 	if err != nil {
 		return classify("read channel "+ref.Name, resp, err)

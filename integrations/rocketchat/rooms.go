@@ -133,7 +133,7 @@ func (b *Backend) OpenChannel(ctx context.Context, spec incident.ChannelSpec) (i
 		return incident.ChannelRef{}, err
 	}
 	ref := b.ref(r)
-	if err := b.UpdateChannel(ctx, ref, spec.Header); err != nil {
+	if err := b.UpdateChannel(ctx, ref, incident.ChannelState{Header: spec.Header}); err != nil {
 		return incident.ChannelRef{}, err
 	}
 	return ref, nil
@@ -169,22 +169,34 @@ func (b *Backend) invite(ctx context.Context, roomID string, usernames []string)
 	return nil
 }
 
-// UpdateChannel sets the room's topic, only when it differs: Rocket.Chat
-// answers 400 to setting the value it already has.
-func (b *Backend) UpdateChannel(ctx context.Context, ch incident.ChannelRef, header string) error {
+// UpdateChannel sets the room's topic (the header) and announcement (the
+// status), each only when it differs: Rocket.Chat answers 400 to setting a
+// topic to the value it already has.
+func (b *Backend) UpdateChannel(ctx context.Context, ch incident.ChannelRef, state incident.ChannelState) error {
 	r, err := b.roomInfo(ctx, url.Values{"roomId": {ch.ID}})
 	if err != nil {
 		return err
 	}
-	if r == nil || r.Archived || r.Topic == header {
+	if r == nil || r.Archived {
 		return nil
 	}
-	err = b.call(ctx, "set the topic of "+ch.Name, http.MethodPost, "/api/v1/"+b.kind()+".setTopic", nil,
-		map[string]any{"roomId": ch.ID, "topic": header}, nil)
-	if status(err) == http.StatusBadRequest && strings.Contains(err.Error(), "same") {
-		return nil // changed by someone else to the same text meanwhile
+	for _, f := range []struct{ method, key, have, want string }{
+		{"setTopic", "topic", r.Topic, state.Header},
+		{"setAnnouncement", "announcement", r.Announcement, state.Status},
+	} {
+		if f.want == "" || f.have == f.want {
+			continue
+		}
+		err := b.call(ctx, f.method+" of "+ch.Name, http.MethodPost, "/api/v1/"+b.kind()+"."+f.method, nil,
+			map[string]any{"roomId": ch.ID, f.key: f.want}, nil)
+		if status(err) == http.StatusBadRequest && strings.Contains(err.Error(), "same") {
+			continue // changed by someone else to the same text meanwhile
+		}
+		if err != nil {
+			return err
+		}
 	}
-	return err
+	return nil
 }
 
 // DeleteChannel removes the room as configured and says what it did.
