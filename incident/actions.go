@@ -49,6 +49,11 @@ type Declaration struct {
 // create stores a new incident with its first event and opening jobs.
 func (s *Service) create(ctx context.Context, tx Tx, inc *Incident, actor string, now time.Time) error {
 	inc.CreatedAt, inc.UpdatedAt, inc.Status = now, now, StatusOpen
+	route := s.router.Route(inc.Labels)
+	if route.Severity.Valid() {
+		inc.Severity = route.Severity
+	}
+	inc.Queries = appendNew(inc.Queries, route.Queries...)
 	if err := tx.CreateIncident(ctx, inc); err != nil {
 		return err
 	}

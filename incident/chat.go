@@ -93,7 +93,14 @@ type Runbook struct {
 	Body  string // Markdown
 }
 
-// Runbooks finds the runbook for an incident's labels.
+// Runbooks finds the runbook for an incident's labels, or by name.
 type Runbooks interface {
 	Find(labels map[string]string) (Runbook, bool)
+	ByName(name string) (Runbook, bool)
+}
+
+// TextRenderer renders a template given as text (a routing rule's channel
+// name); a Renderer may offer it.
+type TextRenderer interface {
+	RenderText(name, text string, data any) (string, error)
 }

@@ -72,9 +72,20 @@ func (s *Service) runOpenChannel(ctx context.Context, j Job) error {
 			return err
 		}
 	}
+	route := s.router.Route(inc.Labels)
+	if route.ChannelName != "" {
+		tr, ok := s.render.(TextRenderer)
+		if !ok {
+			return Errorf(KindPermanent, "routing sets a channel name, but the renderer cannot render it")
+		}
+		if spec.Name, err = tr.RenderText("routing channel_name", route.ChannelName, data); err != nil {
+			return Errorf(KindPermanent, "routing channel_name: %w", err)
+		}
+	}
 	if inc.Commander != "" {
 		spec.Invite = append(spec.Invite, inc.Commander)
 	}
+	spec.Invite = appendNew(spec.Invite, route.Invite...)
 	ref, err := s.chat.OpenChannel(ctx, spec)
 	if err != nil {
 		return fmt.Errorf("open channel %q for %s: %w", spec.Name, inc.Key, err)

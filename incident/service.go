@@ -25,6 +25,7 @@ type Service struct {
 	ticketFor func(*Incident) bool
 	runbooks  Runbooks
 	graphs    Graphs
+	router    Router
 }
 
 // Deps are the Service's collaborators.
@@ -48,6 +49,9 @@ type Deps struct {
 	Runbooks Runbooks
 	// Graphs renders graphs; nil means no graphs.
 	Graphs Graphs
+	// Router decides severity, invitees, channel name, runbook and graphs
+	// from labels.
+	Router Router
 }
 
 // NewService builds a Service.
@@ -59,7 +63,7 @@ func NewService(d Deps) *Service {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{store: d.Store, chat: d.Chat, tickets: d.Tickets, render: d.Renderer, clock: d.Clock, log: d.Logger,
-		publicURL: d.PublicURL, comments: map[string]bool{}, closeTix: d.CloseTickets, ticketFor: d.OpenTicketFor, runbooks: d.Runbooks, graphs: d.Graphs}
+		publicURL: d.PublicURL, comments: map[string]bool{}, closeTix: d.CloseTickets, ticketFor: d.OpenTicketFor, runbooks: d.Runbooks, graphs: d.Graphs, router: d.Router}
 	for _, k := range d.TicketComments {
 		s.comments[k] = true
 	}
@@ -96,6 +100,11 @@ func (s *Service) Timeline(ctx context.Context, key string) ([]Event, error) {
 func (s *Service) Runbook(inc *Incident) (Runbook, bool) {
 	if s.runbooks == nil {
 		return Runbook{}, false
+	}
+	if name := s.router.Route(inc.Labels).Runbook; name != "" {
+		if rb, ok := s.runbooks.ByName(name); ok {
+			return rb, true
+		}
 	}
 	return s.runbooks.Find(inc.Labels)
 }

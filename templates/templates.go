@@ -70,6 +70,20 @@ func Names() []string {
 	return out
 }
 
+// RenderText parses and executes a template given as text, with the same
+// functions as the files (slug, time, ...): for routing rules' channel names.
+func (s *Set) RenderText(name, text string, data any) (string, error) {
+	t, err := template.New(name).Funcs(funcs).Parse(text)
+	if err != nil {
+		return "", fmt.Errorf("template %s: %w", name, err)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return "", fmt.Errorf("render template %s: %w", name, err)
+	}
+	return strings.TrimSpace(buf.String()), nil
+}
+
 // Render executes the named template (without its .tmpl suffix) and trims
 // the result.
 func (s *Set) Render(name string, data any) (string, error) {

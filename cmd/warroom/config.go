@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"text/template"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -21,18 +22,20 @@ import (
 // Config is warroom's whole configuration: one YAML file, every key
 // overridable by an environment variable WARROOM_<KEY_PATH> (see applyEnv).
 type Config struct {
-	Listen    string        `yaml:"listen"`
-	PublicURL string        `yaml:"public_url"`
-	Log       LogConfig     `yaml:"log"`
-	Store     StoreConfig   `yaml:"store"`
-	Chat      ChatConfig    `yaml:"chat"`
-	Tickets   TicketsConfig `yaml:"tickets"`
-	Sources   SourcesConfig `yaml:"sources"`
-	API       APIConfig     `yaml:"api"`
-	Jobs      JobsConfig    `yaml:"jobs"`
-	Templates TemplatesConf `yaml:"templates"`
-	Runbooks  RunbooksConf  `yaml:"runbooks"`
-	Limits    LimitsConfig  `yaml:"limits"`
+	Listen     string           `yaml:"listen"`
+	PublicURL  string           `yaml:"public_url"`
+	Log        LogConfig        `yaml:"log"`
+	Store      StoreConfig      `yaml:"store"`
+	Chat       ChatConfig       `yaml:"chat"`
+	Tickets    TicketsConfig    `yaml:"tickets"`
+	Sources    SourcesConfig    `yaml:"sources"`
+	API        APIConfig        `yaml:"api"`
+	Jobs       JobsConfig       `yaml:"jobs"`
+	Templates  TemplatesConf    `yaml:"templates"`
+	Runbooks   RunbooksConf     `yaml:"runbooks"`
+	Routing    []RouteConfig    `yaml:"routing"`
+	Prometheus PrometheusConfig `yaml:"prometheus"`
+	Limits     LimitsConfig     `yaml:"limits"`
 }
 
 // LogConfig sets up log/slog.
@@ -164,6 +167,25 @@ type TemplatesConf struct {
 	Dir string `yaml:"dir"`
 }
 
+// RouteConfig is one routing rule: incidents whose labels match get its
+// severity, invitees, channel name, runbook and graphs.
+type RouteConfig struct {
+	Match       map[string]string `yaml:"match"`
+	Severity    string            `yaml:"severity"`
+	Invite      []string          `yaml:"invite"`
+	ChannelName string            `yaml:"channel_name"`
+	Runbook     string            `yaml:"runbook"`
+	Graphs      []string          `yaml:"graphs"`
+}
+
+// PrometheusConfig points at the Prometheus that graphs come from.
+type PrometheusConfig struct {
+	URL      string   `yaml:"url"`
+	TimeZone string   `yaml:"time_zone"` // IANA name for the graphs' time axis, e.g. Europe/Berlin
+	Before   Duration `yaml:"before"`    // how far before an alert's start graphs begin
+	After    Duration `yaml:"after"`     // and after it they end (capped at now)
+}
+
 // RunbooksConf points at a directory of Markdown runbooks.
 type RunbooksConf struct {
 	Dir string `yaml:"dir"`
@@ -204,8 +226,9 @@ func defaultConfig() Config {
 			Comments: []string{"acked", "severity_changed", "status_update", "resolved"}, MaxAttachmentBytes: 10 << 20}},
 		Jobs: JobsConfig{Workers: 2, MaxAttempts: 20, BaseDelay: Duration(time.Second),
 			MaxDelay: Duration(5 * time.Minute)},
-		Limits:  LimitsConfig{MaxBodyBytes: 1 << 20},
-		Sources: SourcesConfig{Grafana: GrafanaConfig{Header: "X-Grafana-Alerting-Signature"}},
+		Limits:     LimitsConfig{MaxBodyBytes: 1 << 20},
+		Sources:    SourcesConfig{Grafana: GrafanaConfig{Header: "X-Grafana-Alerting-Signature"}},
+		Prometheus: PrometheusConfig{TimeZone: "UTC", Before: Duration(time.Hour), After: Duration(15 * time.Minute)},
 	}
 }
 
@@ -316,6 +339,33 @@ func (c Config) validate() error {
 	for _, k := range c.Jobs.Paused {
 		if !oneOf(k, jobKindNames()...) {
 			bad("jobs.paused: unknown job kind %q; kinds are %s", k, strings.Join(jobKindNames(), ", "))
+		}
+	}
+	for i, r := range c.Routing {
+		if len(r.Match) == 0 {
+			bad("routing[%d].match: empty; a rule without labels to match would route every incident", i)
+		}
+		if r.Severity != "" {
+			if _, err := incident.ParseSeverity(r.Severity); err != nil {
+				bad("routing[%d].severity: %v", i, err)
+			}
+		}
+		if r.ChannelName != "" {
+			if _, err := template.New("x").Funcs(template.FuncMap{"slug": func(string) string { return "" },
+				"lower": strings.ToLower}).Parse(r.ChannelName); err != nil {
+				bad("routing[%d].channel_name: %v", i, err)
+			}
+		}
+		if r.Runbook != "" && c.Runbooks.Dir == "" {
+			bad("routing[%d].runbook: %q names a runbook, but runbooks.dir is not set", i, r.Runbook)
+		}
+	}
+	if c.Prometheus.URL != "" {
+		if u, err := url.Parse(c.Prometheus.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("prometheus.url: %q is not an http(s) URL", c.Prometheus.URL)
+		}
+		if _, err := time.LoadLocation(c.Prometheus.TimeZone); err != nil {
+			bad("prometheus.time_zone: %q: %v; use an IANA name such as Europe/Berlin", c.Prometheus.TimeZone, err)
 		}
 	}
 	if c.Limits.MaxBodyBytes < 1024 {
@@ -446,6 +496,9 @@ func setField(f reflect.Value, value string) error {
 		}
 		f.SetBool(b)
 	case reflect.Slice:
+		if f.Type().Elem().Kind() != reflect.String {
+			return fmt.Errorf("is a list of rules; set it in the config file")
+		}
 		var items []string
 		for _, s := range strings.Split(value, ",") {
 			if s = strings.TrimSpace(s); s != "" {
@@ -457,4 +510,22 @@ func setField(f reflect.Value, value string) error {
 		return fmt.Errorf("cannot be set from the environment")
 	}
 	return nil
+}
+
+// router turns the routing rules into the domain's Router.
+func (c Config) router() (incident.Router, error) {
+	var r incident.Router
+	for i, rc := range c.Routing {
+		rule := incident.Rule{Match: rc.Match, Route: incident.Route{Invite: rc.Invite, ChannelName: rc.ChannelName,
+			Runbook: rc.Runbook, Queries: rc.Graphs}}
+		if rc.Severity != "" {
+			sev, err := incident.ParseSeverity(rc.Severity)
+			if err != nil {
+				return nil, fmt.Errorf("routing[%d].severity: %w", i, err)
+			}
+			rule.Severity = sev
+		}
+		r = append(r, rule)
+	}
+	return r, nil
 }

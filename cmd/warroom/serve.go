@@ -93,7 +93,11 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		}
 		books = dir
 	}
-	svc := incident.NewService(incident.Deps{Runbooks: books, Store: m.db, Chat: chat.chat, Tickets: tix.tickets, Renderer: tmpl, Clock: clock, Logger: m.log,
+	router, err := cfg.router()
+	if err != nil {
+		return err
+	}
+	svc := incident.NewService(incident.Deps{Runbooks: books, Router: router, Store: m.db, Chat: chat.chat, Tickets: tix.tickets, Renderer: tmpl, Clock: clock, Logger: m.log,
 		PublicURL: cfg.PublicURL, TicketComments: tix.comments, CloseTickets: tix.close, OpenTicketFor: tix.openFor})
 	paused := make([]incident.JobKind, len(cfg.Jobs.Paused))
 	for i, k := range cfg.Jobs.Paused {

@@ -87,6 +87,16 @@ func parse(file string, raw []byte) (runbook, error) {
 	return runbook{file: file, match: fm, book: incident.Runbook{Name: name, Title: title, Body: strings.TrimSpace(string(body))}}, nil
 }
 
+// ByName returns the runbook of that file name (without .md).
+func (d *Dir) ByName(name string) (incident.Runbook, bool) {
+	for _, rb := range d.books {
+		if rb.book.Name == name {
+			return rb.book, true
+		}
+	}
+	return incident.Runbook{}, false
+}
+
 // Find returns the runbook that matches the labels most specifically: every
 // condition it sets must hold, and more conditions win; ties go to the
 // file name, so the choice is stable.

@@ -117,3 +117,32 @@ func TestRunbooks(t *testing.T) {
 		t.Errorf("/incident runbook answered %s", loc)
 	}
 }
+
+// TestRouting: rules on labels set the severity, the channel name, the
+// invitees, the runbook and the graph queries.
+func TestRouting(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Runbooks.Dir = "../../integrations/runbooks/testdata"
+	cfg.Routing = []RouteConfig{
+		{Match: map[string]string{"service": "checkout"}, Severity: "info", Invite: []string{"bob"}, Graphs: []string{"up"}},
+		{Match: map[string]string{"service": "checkout", "severity": "*"}, ChannelName: "chk-{{.Incident.ID}}-{{slug .Incident.Title}}",
+			Runbook: "payments", Invite: []string{"carol"}},
+		{Match: map[string]string{"team": "search"}, Severity: "critical"},
+	}
+	h := startHarness(t, cfg)
+	h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json")) // service=checkout, severity=critical
+	inc := h.incident("INC-1")
+	if inc["severity"] != "info" || len(inc["graph_queries"].([]any)) != 1 {
+		t.Errorf("routed incident: severity %v, graphs %v", inc["severity"], inc["graph_queries"])
+	}
+	var ch map[string]any
+	h.waitFor("channel", func() bool { ch = h.incident("INC-1")["channel"].(map[string]any); return ch["id"] != "" })
+	if ch["name"] != "chk-1-highlatency-p99-2s" {
+		t.Errorf("channel name %v", ch["name"])
+	}
+	h.login("alice")
+	h.waitFor("the routed runbook", func() bool {
+		_, page := h.do("GET", "/channels/"+ch["id"].(string)+"/log", nil, nil)
+		return strings.Contains(string(page), "Runbook: Payments team on-call notes")
+	})
+}
