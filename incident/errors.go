@@ -28,12 +28,10 @@ type Error struct {
 	Err     error
 }
 
-// Error implements the error interface.
+// Error implements the error interface. The message already holds the
+// cause's text when it was made with Errorf and %w.
 func (e *Error) Error() string {
-	if e.Err != nil && e.Message != "" {
-		return e.Message + ": " + e.Err.Error()
-	}
-	if e.Err != nil {
+	if e.Message == "" && e.Err != nil {
 		return e.Err.Error()
 	}
 	return e.Message

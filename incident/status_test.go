@@ -55,3 +55,14 @@ func TestParseKey(t *testing.T) {
 		})
 	}
 }
+
+func TestErrorTextOnce(t *testing.T) {
+	cause := Errorf(KindTransient, "dial tcp: connection refused")
+	err := Errorf(KindTransient, "post to inc-1: %w", cause)
+	if got := err.Error(); got != "post to inc-1: dial tcp: connection refused" {
+		t.Errorf("Error() = %q: the cause must appear once", got)
+	}
+	if ErrorKind(err) != KindTransient || ErrorMessage(err) != err.Error() {
+		t.Errorf("kind %s, message %q", ErrorKind(err), ErrorMessage(err))
+	}
+}

@@ -97,7 +97,15 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	if err != nil {
 		return err
 	}
-	svc := incident.NewService(incident.Deps{Runbooks: books, Router: router, Store: m.db, Chat: chat.chat, Tickets: tix.tickets, Renderer: tmpl, Clock: clock, Logger: m.log,
+	var graphs incident.Graphs
+	if cfg.Prometheus.URL != "" {
+		g, err := newGrapher(cfg.Prometheus, clock)
+		if err != nil {
+			return err
+		}
+		graphs = g
+	}
+	svc := incident.NewService(incident.Deps{Runbooks: books, Router: router, Graphs: graphs, Store: m.db, Chat: chat.chat, Tickets: tix.tickets, Renderer: tmpl, Clock: clock, Logger: m.log,
 		PublicURL: cfg.PublicURL, TicketComments: tix.comments, CloseTickets: tix.close, OpenTicketFor: tix.openFor})
 	paused := make([]incident.JobKind, len(cfg.Jobs.Paused))
 	for i, k := range cfg.Jobs.Paused {

@@ -120,9 +120,17 @@ func (d *builtinDriver) say(t *testing.T, room, text, thread string) string {
 	if code, _ := d.h.do("POST", "/channels/"+room+"/messages", form, nil); code != http.StatusSeeOther {
 		t.Fatalf("say: %d", code)
 	}
+	// Find it by its text: warroom's own posts may land after it.
 	_, page := d.h.do("GET", "/channels/"+room+"/log", nil, nil)
-	ids := builtinIDs.FindAllStringSubmatch(string(page), -1)
-	return ids[len(ids)-1][1]
+	for _, item := range strings.Split(string(page), "<li ")[1:] {
+		if strings.Contains(item, "<p>"+text+"</p>") {
+			if m := builtinIDs.FindStringSubmatch("<li " + item); m != nil {
+				return m[1]
+			}
+		}
+	}
+	t.Fatalf("message %q is not in the channel", text)
+	return ""
 }
 
 func (d *builtinDriver) upload(t *testing.T, room, name string, data []byte) {
