@@ -54,7 +54,10 @@ func TestGraphsFromRealPrometheus(t *testing.T) {
 		t.Fatalf("alert: %d %v", code, out)
 	}
 	var room string
-	h.waitFor("channel", func() bool { room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string); return room != "" })
+	h.waitFor("channel", func() bool {
+		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		return room != ""
+	})
 	h.login("alice")
 	var links [][]string
 	h.waitFor("graph posted", func() bool {
