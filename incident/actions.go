@@ -103,7 +103,10 @@ func (s *Service) Ack(ctx context.Context, key, actor string) (*Incident, error)
 		if inc.Status == StatusAcked {
 			return Errorf(KindConflict, "%s is already acked by %s at %s", inc.Key, inc.AckedBy, inc.AckedAt.Format(time.RFC3339))
 		}
-		return s.move(ctx, tx, inc, StatusAcked, actor, "", now)
+		if err := s.move(ctx, tx, inc, StatusAcked, actor, "", now); err != nil {
+			return err
+		}
+		return s.enqueueUpstreamAck(ctx, tx, inc, actor)
 	})
 }
 

@@ -70,6 +70,8 @@ func (k JobKind) Lane() string {
 	switch k {
 	case JobOpenTicket, JobStoreTranscript, JobTicketComment, JobCloseTicket:
 		return "ticket"
+	case JobUpstreamAck:
+		return "upstream"
 	default:
 		return "chat"
 	}

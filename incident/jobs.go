@@ -40,6 +40,7 @@ func (s *Service) RegisterJobs(r *Runner) {
 	r.Handle(JobCloseTicket, s.runCloseTicket)
 	r.Handle(JobGraphs, s.runGraphs)
 	r.Handle(JobGraph, s.runGraph)
+	r.Handle(JobUpstreamAck, s.runUpstreamAck)
 }
 
 // MessageData is what the chat templates see.

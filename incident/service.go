@@ -26,6 +26,7 @@ type Service struct {
 	runbooks  Runbooks
 	graphs    Graphs
 	router    Router
+	upstreams map[string]Upstream
 }
 
 // Deps are the Service's collaborators.
@@ -52,6 +53,8 @@ type Deps struct {
 	// Router decides severity, invitees, channel name, runbook and graphs
 	// from labels.
 	Router Router
+	// Upstreams are told of acks, by the Source of the incident.
+	Upstreams map[string]Upstream
 }
 
 // NewService builds a Service.
@@ -63,7 +66,7 @@ func NewService(d Deps) *Service {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{store: d.Store, chat: d.Chat, tickets: d.Tickets, render: d.Renderer, clock: d.Clock, log: d.Logger,
-		publicURL: d.PublicURL, comments: map[string]bool{}, closeTix: d.CloseTickets, ticketFor: d.OpenTicketFor, runbooks: d.Runbooks, graphs: d.Graphs, router: d.Router}
+		publicURL: d.PublicURL, comments: map[string]bool{}, closeTix: d.CloseTickets, ticketFor: d.OpenTicketFor, runbooks: d.Runbooks, graphs: d.Graphs, router: d.Router, upstreams: d.Upstreams}
 	for _, k := range d.TicketComments {
 		s.comments[k] = true
 	}

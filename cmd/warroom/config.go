@@ -120,6 +120,18 @@ type SourcesConfig struct {
 	Alertmanager AlertmanagerConfig `yaml:"alertmanager"`
 	Grafana      GrafanaConfig      `yaml:"grafana"`
 	Generic      GenericConfig      `yaml:"generic"`
+	Icinga2      Icinga2Config      `yaml:"icinga2"`
+}
+
+// Icinga2Config configures the Icinga 2 source: the event stream (with url)
+// and POST /hooks/icinga2 (with token).
+type Icinga2Config struct {
+	URL      string `yaml:"url"`
+	User     string `yaml:"user"`
+	Password string `yaml:"password"`
+	CAFile   string `yaml:"ca_file"`
+	Queue    string `yaml:"queue"`
+	Token    string `yaml:"token"`
 }
 
 // GenericConfig configures POST /hooks/generic: templates over the JSON body.

@@ -19,6 +19,7 @@ import (
 	"github.com/warroom/warroom/integrations/builtin"
 	"github.com/warroom/warroom/integrations/generic"
 	"github.com/warroom/warroom/integrations/grafana"
+	"github.com/warroom/warroom/integrations/icinga2"
 	"github.com/warroom/warroom/integrations/runbooks"
 	"github.com/warroom/warroom/templates"
 	"github.com/warroom/warroom/web"
@@ -105,7 +106,16 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		}
 		graphs = g
 	}
-	svc := incident.NewService(incident.Deps{Runbooks: books, Router: router, Graphs: graphs, Store: m.db, Chat: chat.chat, Tickets: tix.tickets, Renderer: tmpl, Clock: clock, Logger: m.log,
+	upstreams := map[string]incident.Upstream{}
+	var icinga *icinga2.Client
+	if ic := cfg.Sources.Icinga2; ic.URL != "" {
+		if icinga, err = icinga2.New(icinga2.Config{URL: ic.URL, User: ic.User, Password: ic.Password, CAFile: ic.CAFile, Queue: ic.Queue},
+			m.log.With("source", "icinga2")); err != nil {
+			return err
+		}
+		upstreams[icinga2.Source] = icinga
+	}
+	svc := incident.NewService(incident.Deps{Runbooks: books, Router: router, Graphs: graphs, Upstreams: upstreams, Store: m.db, Chat: chat.chat, Tickets: tix.tickets, Renderer: tmpl, Clock: clock, Logger: m.log,
 		PublicURL: cfg.PublicURL, TicketComments: tix.comments, CloseTickets: tix.close, OpenTicketFor: tix.openFor})
 	paused := make([]incident.JobKind, len(cfg.Jobs.Paused))
 	for i, k := range cfg.Jobs.Paused {
@@ -138,12 +148,15 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	}
 	srv, err := web.New(web.Config{APIToken: cfg.API.Token, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Version: version},
 		web.Deps{
-			Service: svc, Transcripts: m.db, Jobs: m.db, Ready: m, Chat: chat.rooms, Callbacks: append(chat.hooks(svc), tix.hooks(svc)...), Metrics: metrics,
+			Service: svc, Transcripts: m.db, Jobs: m.db, Ready: m, Chat: chat.rooms, Callbacks: append(append(chat.hooks(svc), tix.hooks(svc)...), icingaHook(icinga, cfg.Sources.Icinga2, svc)...), Metrics: metrics,
 			Kick: m.runner.Kick, Clock: clock, Logger: m.log,
 			Hooks: hooks,
 		})
 	if err != nil {
 		return err
+	}
+	if icinga != nil {
+		m.background = append(m.background, func(ctx context.Context) { icinga.Follow(ctx, svc, m.runner.Kick) })
 	}
 	if chat.watch != nil {
 		m.background = append(m.background, func(ctx context.Context) { chat.watch(ctx, svc, m.runner.Kick) })
@@ -232,4 +245,15 @@ func jobKindNames() []string {
 		out[i] = string(k)
 	}
 	return out
+}
+
+// icingaHook mounts POST /hooks/icinga2 when the source is configured.
+func icingaHook(c *icinga2.Client, cfg Icinga2Config, svc *incident.Service) []web.Callback {
+	if c == nil && cfg.Token == "" {
+		return nil
+	}
+	if c == nil {
+		c, _ = icinga2.New(icinga2.Config{URL: "http://unused", User: "hook-only"}, slog.New(slog.DiscardHandler))
+	}
+	return []web.Callback{{Path: icinga2.HookPath, Source: "icinga2", Handle: c.HandleNotification(svc, cfg.Token)}}
 }

@@ -1,0 +1,65 @@
+// Package icinga2 makes Icinga 2 an alert source: it follows the API's
+// event stream (HARD state changes and acknowledgements), reconnecting with
+// backoff and resyncing the problems it may have missed, takes a
+// notification script's JSON on POST /hooks/icinga2, and acknowledges
+// problems in Icinga 2 when the incident is acked in warroom.
+package icinga2
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+)
+
+// Source is the name alert groups from Icinga 2 carry.
+const Source = "icinga2"
+
+// Config is sources.icinga2 in warroom's config.
+type Config struct {
+	URL      string // https://icinga.example.com:5665
+	User     string // an ApiUser
+	Password string
+	CAFile   string // PEM of Icinga's CA (its API uses a self-signed one)
+	Queue    string // event queue name, unique per warroom instance
+}
+
+// Client talks to Icinga 2's REST API.
+type Client struct {
+	cfg    Config
+	http   *http.Client // requests
+	stream *http.Client // the event stream: no overall timeout
+	log    *slog.Logger
+}
+
+// New builds the client; it does not call Icinga 2.
+func New(cfg Config, log *slog.Logger) (*Client, error) {
+	if cfg.URL == "" || cfg.User == "" {
+		return nil, fmt.Errorf("sources.icinga2 needs url and user")
+	}
+	cfg.URL = strings.TrimRight(cfg.URL, "/")
+	if cfg.Queue == "" {
+		host, _ := os.Hostname()
+		cfg.Queue = "warroom-" + host
+	}
+	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if cfg.CAFile != "" {
+		pem, err := os.ReadFile(cfg.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("sources.icinga2.ca_file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("sources.icinga2.ca_file %s holds no PEM certificate", cfg.CAFile)
+		}
+		tlsCfg.RootCAs = pool
+	}
+	transport := &http.Transport{TLSClientConfig: tlsCfg, ResponseHeaderTimeout: 30 * time.Second}
+	return &Client{cfg: cfg, log: log,
+		http:   &http.Client{Transport: transport, Timeout: 30 * time.Second},
+		stream: &http.Client{Transport: transport}}, nil
+}

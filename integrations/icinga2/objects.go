@@ -1,0 +1,121 @@
+package icinga2
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/warroom/warroom/incident"
+)
+
+// object is a Host or Service from the object API.
+type object struct {
+	Name  string `json:"name"`
+	Attrs struct {
+		HostName            string       `json:"host_name"`
+		Name                string       `json:"name"`
+		State               float64      `json:"state"`
+		StateType           float64      `json:"state_type"`
+		LastHardStateChange float64      `json:"last_hard_state_change"`
+		Acknowledgement     float64      `json:"acknowledgement"`
+		LastCheckResult     *checkResult `json:"last_check_result"`
+	} `json:"attrs"`
+}
+
+// resync reports every HARD problem as a state change, so that problems
+// that began while warroom was not listening open (or keep) their incident.
+func (c *Client) resync(ctx context.Context, svc Incidents) error {
+	for _, typ := range []string{"services", "hosts"} {
+		var out struct {
+			Results []object `json:"results"`
+		}
+		q := url.Values{"filter": {typ[:len(typ)-1] + ".state != 0 && " + typ[:len(typ)-1] + ".state_type == 1"}}
+		if err := c.get(ctx, "/v1/objects/"+typ+"?"+q.Encode(), &out); err != nil {
+			return err
+		}
+		for _, o := range out.Results {
+			state, hard := o.Attrs.State, 1.0
+			e := event{Type: "StateChange", Timestamp: o.Attrs.LastHardStateChange, State: &state, StateType: &hard,
+				CheckResult: o.Attrs.LastCheckResult}
+			if typ == "services" {
+				e.Host, e.Service = o.Attrs.HostName, o.Attrs.Name
+			} else {
+				e.Host = o.Attrs.Name
+			}
+			if err := c.handle(ctx, svc, e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (c *Client) get(ctx context.Context, path string, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.cfg.URL+path, nil)
+	if err != nil {
+		return err
+	}
+	c.auth(req)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return incident.Errorf(incident.KindTransient, "Icinga 2 is unreachable: %w", err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	if resp.StatusCode != http.StatusOK {
+		return classify("GET "+path, resp.StatusCode, raw)
+	}
+	return json.Unmarshal(raw, out)
+}
+
+// Acknowledge acknowledges the incident's problem in Icinga 2. A problem
+// that is already acknowledged, or that has recovered, is fine (409).
+func (c *Client) Acknowledge(ctx context.Context, inc *incident.Incident, actor string) error {
+	if inc.Source != Source || inc.DedupKey == "" {
+		return nil
+	}
+	body := map[string]any{"author": "warroom/" + actor, "comment": "Acknowledged in warroom, " + inc.Key + ": " + inc.Title,
+		"notify": false}
+	if host, service, ok := bytes.Cut([]byte(inc.DedupKey), []byte("!")); ok {
+		body["type"], body["service"] = "Service", string(host)+"!"+string(service)
+	} else {
+		body["type"], body["host"] = "Host", inc.DedupKey
+	}
+	raw, _ := json.Marshal(body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.URL+"/v1/actions/acknowledge-problem", bytes.NewReader(raw))
+	if err != nil {
+		return err
+	}
+	c.auth(req)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return incident.Errorf(incident.KindTransient, "Icinga 2 is unreachable: %w", err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	switch resp.StatusCode {
+	case http.StatusOK, http.StatusConflict:
+		return nil
+	}
+	return classify("acknowledge "+inc.DedupKey, resp.StatusCode, out)
+}
+
+func classify(op string, status int, body []byte) error {
+	msg := string(bytes.TrimSpace(body))
+	if len(msg) > 300 {
+		msg = msg[:300] + "…"
+	}
+	switch {
+	case status >= 500:
+		return incident.Errorf(incident.KindTransient, "%s: Icinga 2 answered %d: %s", op, status, msg)
+	case status == http.StatusUnauthorized:
+		return incident.Errorf(incident.KindPermanent, "%s: Icinga 2 answered 401: check sources.icinga2.user and .password", op)
+	case status == http.StatusForbidden:
+		return incident.Errorf(incident.KindPermanent, "%s: Icinga 2 answered 403: the ApiUser lacks the permission (%s)", op, msg)
+	}
+	return incident.Errorf(incident.KindPermanent, "%s: Icinga 2 answered %d: %s", op, status, msg)
+}
+

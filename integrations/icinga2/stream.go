@@ -1,0 +1,116 @@
+package icinga2
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/warroom/warroom/incident"
+)
+
+// Incidents is what the event stream drives in the incident Service.
+type Incidents interface {
+	IngestAlerts(ctx context.Context, g incident.AlertGroup) (incident.IngestResult, error)
+	AckFromSource(ctx context.Context, source, dedupKey, actor string) error
+}
+
+// streamTypes are the events warroom follows.
+var streamTypes = []string{"StateChange", "AcknowledgementSet"}
+
+// Follow reads the event stream until ctx ends, reconnecting with backoff.
+// Events sent while disconnected are lost (Icinga 2 has no replay), so every
+// (re)connection first resyncs the HARD problems from the object API.
+func (c *Client) Follow(ctx context.Context, svc Incidents, kick func()) {
+	delay := time.Second
+	for ctx.Err() == nil {
+		start := time.Now()
+		err := c.followOnce(ctx, svc, kick)
+		if ctx.Err() != nil {
+			return
+		}
+		if time.Since(start) > time.Minute {
+			delay = time.Second
+		}
+		c.log.Warn("Icinga 2 event stream ended; reconnecting", "err", err, "in", delay)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, time.Minute)
+	}
+}
+
+func (c *Client) followOnce(ctx context.Context, svc Incidents, kick func()) error {
+	body, _ := json.Marshal(map[string]any{"queue": c.cfg.Queue, "types": streamTypes})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.URL+"/v1/events", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	c.auth(req)
+	resp, err := c.stream.Do(req)
+	if err != nil {
+		return fmt.Errorf("connect to the event stream: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 2048))
+		return fmt.Errorf("event stream answered %d: %s (check the ApiUser's events/* permissions)", resp.StatusCode, bytes.TrimSpace(msg))
+	}
+	c.log.Info("following the Icinga 2 event stream", "url", c.cfg.URL, "queue", c.cfg.Queue)
+	if err := c.resync(ctx, svc); err != nil {
+		c.log.Warn("resync Icinga 2 problems", "err", err)
+	}
+	if kick != nil {
+		kick()
+	}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 8<<20)
+	for sc.Scan() {
+		e, err := decodeEvent(sc.Bytes())
+		if err != nil {
+			c.log.Warn("skip an event", "err", err)
+			continue
+		}
+		if err := c.handle(ctx, svc, e); err != nil {
+			c.log.Error("apply Icinga 2 event", "type", e.Type, "object", e.key(), "err", err)
+		} else if kick != nil {
+			kick()
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	return io.EOF
+}
+
+// handle applies one event: HARD state changes become alert notifications;
+// an acknowledgement set in Icinga 2 acks the incident.
+func (c *Client) handle(ctx context.Context, svc Incidents, e event) error {
+	switch e.Type {
+	case "StateChange":
+		if !e.hard() {
+			return nil // SOFT: Icinga is still making up its mind
+		}
+		_, err := svc.IngestAlerts(ctx, e.group(c.cfg.URL))
+		return err
+	case "AcknowledgementSet":
+		author := e.Author
+		if author == "" {
+			author = "icinga2"
+		}
+		return svc.AckFromSource(ctx, Source, e.key(), author)
+	}
+	return nil
+}
+
+func (c *Client) auth(req *http.Request) {
+	req.SetBasicAuth(c.cfg.User, c.cfg.Password)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Content-Type", "application/json")
+}
