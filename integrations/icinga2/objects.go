@@ -118,4 +118,3 @@ func classify(op string, status int, body []byte) error {
 	}
 	return incident.Errorf(incident.KindPermanent, "%s: Icinga 2 answered %d: %s", op, status, msg)
 }
-
