@@ -235,3 +235,18 @@ func (h *harness) upload(room, text, name string, data []byte) int {
 	code, _ := h.do("POST", room+"/messages", buf.Bytes(), map[string]string{"Content-Type": w.FormDataContentType()})
 	return code
 }
+
+// waitJobsDone waits until every job of the incident has finished, so that
+// a test can count timeline events without racing the runner.
+func (h *harness) waitJobsDone(key string) {
+	h.t.Helper()
+	h.waitFor(key+"'s jobs", func() bool {
+		_, out := h.api("GET", "/incidents/"+key+"/jobs", nil)
+		for _, j := range out["jobs"].([]any) {
+			if s := j.(map[string]any)["state"]; s == "pending" || s == "running" {
+				return false
+			}
+		}
+		return true
+	})
+}

@@ -228,6 +228,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 // badInputs checks that wrong tokens and malformed or oversized bodies are
 // refused with a JSON error that names the problem, and change nothing.
 func badInputs(t *testing.T, h *harness) {
+	h.waitJobsDone("INC-1")
 	before := len(h.events("INC-1"))
 	_, list := h.api("GET", "/incidents", nil)
 	nBefore := len(list["incidents"].([]any))
