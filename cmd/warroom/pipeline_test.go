@@ -1,0 +1,75 @@
+package main
+
+import (
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/warroom/warroom/integrations/alertmanager/amtest"
+	"github.com/warroom/warroom/integrations/prometheus/promtest"
+)
+
+const pipelineRule = `groups:
+  - name: warroom-pipeline
+    rules:
+      - alert: HighLatency
+        expr: prometheus_tsdb_head_series > 0
+        for: 0s
+        labels: {severity: critical, service: checkout}
+        annotations:
+          summary: p99 above 2s
+          runbook_url: https://runbooks.example.com/high-latency
+`
+
+// TestRealAlertPipeline: a Prometheus rule fires through a real
+// Alertmanager into warroom; the incident's channel holds a PNG rendered
+// from that Prometheus's real data and the matched runbook.
+func TestRealAlertPipeline(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	am := amtest.Start(t, amtest.Options{WebhookURL: "http://" + addr + "/hooks/alertmanager", BearerToken: testAMToken})
+	rules := filepath.Join(t.TempDir(), "rules.yml")
+	if err := os.WriteFile(rules, []byte(pipelineRule), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	prom := promtest.StartWith(t, promtest.Options{RuleFiles: []string{rules}, AlertmanagerURL: am.URL})
+
+	cfg := testConfig(t)
+	cfg.Listen, cfg.PublicURL = addr, "http://"+addr
+	cfg.Prometheus.URL = prom.URL
+	cfg.Runbooks.Dir = "../../integrations/runbooks/testdata"
+	h := startHarness(t, cfg)
+
+	h.waitFor("the alert through Alertmanager", func() bool {
+		_, list := h.api("GET", "/incidents", nil)
+		return len(list["incidents"].([]any)) == 1
+	})
+	inc := h.incident("INC-1")
+	if inc["source"] != "alertmanager" || inc["severity"] != "critical" || !strings.HasPrefix(inc["title"].(string), "HighLatency") {
+		t.Errorf("incident = %v", inc)
+	}
+	var room string
+	h.waitFor("channel", func() bool { room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string); return room != "" })
+	h.login("alice")
+	var page string
+	h.waitFor("graph and runbook in the channel", func() bool {
+		_, p := h.do("GET", "/channels/"+room+"/log", nil, nil)
+		page = string(p)
+		return len(fileLinks.FindAllStringSubmatch(page, -1)) >= 1 && strings.Contains(page, "Runbook: Checkout latency")
+	})
+	link := fileLinks.FindStringSubmatch(page)
+	code, png := h.do("GET", link[1], nil, nil)
+	if code != 200 {
+		t.Fatalf("graph download: %d", code)
+	}
+	checkPNG(t, png)
+	if !strings.Contains(page, "https://runbooks.example.com/high-latency") {
+		t.Error("the runbook_url link is not in the channel")
+	}
+}
