@@ -55,7 +55,10 @@ func TestRealAlertPipeline(t *testing.T) {
 		t.Errorf("incident = %v", inc)
 	}
 	var room string
-	h.waitFor("channel", func() bool { room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string); return room != "" })
+	h.waitFor("channel", func() bool {
+		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		return room != ""
+	})
 	h.login("alice")
 	var page string
 	h.waitFor("graph and runbook in the channel", func() bool {
