@@ -70,7 +70,7 @@ func (s *Service) create(ctx context.Context, tx Tx, inc *Incident, actor string
 	// The welcome card with its buttons, the pinned summary, and the status
 	// post that channel.sync edits in place as the incident moves.
 	posts := []postPayload{{Template: "welcome"}, {Template: "summary", Pin: true}, {Template: "status", Slot: "status"}}
-	if _, ok := s.Runbook(inc); ok {
+	if _, ok := s.Runbook(inc); ok || (s.remote != nil && runbookLink(inc) != "") {
 		posts = append(posts, postPayload{Template: "runbook"})
 	}
 	for _, p := range posts {

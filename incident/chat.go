@@ -99,6 +99,12 @@ type Runbooks interface {
 	ByName(name string) (Runbook, bool)
 }
 
+// RemoteRunbooks reads the first section of a Markdown runbook behind a
+// runbook_url link; ok is false for anything it cannot read as Markdown.
+type RemoteRunbooks interface {
+	FirstSection(ctx context.Context, url string) (Runbook, bool)
+}
+
 // TextRenderer renders a template given as text (a routing rule's channel
 // name); a Renderer may offer it.
 type TextRenderer interface {

@@ -123,7 +123,7 @@ func (s *Service) RunCommand(ctx context.Context, req CommandRequest) (Reply, er
 		_, err = s.AddNote(ctx, inc.Key, req.Actor, cmd.Arg)
 		text = "Note added to the timeline."
 	case "runbook":
-		return s.runbookReply(inc), nil
+		return s.runbookReply(ctx, inc), nil
 	case "graph":
 		return s.graphCommand(ctx, inc, req.Actor, cmd.Arg)
 	case "close":
@@ -146,8 +146,8 @@ func failed(err error) (Reply, error) {
 
 // runbookReply shows the matched runbook, or the runbook links, or says
 // that there is none and how to add one.
-func (s *Service) runbookReply(inc *Incident) Reply {
-	if rb, ok := s.Runbook(inc); ok {
+func (s *Service) runbookReply(ctx context.Context, inc *Incident) Reply {
+	if rb, ok := s.findRunbook(ctx, inc); ok {
 		return Reply{Text: "**Runbook: " + rb.Title + "**\n\n" + rb.Body}
 	}
 	var links []string

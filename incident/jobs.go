@@ -119,7 +119,7 @@ func (s *Service) runPost(ctx context.Context, j Job) error {
 			}
 		}
 		if p.Template == "runbook" {
-			rb, ok := s.Runbook(inc)
+			rb, ok := s.findRunbook(ctx, inc)
 			if !ok {
 				return nil // the runbook went away since: nothing to post
 			}

@@ -27,6 +27,7 @@ type Service struct {
 	graphs    Graphs
 	router    Router
 	upstreams map[string]Upstream
+	remote    RemoteRunbooks
 }
 
 // Deps are the Service's collaborators.
@@ -55,6 +56,8 @@ type Deps struct {
 	Router Router
 	// Upstreams are told of acks, by the Source of the incident.
 	Upstreams map[string]Upstream
+	// RemoteRunbooks reads runbook_url links that are Markdown; nil: links only.
+	RemoteRunbooks RemoteRunbooks
 }
 
 // NewService builds a Service.
@@ -66,7 +69,7 @@ func NewService(d Deps) *Service {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{store: d.Store, chat: d.Chat, tickets: d.Tickets, render: d.Renderer, clock: d.Clock, log: d.Logger,
-		publicURL: d.PublicURL, comments: map[string]bool{}, closeTix: d.CloseTickets, ticketFor: d.OpenTicketFor, runbooks: d.Runbooks, graphs: d.Graphs, router: d.Router, upstreams: d.Upstreams}
+		publicURL: d.PublicURL, comments: map[string]bool{}, closeTix: d.CloseTickets, ticketFor: d.OpenTicketFor, runbooks: d.Runbooks, graphs: d.Graphs, router: d.Router, upstreams: d.Upstreams, remote: d.RemoteRunbooks}
 	for _, k := range d.TicketComments {
 		s.comments[k] = true
 	}
@@ -110,6 +113,27 @@ func (s *Service) Runbook(inc *Incident) (Runbook, bool) {
 		}
 	}
 	return s.runbooks.Find(inc.Labels)
+}
+
+// runbookLink is the incident's runbook_url link, or "".
+func runbookLink(inc *Incident) string {
+	for _, l := range inc.Links {
+		if l.Title == "Runbook" {
+			return l.URL
+		}
+	}
+	return ""
+}
+
+// findRunbook is Runbook, then the first section of the runbook link.
+func (s *Service) findRunbook(ctx context.Context, inc *Incident) (Runbook, bool) {
+	if rb, ok := s.Runbook(inc); ok {
+		return rb, true
+	}
+	if link := runbookLink(inc); link != "" && s.remote != nil {
+		return s.remote.FirstSection(ctx, link)
+	}
+	return Runbook{}, false
 }
 
 // ActiveChannels lists the channels of one chat backend whose incidents are

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -144,5 +147,29 @@ func TestRouting(t *testing.T) {
 	h.waitFor("the routed runbook", func() bool {
 		_, page := h.do("GET", "/channels/"+ch["id"].(string)+"/log", nil, nil)
 		return strings.Contains(string(page), "Runbook: Payments team on-call notes")
+	})
+}
+
+// TestRunbookLinkFirstSection: a runbook_url that serves Markdown gets its
+// first section posted when the channel opens.
+func TestRunbookLinkFirstSection(t *testing.T) {
+	md := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/markdown")
+		w.Write([]byte("# Checkout p99\n\nScale the checkout deployment to 12 replicas.\n\n# History\nold stuff\n"))
+	}))
+	defer md.Close()
+	h := startHarness(t, testConfig(t))
+	body := bytes.Replace(readTestdata(t, "alertmanager-0.31.1-firing.json"), []byte(`"http://127.0.0.1/runbook"`), []byte(`"`+md.URL+`/checkout.md"`), -1)
+	h.hook(body)
+	var room string
+	h.waitFor("channel", func() bool {
+		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		return room != ""
+	})
+	h.login("alice")
+	h.waitFor("the runbook's first section", func() bool {
+		_, page := h.do("GET", "/channels/"+room+"/log", nil, nil)
+		return strings.Contains(string(page), "Runbook: Checkout p99") && strings.Contains(string(page), "Scale the checkout deployment") &&
+			!strings.Contains(string(page), "old stuff")
 	})
 }
