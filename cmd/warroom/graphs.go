@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/warroom/warroom/incident"
@@ -102,7 +103,8 @@ func (g *grapher) render(ctx context.Context, inc *incident.Incident, expr strin
 	if err != nil {
 		return nil, err
 	}
-	graph := prometheus.Graph{Title: inc.Key + " " + inc.Title + ": " + q, Series: series, Start: start, End: end, Location: g.loc}
+	graph := prometheus.Graph{Title: inc.Key + " " + inc.Title + ": " + q, Series: series, Start: start, End: end, Location: g.loc,
+		Unit: guessUnit(q)}
 	if ok {
 		graph.Threshold = &threshold
 	}
@@ -110,4 +112,30 @@ func (g *grapher) render(ctx context.Context, inc *incident.Incident, expr strin
 		graph.Marker = &marker
 	}
 	return prometheus.Render(graph)
+}
+
+// guessUnit reads the unit from Prometheus's metric naming conventions
+// (_seconds, _bytes, _ratio, counters under rate), so the axis says what
+// the numbers are.
+func guessUnit(q string) string {
+	rate := strings.Contains(q, "rate(") || strings.Contains(q, "increase(")
+	switch {
+	case strings.Contains(q, "_seconds"):
+		if rate && !strings.Contains(q, "_bucket") {
+			return "s/s"
+		}
+		return "s"
+	case strings.Contains(q, "_bytes"):
+		if rate {
+			return "bytes/s"
+		}
+		return "bytes"
+	case strings.Contains(q, "_ratio"):
+		return "ratio"
+	case strings.Contains(q, "_percent"):
+		return "%"
+	case rate && strings.Contains(q, "_total"):
+		return "/s"
+	}
+	return ""
 }
