@@ -126,12 +126,13 @@ type SourcesConfig struct {
 // Icinga2Config configures the Icinga 2 source: the event stream (with url)
 // and POST /hooks/icinga2 (with token).
 type Icinga2Config struct {
-	URL      string `yaml:"url"`
-	User     string `yaml:"user"`
-	Password string `yaml:"password"`
-	CAFile   string `yaml:"ca_file"`
-	Queue    string `yaml:"queue"`
-	Token    string `yaml:"token"`
+	URL        string `yaml:"url"`
+	User       string `yaml:"user"`
+	Password   string `yaml:"password"`
+	CAFile     string `yaml:"ca_file"`
+	ServerName string `yaml:"server_name"`
+	Queue      string `yaml:"queue"`
+	Token      string `yaml:"token"`
 }
 
 // GenericConfig configures POST /hooks/generic: templates over the JSON body.

@@ -109,7 +109,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	upstreams := map[string]incident.Upstream{}
 	var icinga *icinga2.Client
 	if ic := cfg.Sources.Icinga2; ic.URL != "" {
-		if icinga, err = icinga2.New(icinga2.Config{URL: ic.URL, User: ic.User, Password: ic.Password, CAFile: ic.CAFile, Queue: ic.Queue},
+		if icinga, err = icinga2.New(icinga2.Config{URL: ic.URL, User: ic.User, Password: ic.Password, CAFile: ic.CAFile, ServerName: ic.ServerName, Queue: ic.Queue},
 			m.log.With("source", "icinga2")); err != nil {
 			return err
 		}

@@ -25,7 +25,10 @@ type Config struct {
 	User     string // an ApiUser
 	Password string
 	CAFile   string // PEM of Icinga's CA (its API uses a self-signed one)
-	Queue    string // event queue name, unique per warroom instance
+	// ServerName is the name in Icinga's API certificate (its node name),
+	// when the URL uses another name or an IP address.
+	ServerName string
+	Queue      string // event queue name, unique per warroom instance
 }
 
 // Client talks to Icinga 2's REST API.
@@ -46,7 +49,7 @@ func New(cfg Config, log *slog.Logger) (*Client, error) {
 		host, _ := os.Hostname()
 		cfg.Queue = "warroom-" + host
 	}
-	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: cfg.ServerName}
 	if cfg.CAFile != "" {
 		pem, err := os.ReadFile(cfg.CAFile)
 		if err != nil {

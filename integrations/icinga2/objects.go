@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/warroom/warroom/incident"
 )
@@ -33,7 +34,12 @@ func (c *Client) resync(ctx context.Context, svc Incidents) error {
 			Results []object `json:"results"`
 		}
 		q := url.Values{"filter": {typ[:len(typ)-1] + ".state != 0 && " + typ[:len(typ)-1] + ".state_type == 1"}}
-		if err := c.get(ctx, "/v1/objects/"+typ+"?"+q.Encode(), &out); err != nil {
+		// Icinga 2 does not read "+" in a query as a space: encode it as %20.
+		err := c.get(ctx, "/v1/objects/"+typ+"?"+strings.ReplaceAll(q.Encode(), "+", "%20"), &out)
+		if err != nil && strings.Contains(err.Error(), "No objects found") {
+			continue // no problems (Icinga answers 404 to an empty filter result)
+		}
+		if err != nil {
 			return err
 		}
 		for _, o := range out.Results {
@@ -113,8 +119,10 @@ func classify(op string, status int, body []byte) error {
 		return incident.Errorf(incident.KindTransient, "%s: Icinga 2 answered %d: %s", op, status, msg)
 	case status == http.StatusUnauthorized:
 		return incident.Errorf(incident.KindPermanent, "%s: Icinga 2 answered 401: check sources.icinga2.user and .password", op)
-	case status == http.StatusForbidden:
-		return incident.Errorf(incident.KindPermanent, "%s: Icinga 2 answered 403: the ApiUser lacks the permission (%s)", op, msg)
+	case status == http.StatusForbidden, status == http.StatusNotFound:
+		// Icinga 2.13 answers 404 ("No objects found") for what the ApiUser
+		// may not see, as well as for what does not exist.
+		return incident.Errorf(incident.KindPermanent, "%s: Icinga 2 answered %d: %s; the object is missing or the ApiUser lacks the permission for it", op, status, msg)
 	}
 	return incident.Errorf(incident.KindPermanent, "%s: Icinga 2 answered %d: %s", op, status, msg)
 }

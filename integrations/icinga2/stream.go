@@ -4,10 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/warroom/warroom/incident"
@@ -47,8 +48,8 @@ func (c *Client) Follow(ctx context.Context, svc Incidents, kick func()) {
 }
 
 func (c *Client) followOnce(ctx context.Context, svc Incidents, kick func()) error {
-	body, _ := json.Marshal(map[string]any{"queue": c.cfg.Queue, "types": streamTypes})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.URL+"/v1/events", bytes.NewReader(body))
+	q := url.Values{"queue": {c.cfg.Queue}, "types": streamTypes}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.URL+"/v1/events?"+strings.ReplaceAll(q.Encode(), "+", "%20"), nil)
 	if err != nil {
 		return err
 	}
@@ -60,7 +61,7 @@ func (c *Client) followOnce(ctx context.Context, svc Incidents, kick func()) err
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 2048))
-		return fmt.Errorf("event stream answered %d: %s (check the ApiUser's events/* permissions)", resp.StatusCode, bytes.TrimSpace(msg))
+		return fmt.Errorf("event stream answered %d: %s (a 404 here means the ApiUser lacks events/StateChange or events/AcknowledgementSet)", resp.StatusCode, bytes.TrimSpace(msg))
 	}
 	c.log.Info("following the Icinga 2 event stream", "url", c.cfg.URL, "queue", c.cfg.Queue)
 	if err := c.resync(ctx, svc); err != nil {
@@ -73,6 +74,7 @@ func (c *Client) followOnce(ctx context.Context, svc Incidents, kick func()) err
 	sc.Buffer(make([]byte, 64<<10), 8<<20)
 	for sc.Scan() {
 		e, err := decodeEvent(sc.Bytes())
+		c.log.Debug("Icinga 2 event", "type", e.Type, "object", e.key(), "hard", e.hard(), "state", e.state())
 		if err != nil {
 			c.log.Warn("skip an event", "err", err)
 			continue

@@ -1,0 +1,82 @@
+package icinga2
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/integrations/icinga2/icingatest"
+)
+
+// syncRecorder is recorder safe for the stream's goroutine.
+type syncRecorder struct {
+	mu sync.Mutex
+	recorder
+}
+
+func (r *syncRecorder) IngestAlerts(ctx context.Context, g incident.AlertGroup) (incident.IngestResult, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.recorder.IngestAlerts(ctx, g)
+}
+
+func (r *syncRecorder) AckFromSource(ctx context.Context, source, key, actor string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.recorder.AckFromSource(ctx, source, key, actor)
+}
+
+func (r *syncRecorder) snapshot() ([]incident.AlertGroup, []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]incident.AlertGroup{}, r.groups...), append([]string{}, r.acks...)
+}
+
+// TestFollowRealIcinga follows a real Icinga 2's stream: a HARD CRITICAL
+// and an acknowledgement arrive; the problem that was there before the
+// stream was opened is found by the resync.
+func TestFollowRealIcinga(t *testing.T) {
+	ic := icingatest.Start(t)
+	ic.SetServiceState(t, icingatest.Host, icingatest.Service, 2, "CRITICAL before warroom listened")
+	c, err := New(Config{URL: ic.URL, User: ic.User, Password: ic.Password, CAFile: ic.CAFile, Queue: "follow-test"},
+		slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &syncRecorder{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { c.Follow(ctx, rec, nil); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	wait := func(what string, cond func(g []incident.AlertGroup, acks []string) bool) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			g, a := rec.snapshot()
+			if cond(g, a) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s: groups %+v, acks %v", what, g, a)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	wait("the resynced problem", func(g []incident.AlertGroup, _ []string) bool {
+		return len(g) >= 1 && g[0].DedupKey == "web1!http" && g[0].Alerts[0].Firing
+	})
+	ic.SetServiceState(t, icingatest.Host, icingatest.Service, 0, "OK")
+	wait("the recovery", func(g []incident.AlertGroup, _ []string) bool {
+		return len(g) >= 2 && !g[len(g)-1].Alerts[0].Firing
+	})
+	ic.SetServiceState(t, icingatest.Host, icingatest.Service, 2, "CRITICAL again")
+	ic.Acknowledge(t, icingatest.Host, icingatest.Service, "icingaadmin", "on it")
+	wait("the acknowledgement", func(_ []incident.AlertGroup, a []string) bool {
+		return len(a) == 1 && a[0] == "web1!http by icingaadmin"
+	})
+}
