@@ -3,11 +3,8 @@ package web
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/warroom/warroom/incident"
 )
@@ -38,7 +35,7 @@ func decodeJSON(r *http.Request, limit int64, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return incident.Errorf(incident.KindInvalid, "request body: %s", describeJSONError(err))
+		return incident.Errorf(incident.KindInvalid, "request body: %s", incident.JSONProblem(err))
 	}
 	if dec.More() {
 		return incident.Errorf(incident.KindInvalid, "request body: unexpected data after the JSON object")
@@ -46,22 +43,3 @@ func decodeJSON(r *http.Request, limit int64, v any) error {
 	return nil
 }
 
-func describeJSONError(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("malformed JSON at byte %d: %v", syn.Offset, syn)
-	case errors.As(err, &typ):
-		return fmt.Sprintf("field %q is a JSON %s, want %s", typ.Field, typ.Value, typ.Type)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "JSON ends too early"
-	}
-	var inc *incident.Error
-	if errors.As(err, &inc) {
-		return inc.Message
-	}
-	return err.Error()
-}

@@ -28,7 +28,10 @@ func TestIcinga2(t *testing.T) {
 		t.Errorf("incident = %v", inc)
 	}
 	var room string
-	h.waitFor("channel", func() bool { room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string); return room != "" })
+	h.waitFor("channel", func() bool {
+		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		return room != ""
+	})
 	h.login("alice")
 	h.do("POST", "/channels/"+room+"/messages", formOf("text", "/incident ack"), nil)
 	h.waitFor("acknowledged in Icinga 2", func() bool { return ic.ServiceAcknowledged(t, host, service) })

@@ -5,9 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"sort"
 	"strings"
@@ -25,7 +23,7 @@ func Decode(body []byte) (incident.AlertGroup, error) {
 	var m Message
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&m); err != nil {
-		return incident.AlertGroup{}, invalid("body is not an Alertmanager webhook: %s", jsonProblem(err))
+		return incident.AlertGroup{}, invalid("body is not an Alertmanager webhook: %s", incident.JSONProblem(err))
 	}
 	if m.Version != "4" {
 		return incident.AlertGroup{}, invalid("version is %q; warroom reads Alertmanager's webhook version \"4\" (check that the receiver has no custom payload)", m.Version)
@@ -69,19 +67,6 @@ func invalid(format string, args ...any) error {
 	return incident.Errorf(incident.KindInvalid, format, args...)
 }
 
-func jsonProblem(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("malformed JSON at byte %d: %v", syn.Offset, syn)
-	case errors.As(err, &typ):
-		return fmt.Sprintf("field %s is a JSON %s, want %s", typ.Field, typ.Value, typ.Type)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "JSON ends too early (truncated body?)"
-	}
-	return err.Error()
-}
 
 func title(m Message) string {
 	name := m.GroupLabels["alertname"]

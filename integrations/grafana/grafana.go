@@ -9,9 +9,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -60,7 +57,7 @@ type Alert struct {
 func Decode(body []byte) (incident.AlertGroup, error) {
 	var m Message
 	if err := json.NewDecoder(bytes.NewReader(body)).Decode(&m); err != nil {
-		return incident.AlertGroup{}, invalid("body is not a Grafana webhook: %s", jsonProblem(err))
+		return incident.AlertGroup{}, invalid("body is not a Grafana webhook: %s", incident.JSONProblem(err))
 	}
 	if m.Version != "1" {
 		return incident.AlertGroup{}, invalid("version is %q; warroom reads Grafana's webhook version \"1\" (check that the contact point has no custom payload template)", m.Version)
@@ -150,19 +147,6 @@ func invalid(format string, args ...any) error {
 	return incident.Errorf(incident.KindInvalid, format, args...)
 }
 
-func jsonProblem(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("malformed JSON at byte %d: %v", syn.Offset, syn)
-	case errors.As(err, &typ):
-		return fmt.Sprintf("field %s is a JSON %s, want %s", typ.Field, typ.Value, typ.Type)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "JSON ends too early (truncated body?)"
-	}
-	return err.Error()
-}
 
 // Verifier checks Grafana's HMAC signature: lower-case hex of
 // HMAC-SHA256(secret, body), or of "<unix seconds>:" + body when a
