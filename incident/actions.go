@@ -78,6 +78,9 @@ func (s *Service) create(ctx context.Context, tx Tx, inc *Incident, actor string
 			return err
 		}
 	}
+	if err := s.startEscalation(ctx, tx, inc, now); err != nil {
+		return err
+	}
 	if s.graphs != nil {
 		j, err := NewJob(JobGraphs, inc.ID, inc.Key+"/graphs", nil)
 		if err != nil {
@@ -106,6 +109,9 @@ func (s *Service) Ack(ctx context.Context, key, actor string) (*Incident, error)
 		if err := s.move(ctx, tx, inc, StatusAcked, actor, "", now); err != nil {
 			return err
 		}
+		if err := s.stopPaging(ctx, tx, inc, "acknowledge", actor, now); err != nil {
+			return err
+		}
 		return s.enqueueUpstreamAck(ctx, tx, inc, actor)
 	})
 }
@@ -113,7 +119,10 @@ func (s *Service) Ack(ctx context.Context, key, actor string) (*Incident, error)
 // Resolve marks the incident's problem as gone; the channel stays open.
 func (s *Service) Resolve(ctx context.Context, key, actor, reason string) (*Incident, error) {
 	return s.mutate(ctx, key, func(tx Tx, inc *Incident, now time.Time) error {
-		return s.move(ctx, tx, inc, StatusResolved, actor, reason, now)
+		if err := s.move(ctx, tx, inc, StatusResolved, actor, reason, now); err != nil {
+			return err
+		}
+		return s.stopPaging(ctx, tx, inc, "resolve", actor, now)
 	})
 }
 
@@ -122,6 +131,9 @@ func (s *Service) Resolve(ctx context.Context, key, actor, reason string) (*Inci
 func (s *Service) Close(ctx context.Context, key, actor, reason string) (*Incident, error) {
 	return s.mutate(ctx, key, func(tx Tx, inc *Incident, now time.Time) error {
 		if err := s.move(ctx, tx, inc, StatusClosed, actor, reason, now); err != nil {
+			return err
+		}
+		if err := s.stopPaging(ctx, tx, inc, "resolve", actor, now); err != nil {
 			return err
 		}
 		if s.closeTix && (!inc.Ticket.Empty() || s.ticketFor(inc)) {

@@ -28,10 +28,11 @@ var commands = map[string]commandSpec{
 	"note":     {usage: "note <text>", help: "add a note to the timeline", needArg: true},
 	"runbook":  {usage: "runbook", help: "show the incident's runbook"},
 	"graph":    {usage: "graph <promql> [range]", help: "post a graph of a Prometheus query (range like 30m, 6h; default 1h)", needArg: true},
+	"page":     {usage: "page <@user|schedule:name>", help: "page someone by hand", needArg: true},
 	"close":    {usage: "close [reason]", help: "close: archive the transcript, then delete the channel"},
 }
 
-var commandOrder = []string{"help", "ack", "status", "severity", "note", "runbook", "graph", "resolve", "close"}
+var commandOrder = []string{"help", "ack", "status", "severity", "note", "runbook", "graph", "page", "resolve", "close"}
 
 // ParseCommand reads the text after the trigger word ("/incident" or
 // "!incident" are stripped if present). An empty text means help.
@@ -126,6 +127,8 @@ func (s *Service) RunCommand(ctx context.Context, req CommandRequest) (Reply, er
 		return s.runbookReply(ctx, inc), nil
 	case "graph":
 		return s.graphCommand(ctx, inc, req.Actor, cmd.Arg)
+	case "page":
+		return s.pageCommand(ctx, inc, req.Actor, cmd.Arg)
 	case "close":
 		_, err = s.Close(ctx, inc.Key, req.Actor, cmd.Arg)
 		text = fmt.Sprintf("%s closed by @%s. Archiving the transcript; the channel is deleted once the archive is verified.", inc.Key, req.Actor)

@@ -70,8 +70,12 @@ func (k JobKind) Lane() string {
 	switch k {
 	case JobOpenTicket, JobStoreTranscript, JobTicketComment, JobCloseTicket:
 		return "ticket"
-	case JobUpstreamAck:
+	case JobUpstreamAck, JobPageUpdate:
 		return "upstream"
+	case JobPageStep:
+		return "escalation"
+	case JobPageNotify:
+		return "notify"
 	default:
 		return "chat"
 	}

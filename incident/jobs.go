@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -15,7 +16,8 @@ type postPayload struct {
 	EventID  int64  `json:"event_id,omitempty"`
 	Text     string `json:"text,omitempty"`
 	Pin      bool   `json:"pin,omitempty"`
-	Slot     string `json:"slot,omitempty"` // remember the message's ID under this name
+	Slot     string `json:"slot,omitempty"`   // remember the message's ID under this name
+	Upsert   bool   `json:"upsert,omitempty"` // edit the slot's message when there is one
 }
 
 func postKey(inc *Incident, what string, n int64) string {
@@ -41,14 +43,25 @@ func (s *Service) RegisterJobs(r *Runner) {
 	r.Handle(JobGraphs, s.runGraphs)
 	r.Handle(JobGraph, s.runGraph)
 	r.Handle(JobUpstreamAck, s.runUpstreamAck)
+	r.Handle(JobPageStep, s.runPageStep)
+	r.Handle(JobPageNotify, s.runPageNotify)
+	r.Handle(JobPageUpdate, s.runPageUpdate)
 }
 
 // MessageData is what the chat templates see.
 type MessageData struct {
 	Incident *Incident
-	Event    *Event   // the event an announcement is about
-	URL      string   // the incident's page in warroom's web UI
-	Runbook  *Runbook // the matched runbook, for the runbook post
+	Event    *Event      // the event an announcement is about
+	URL      string      // the incident's page in warroom's web UI
+	Runbook  *Runbook    // the matched runbook, for the runbook post
+	Paging   *PagingView // for the paging post
+}
+
+// PagingView is what the paging post shows.
+type PagingView struct {
+	Pages []Event // who was paged, when, by which step
+	Notes []Event // escalation stopped or ran out
+	Next  string  // what fires next and when, while the incident is open
 }
 
 func (s *Service) messageData(inc *Incident) MessageData {
@@ -118,6 +131,27 @@ func (s *Service) runPost(ctx context.Context, j Job) error {
 				return err
 			}
 		}
+		if p.Template == "paging" {
+			events, err := s.store.Events(ctx, inc.ID)
+			if err != nil {
+				return err
+			}
+			view := &PagingView{}
+			for _, ev := range events {
+				switch {
+				case ev.Kind == EventPaged:
+					view.Pages = append(view.Pages, ev)
+				case ev.Kind == EventEscalation && strings.HasPrefix(ev.Ref, "escalation/next/"):
+					view.Next = ev.Text
+				case ev.Kind == EventEscalation:
+					view.Notes = append(view.Notes, ev)
+				}
+			}
+			if inc.Status != StatusOpen {
+				view.Next = ""
+			}
+			data.Paging = view
+		}
 		if p.Template == "runbook" {
 			rb, ok := s.findRunbook(ctx, inc)
 			if !ok {
@@ -130,6 +164,11 @@ func (s *Service) runPost(ctx context.Context, j Job) error {
 		}
 		if p.Template == "welcome" {
 			post.Card = welcomeCard(inc, data.URL)
+		}
+	}
+	if p.Upsert && p.Slot != "" {
+		if post.EditID, err = s.store.ChatPost(ctx, inc.ID, p.Slot); err != nil {
+			return err
 		}
 	}
 	id, err := s.chat.Post(ctx, inc.Channel, post)

@@ -9,6 +9,7 @@ type Route struct {
 	ChannelName string   // a template for the channel's name; "": the default
 	Runbook     string   // a runbook by name; "": match by front matter
 	Queries     []string // PromQL graphed for it
+	Policy      string   // escalation policy; "": the default
 }
 
 // Rule routes incidents whose labels match: every label in Match must have
@@ -38,6 +39,9 @@ func (r Router) Route(labels map[string]string) Route {
 		}
 		if rule.Runbook != "" {
 			out.Runbook = rule.Runbook
+		}
+		if rule.Policy != "" {
+			out.Policy = rule.Policy
 		}
 		out.Invite = appendNew(out.Invite, rule.Invite...)
 		out.Queries = appendNew(out.Queries, rule.Queries...)

@@ -28,6 +28,7 @@ type Service struct {
 	router    Router
 	upstreams map[string]Upstream
 	remote    RemoteRunbooks
+	paging    Paging
 }
 
 // Deps are the Service's collaborators.
@@ -58,6 +59,8 @@ type Deps struct {
 	Upstreams map[string]Upstream
 	// RemoteRunbooks reads runbook_url links that are Markdown; nil: links only.
 	RemoteRunbooks RemoteRunbooks
+	// Paging escalates unacked incidents; the zero value pages nobody.
+	Paging Paging
 }
 
 // NewService builds a Service.
@@ -69,7 +72,7 @@ func NewService(d Deps) *Service {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{store: d.Store, chat: d.Chat, tickets: d.Tickets, render: d.Renderer, clock: d.Clock, log: d.Logger,
-		publicURL: d.PublicURL, comments: map[string]bool{}, closeTix: d.CloseTickets, ticketFor: d.OpenTicketFor, runbooks: d.Runbooks, graphs: d.Graphs, router: d.Router, upstreams: d.Upstreams, remote: d.RemoteRunbooks}
+		publicURL: d.PublicURL, comments: map[string]bool{}, closeTix: d.CloseTickets, ticketFor: d.OpenTicketFor, runbooks: d.Runbooks, graphs: d.Graphs, router: d.Router, upstreams: d.Upstreams, remote: d.RemoteRunbooks, paging: d.Paging}
 	for _, k := range d.TicketComments {
 		s.comments[k] = true
 	}

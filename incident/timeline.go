@@ -21,6 +21,8 @@ const (
 	EventTranscriptBuilt EventKind = "transcript_built" // the transcript was rendered
 	EventArchived        EventKind = "archive_verified" // the transcript is stored and verified
 	EventError           EventKind = "error"            // an outside side effect failed for good
+	EventPaged           EventKind = "paged"            // a person was paged
+	EventEscalation      EventKind = "escalation"       // the escalation moved on, stopped or ran out
 )
 
 // Event is one entry on an incident's timeline. At is when the thing

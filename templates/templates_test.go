@@ -39,7 +39,10 @@ func TestDefaultsRender(t *testing.T) {
 		Links: []incident.Link{{Title: "Runbook", URL: "https://runbooks/disk"}}, Ticket: incident.TicketRef{Key: "OPS-7", URL: "https://jira/OPS-7"}}
 	ev := &incident.Event{Kind: incident.EventStatusChanged, Actor: "alice", Text: "open → acked", At: acked}
 	msg := incident.MessageData{Incident: inc, Event: ev, URL: "http://warroom/incidents/INC-42",
-		Runbook: &incident.Runbook{Name: "disk", Title: "Disk full", Body: "1. Find the biggest directory"}}
+		Runbook: &incident.Runbook{Name: "disk", Title: "Disk full", Body: "1. Find the biggest directory"},
+		Paging: &incident.PagingView{Pages: []incident.Event{{Kind: incident.EventPaged, Text: "@alice (step 1 of policy default)", At: acked}},
+			Notes: []incident.Event{{Kind: incident.EventEscalation, Text: "escalation stopped: acked by @alice", At: acked}},
+			Next:  "next: step 2 at 2026-11-22T14:10:00Z unless acked"}}
 	ttack := 5 * time.Minute
 	want := map[string][]string{
 		"channel_name":         {"inc-42-disk-full"},
@@ -55,6 +58,7 @@ func TestDefaultsRender(t *testing.T) {
 		"channel_display_name": {"INC-42 Disk full"},
 		"channel_purpose":      {"Incident INC-42 (high)"},
 		"runbook":              {"**Runbook: Disk full**", "1. Find the biggest directory"},
+		"paging":               {"📟 **Paging for INC-42**", "paged @alice (step 1 of policy default)", "escalation stopped", "⏭ next"},
 	}
 	for _, name := range Names() {
 		base := strings.TrimSuffix(name, ".tmpl")

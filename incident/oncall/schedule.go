@@ -1,0 +1,154 @@
+package oncall
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Schedule is an on-call schedule: layers of rotations, later layers on top,
+// and overrides on top of all layers.
+type Schedule struct {
+	// Name identifies the schedule in error messages.
+	Name string
+	// Layers are stacked in order: where several have someone on call, the
+	// last of them wins.
+	Layers []Layer
+	// Overrides put a user on call for a span of time regardless of layers.
+	Overrides []Override
+}
+
+// Layer is one level of a Schedule.
+type Layer struct {
+	// Name is reported as Shift.Layer.
+	Name string
+	// Rotation says who is on call in this layer when.
+	Rotation Rotation
+	// Restrict, when set, makes the layer active only inside the window;
+	// outside it the layers below answer.
+	Restrict *Window
+}
+
+// Override puts User on call from Start up to, not including, End.
+type Override struct {
+	// User is the username on call during the override.
+	User string
+	// Start is when the override begins.
+	Start time.Time
+	// End is when it ends; it must be after Start.
+	End time.Time
+}
+
+// Shift is a span of time during which one user is on call for one reason.
+type Shift struct {
+	// User is the username on call.
+	User string
+	// Start is when the shift begins, inclusive.
+	Start time.Time
+	// End is when it ends, exclusive.
+	End time.Time
+	// Layer names the layer the shift comes from; it is empty for overrides.
+	Layer string
+	// Override is true when the shift comes from an Override.
+	Override bool
+}
+
+// Validate reports every problem that keeps s from being used, one per
+// line, each naming the field at fault and how to fix it.
+func (s Schedule) Validate() error {
+	_, errs := s.compile()
+	return errors.Join(errs...)
+}
+
+// plan is a Schedule parsed for answering queries.
+type plan struct {
+	layers    []layer
+	overrides []Override
+}
+
+// layer is a Layer parsed for arithmetic.
+type layer struct {
+	name     string
+	rotation *rotation
+	window   *window // nil when unrestricted
+}
+
+// compile parses s, reporting every problem it finds.
+func (s Schedule) compile() (*plan, []error) {
+	var errs []error
+	where := "schedule"
+	if s.Name != "" {
+		where = fmt.Sprintf("schedule %q", s.Name)
+	}
+	if len(s.Layers) == 0 {
+		errs = append(errs, fmt.Errorf("%s: Layers is empty; add at least one layer with a rotation", where))
+	}
+	p := &plan{overrides: s.Overrides}
+	for i, l := range s.Layers {
+		c, lerrs := l.compile()
+		for _, err := range lerrs {
+			errs = append(errs, fmt.Errorf("%s: Layers[%d]%s: %w", where, i, quoteName(l.Name), err))
+		}
+		if c != nil {
+			p.layers = append(p.layers, *c)
+		}
+	}
+	for i, o := range s.Overrides {
+		for _, err := range o.validate() {
+			errs = append(errs, fmt.Errorf("%s: Overrides[%d]%s: %w", where, i, quoteName(o.User), err))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return p, nil
+}
+
+// compile parses l, reporting every problem it finds.
+func (l Layer) compile() (*layer, []error) {
+	var errs []error
+	if strings.TrimSpace(l.Name) == "" {
+		errs = append(errs, errors.New("Name is empty; name the layer, it is reported as Shift.Layer"))
+	}
+	r, rerrs := l.Rotation.compile()
+	errs = append(errs, rerrs...)
+	c := &layer{name: l.Name, rotation: r}
+	if l.Restrict != nil {
+		loc := time.UTC
+		if r != nil {
+			loc = r.loc
+		}
+		var werrs []error
+		c.window, werrs = l.Restrict.compile(loc)
+		errs = append(errs, werrs...)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return c, nil
+}
+
+// validate reports every problem with one override.
+func (o Override) validate() []error {
+	var errs []error
+	if strings.TrimSpace(o.User) == "" {
+		errs = append(errs, errors.New("User is empty; set the username to put on call"))
+	}
+	switch {
+	case o.Start.IsZero() || o.End.IsZero():
+		errs = append(errs, errors.New("Start and End must both be set"))
+	case !o.End.After(o.Start):
+		errs = append(errs, fmt.Errorf("End %s is not after Start %s; set End later than Start",
+			o.End.Format(time.RFC3339), o.Start.Format(time.RFC3339)))
+	}
+	return errs
+}
+
+// quoteName formats an optional name for an error message.
+func quoteName(name string) string {
+	if name == "" {
+		return ""
+	}
+	return fmt.Sprintf(" %q", name)
+}
