@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Command is one parsed /incident command.
@@ -29,10 +30,11 @@ var commands = map[string]commandSpec{
 	"runbook":  {usage: "runbook", help: "show the incident's runbook"},
 	"graph":    {usage: "graph <promql> [range]", help: "post a graph of a Prometheus query (range like 30m, 6h; default 1h)", needArg: true},
 	"page":     {usage: "page <@user|schedule:name>", help: "page someone by hand", needArg: true},
+	"oncall":   {usage: "oncall", help: "who is on call now and next"},
 	"close":    {usage: "close [reason]", help: "close: archive the transcript, then delete the channel"},
 }
 
-var commandOrder = []string{"help", "ack", "status", "severity", "note", "runbook", "graph", "page", "resolve", "close"}
+var commandOrder = []string{"help", "ack", "status", "severity", "note", "runbook", "graph", "page", "oncall", "resolve", "close"}
 
 // ParseCommand reads the text after the trigger word ("/incident" or
 // "!incident" are stripped if present). An empty text means help.
@@ -95,6 +97,12 @@ func (s *Service) RunCommand(ctx context.Context, req CommandRequest) (Reply, er
 	}
 	if cmd.Name == "help" {
 		return Reply{Text: HelpText()}, nil
+	}
+	if cmd.Name == "oncall" {
+		if d, ok := s.paging.OnCall.(interface{ Describe(time.Time) string }); ok {
+			return Reply{Text: d.Describe(s.clock.Now())}, nil
+		}
+		return Reply{Text: "No on-call schedules: add them under paging.schedules.", Failed: true}, nil
 	}
 	inc, err := s.ByChannel(ctx, req.Backend, req.ChannelID)
 	if err != nil {

@@ -202,7 +202,15 @@ func TestRunnerParksWithVisibleReason(t *testing.T) {
 				return false
 			})
 			// The welcome post cannot go out without a channel: it parks too, and says why.
-			waitUntil(t, "post parked", func() bool { return e.jobs(t, inc, incident.JobPost).State == incident.JobParked })
+			waitUntil(t, "every post parked", func() bool {
+				jobs, _ := e.db.Jobs(context.Background(), inc.ID, "")
+				for _, j := range jobs {
+					if j.Kind == incident.JobPost && j.State != incident.JobParked {
+						return false
+					}
+				}
+				return true
+			})
 			if j := e.jobs(t, inc, incident.JobPost); !strings.Contains(j.LastError, "has no channel") {
 				t.Errorf("post job reason %q", j.LastError)
 			}

@@ -42,4 +42,3 @@ func decodeJSON(r *http.Request, limit int64, v any) error {
 	}
 	return nil
 }
-

@@ -28,6 +28,7 @@ type Config struct {
 	Runbooks   RunbooksConf     `yaml:"runbooks"`
 	Routing    []RouteConfig    `yaml:"routing"`
 	Prometheus PrometheusConfig `yaml:"prometheus"`
+	Paging     PagingConfig     `yaml:"paging"`
 	Limits     LimitsConfig     `yaml:"limits"`
 }
 
@@ -182,6 +183,7 @@ type RouteConfig struct {
 	ChannelName string            `yaml:"channel_name"`
 	Runbook     string            `yaml:"runbook"`
 	Graphs      []string          `yaml:"graphs"`
+	Policy      string            `yaml:"policy"`
 }
 
 // PrometheusConfig points at the Prometheus that graphs come from.

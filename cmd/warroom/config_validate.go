@@ -123,6 +123,17 @@ func (c Config) validate() error {
 			bad("prometheus.time_zone: %q: %v; use an IANA name such as Europe/Berlin", c.Prometheus.TimeZone, err)
 		}
 	}
+	if sched, err := c.Paging.schedules(); err != nil {
+		bad("%v", err)
+	} else if policies, err := c.Paging.policies(sched); err != nil {
+		bad("%v", err)
+	} else {
+		for i, r := range c.Routing {
+			if _, ok := policies[r.Policy]; r.Policy != "" && !ok {
+				bad("routing[%d].policy: no policy %q in paging.policies", i, r.Policy)
+			}
+		}
+	}
 	if c.Limits.MaxBodyBytes < 1024 {
 		bad("limits.max_body_bytes: %d; use at least 1024", c.Limits.MaxBodyBytes)
 	}
@@ -187,7 +198,7 @@ func (c Config) router() (incident.Router, error) {
 	var r incident.Router
 	for i, rc := range c.Routing {
 		rule := incident.Rule{Match: rc.Match, Route: incident.Route{Invite: rc.Invite, ChannelName: rc.ChannelName,
-			Runbook: rc.Runbook, Queries: rc.Graphs}}
+			Runbook: rc.Runbook, Queries: rc.Graphs, Policy: rc.Policy}}
 		if rc.Severity != "" {
 			sev, err := incident.ParseSeverity(rc.Severity)
 			if err != nil {

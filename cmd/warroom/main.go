@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -28,6 +29,7 @@ const usage = `warroom: every incident gets its own chat channel, and its record
 Usage:
   warroom serve [-config FILE]          run the service (no config: the embedded default)
   warroom check-config [-config FILE]   check a configuration and print what it resolves to
+  warroom oncall [-config FILE] [-at T] who is on call now (or at T) and next, per schedule
   warroom version                       print the version
 
 Every config key can be set by an environment variable: WARROOM_ + the key path
@@ -47,7 +49,7 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
-	case "serve", "check-config":
+	case "serve", "check-config", "oncall":
 	default:
 		fmt.Fprintf(stderr, "warroom: unknown command %q\n\n%s", args[0], usage)
 		return 2
@@ -55,6 +57,7 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	fs := flag.NewFlagSet("warroom "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "path of the YAML config file (default: none, the embedded default)")
+	atFlag := fs.String("at", "", "oncall: the time to ask about, RFC 3339 (default: now)")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -75,6 +78,22 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	}
 	if args[0] == "check-config" {
 		return checkConfig(cfg, *configPath, stdout)
+	}
+	if args[0] == "oncall" {
+		sched, err := cfg.Paging.schedules()
+		if err != nil {
+			fmt.Fprintf(stderr, "warroom oncall: %v\n", err)
+			return 1
+		}
+		at := time.Now()
+		if *atFlag != "" {
+			if at, err = time.Parse(time.RFC3339, *atFlag); err != nil {
+				fmt.Fprintf(stderr, "warroom oncall: -at %q: write a time like 2026-11-22T09:00:00+01:00\n", *atFlag)
+				return 2
+			}
+		}
+		fmt.Fprint(stdout, sched.Describe(at))
+		return 0
 	}
 	m, err := NewMain(ctx, cfg, stderr)
 	if err != nil {

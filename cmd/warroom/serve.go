@@ -115,7 +115,11 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		}
 		upstreams[icinga2.Source] = icinga
 	}
-	svc := incident.NewService(incident.Deps{Runbooks: books, Router: router, Graphs: graphs, Upstreams: upstreams,
+	paging, _, err := m.paging(chat.chat)
+	if err != nil {
+		return err
+	}
+	svc := incident.NewService(incident.Deps{Runbooks: books, Router: router, Graphs: graphs, Upstreams: upstreams, Paging: paging,
 		RemoteRunbooks: runbooks.Fetcher{HTTP: &http.Client{Timeout: 5 * time.Second}}, Store: m.db, Chat: chat.chat, Tickets: tix.tickets, Renderer: tmpl, Clock: clock, Logger: m.log,
 		PublicURL: cfg.PublicURL, TicketComments: tix.comments, CloseTickets: tix.close, OpenTicketFor: tix.openFor})
 	paused := make([]incident.JobKind, len(cfg.Jobs.Paused))

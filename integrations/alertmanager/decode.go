@@ -67,7 +67,6 @@ func invalid(format string, args ...any) error {
 	return incident.Errorf(incident.KindInvalid, format, args...)
 }
 
-
 func title(m Message) string {
 	name := m.GroupLabels["alertname"]
 	if name == "" {

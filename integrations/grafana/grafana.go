@@ -147,7 +147,6 @@ func invalid(format string, args ...any) error {
 	return incident.Errorf(incident.KindInvalid, format, args...)
 }
 
-
 // Verifier checks Grafana's HMAC signature: lower-case hex of
 // HMAC-SHA256(secret, body), or of "<unix seconds>:" + body when a
 // timestamp header is configured, in a header (default

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/integrations/pagerduty/pdtest"
+)
+
+func pagingConfig(t *testing.T, pdURL string) Config {
+	cfg := testConfig(t)
+	cfg.Paging = PagingConfig{
+		Schedules: map[string]ScheduleConfig{"primary": {Layers: []LayerConfig{{Name: "weekly", Rotation: RotationConfig{
+			Members: []string{"alice", "bob"}, Every: 1, Unit: "weeks", HandoffTime: "09:00", Start: "2026-01-05", TimeZone: "Europe/Berlin"}}}}},
+		Policies: map[string]PolicyConfig{"default": {Repeat: 1, Steps: []PolicyStepConfig{
+			{Notify: []string{"schedule:primary"}, Wait: Duration(time.Hour)},
+			{Notify: []string{"@carol"}, Wait: Duration(time.Hour)},
+		}}},
+		DefaultPolicy: "default",
+		PagerDuty:     PagerDutyConfig{RoutingKey: pdtest.DefaultRoutingKey, URL: pdURL},
+	}
+	return cfg
+}
+
+// TestPagingEndToEnd: alert -> the on-call person is paged (PagerDuty
+// triggered, a mention in the channel, the paging post) -> ack in the
+// channel -> PagerDuty acknowledged, the paging post says so -> close ->
+// PagerDuty resolved.
+func TestPagingEndToEnd(t *testing.T) {
+	pd := pdtest.New(t)
+	h := startHarness(t, pagingConfig(t, pd.URL()))
+	h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json"))
+	var room string
+	h.waitFor("channel", func() bool {
+		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		return room != ""
+	})
+	h.waitFor("PagerDuty triggered", func() bool { v, ok := pd.Incident("INC-1"); return ok && v.Status == pdtest.StatusTriggered })
+	onCall, _ := pagingConfigSchedules(t, h.cfg).OnCall("primary", time.Now())
+	h.login(onCall)
+	log := func() string { _, p := h.do("GET", "/channels/"+room+"/log", nil, nil); return string(p) }
+	h.waitFor("the page in the channel and the paging post", func() bool {
+		p := log()
+		return strings.Contains(p, "@"+onCall+", you are paged") && strings.Contains(p, "Paging for INC-1") &&
+			strings.Contains(p, "next: step 2")
+	})
+	evs := h.events("INC-1")
+	if countKind(evs, "paged") != 1 {
+		t.Errorf("%d paged events, want 1", countKind(evs, "paged"))
+	}
+
+	h.do("POST", "/channels/"+room+"/messages", formOf("text", "/incident ack"), nil)
+	h.waitFor("PagerDuty acknowledged", func() bool { v, _ := pd.Incident("INC-1"); return v.Status == pdtest.StatusAcknowledged })
+	h.waitFor("the paging post shows the ack", func() bool {
+		p := log()
+		return strings.Contains(p, "escalation stopped: acked by @"+onCall) && !strings.Contains(p, "next: step 2")
+	})
+
+	h.do("POST", "/channels/"+room+"/messages", formOf("text", "/incident close"), nil)
+	h.waitFor("PagerDuty resolved", func() bool { v, _ := pd.Incident("INC-1"); return v.Status == pdtest.StatusResolved })
+	if v, _ := pd.Incident("INC-1"); strings.Join(v.Events, ",") != "trigger,acknowledge,resolve" {
+		t.Errorf("PagerDuty saw %v, want trigger,acknowledge,resolve", v.Events)
+	}
+}
+
+func pagingConfigSchedules(t *testing.T, cfg Config) onCall {
+	s, err := cfg.Paging.schedules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestOnCallCommands: `warroom oncall` and /incident oncall say who is on
+// call now and next.
+func TestOnCallCommands(t *testing.T) {
+	cfg := pagingConfig(t, "")
+	cfg.Paging.PagerDuty = PagerDutyConfig{}
+	var out, errOut bytes.Buffer
+	path := writeConfig(t, `paging:
+  schedules:
+    primary:
+      layers:
+        - name: weekly
+          rotation: {members: [alice, bob], every: 1, unit: weeks, handoff_time: "09:00", start: "2026-01-05", time_zone: Europe/Berlin}
+`)
+	code := run(t.Context(), []string{"oncall", "-config", path, "-at", "2026-03-30T08:00:00+02:00"}, nil, &out, &errOut)
+	if code != 0 || !strings.Contains(out.String(), "primary: @") || !strings.Contains(out.String(), "next @") {
+		t.Errorf("warroom oncall: %d %q %q", code, out.String(), errOut.String())
+	}
+	// 2026-03-30 is week 13 after 2026-01-05: handoff at 09:00 local, after the DST change.
+	if !strings.Contains(out.String(), "from Mon 2026-03-30 07:00 UTC") {
+		t.Errorf("the next handoff is not 09:00 CEST (07:00 UTC) on Monday 30 March: %s", out.String())
+	}
+	if code := run(t.Context(), []string{"oncall", "-config", writeConfig(t, "paging:\n  schedules:\n    x:\n      layers: []\n")}, nil, &out, &errOut); code != 1 {
+		t.Errorf("a bad schedule: exit %d", code)
+	}
+
+	h := startHarness(t, cfg)
+	h.api("POST", "/incidents", map[string]string{"title": "who is on", "severity": "info"})
+	var room string
+	h.waitFor("channel", func() bool {
+		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		return room != ""
+	})
+	h.login("alice")
+	resp, err := h.client.PostForm(h.URL+"/channels/"+room+"/messages", formOf("text", "/incident oncall"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "primary") {
+		t.Errorf("/incident oncall answered %s", loc)
+	}
+}
