@@ -50,6 +50,11 @@ type Post struct {
 	Files  []File // files posted with the message (a graph, a runbook)
 }
 
+// DirectMessenger is a chat backend that can write to one person (a page).
+type DirectMessenger interface {
+	DirectMessage(ctx context.Context, username string, p Post) (string, error)
+}
+
 // File is a file warroom posts into a channel.
 type File struct {
 	Name string

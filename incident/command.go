@@ -104,10 +104,10 @@ func (s *Service) RunCommand(ctx context.Context, req CommandRequest) (Reply, er
 		}
 		return Reply{Text: "No on-call schedules: add them under paging.schedules.", Failed: true}, nil
 	}
-	inc, err := s.ByChannel(ctx, req.Backend, req.ChannelID)
+	inc, err := s.commandIncident(ctx, req, &cmd)
 	if err != nil {
 		if ErrorKind(err) == KindNotFound {
-			return Reply{Text: "This channel belongs to no incident: run /incident commands in an incident's own channel.", Failed: true}, nil
+			return Reply{Text: "This channel belongs to no incident: run /incident commands in an incident's own channel, or name it: /incident " + cmd.Name + " INC-42", Failed: true}, nil
 		}
 		return Reply{}, err
 	}
@@ -171,4 +171,22 @@ func (s *Service) runbookReply(ctx context.Context, inc *Incident) Reply {
 		return Reply{Text: "Runbook: " + strings.Join(links, " ")}
 	}
 	return Reply{Text: "No runbook matches " + inc.Key + ": add one to runbooks.dir with front matter naming its alertname, service or labels, or set a runbook_url annotation on the alert."}
+}
+
+// commandIncident finds the incident a command is about: one named as its
+// first argument ("ack INC-42", as a page's direct message says), else the
+// channel's.
+func (s *Service) commandIncident(ctx context.Context, req CommandRequest, cmd *Command) (*Incident, error) {
+	first, rest, _ := strings.Cut(cmd.Arg, " ")
+	if strings.HasPrefix(strings.ToUpper(first), KeyPrefix) {
+		if _, err := ParseKey(first); err == nil {
+			inc, err := s.Get(ctx, first)
+			if err != nil {
+				return nil, err
+			}
+			cmd.Arg = strings.TrimSpace(rest)
+			return inc, nil
+		}
+	}
+	return s.ByChannel(ctx, req.Backend, req.ChannelID)
 }

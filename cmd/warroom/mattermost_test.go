@@ -393,3 +393,46 @@ func TestMattermostPermanentDeleteRefused(t *testing.T) {
 		t.Errorf("channel after close: %d, delete_at %d; want it archived", code, ch.DeleteAt)
 	}
 }
+
+// TestMattermostPageByDirectMessage: the on-call person gets a direct
+// message from the bot with an Ack button; clicking it through Mattermost
+// acks the incident.
+func TestMattermostPageByDirectMessage(t *testing.T) {
+	mm := mmtest.Start(t)
+	h := mattermostHarness(t, mm, func(c *Config) {
+		c.Paging = PagingConfig{
+			Schedules: map[string]ScheduleConfig{"primary": {Layers: []LayerConfig{{Name: "solo", Rotation: RotationConfig{
+				Members: []string{mm.User.Username}, Every: 1, Unit: "weeks", HandoffTime: "09:00", Start: "2026-01-05", TimeZone: "UTC"}}}}},
+			Policies:      map[string]PolicyConfig{"default": {Steps: []PolicyStepConfig{{Notify: []string{"schedule:primary"}, Wait: Duration(time.Hour)}}}},
+			DefaultPolicy: "default",
+		}
+	})
+	h.api("POST", "/incidents", map[string]string{"title": "search is slow", "severity": "high"})
+	var dm struct {
+		ID string `json:"id"`
+	}
+	if code := mm.Do(t, mm.User.Token, "POST", "/api/v4/channels/direct", []string{mm.User.ID, mm.BotUserID}, &dm); code != 201 {
+		t.Fatalf("open the DM channel: %d", code)
+	}
+	var page mmPost
+	h.waitFor("the page in alice's direct messages", func() bool {
+		var list struct {
+			Order []string          `json:"order"`
+			Posts map[string]mmPost `json:"posts"`
+		}
+		mm.Do(t, mm.User.Token, "GET", "/api/v4/channels/"+dm.ID+"/posts", nil, &list)
+		for _, id := range list.Order {
+			if strings.Contains(list.Posts[id].Message, "You are paged for **INC-1**") {
+				page = list.Posts[id]
+				return true
+			}
+		}
+		return false
+	})
+	if code := mm.ClickButton(t, mm.User.Token, page.ID, "ack"); code != 200 {
+		t.Fatalf("click Ack in the DM: %d", code)
+	}
+	if inc := h.incident("INC-1"); inc["status"] != "acked" || inc["acked_by"] != mm.User.Username {
+		t.Errorf("after Ack from the DM: %v by %v", inc["status"], inc["acked_by"])
+	}
+}

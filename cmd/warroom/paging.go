@@ -219,7 +219,19 @@ func (p *pager) Page(ctx context.Context, pg incident.Page) error {
 			return err
 		}
 	}
-	if !inc.Channel.Empty() && p.chat != nil {
+	if p.chat == nil {
+		return nil
+	}
+	if dm, ok := p.chat.(incident.DirectMessenger); ok {
+		_, err := dm.DirectMessage(ctx, pg.User, incident.Post{Key: pg.Key + "/dm", Retry: true,
+			Text: fmt.Sprintf("📟 You are paged for **%s**: %s (%s). Ack to stop the escalation.", inc.Key, inc.Title, pg.Why),
+			Card: &incident.Card{Title: inc.Key + " " + inc.Title, TitleURL: inc.Channel.URL, Severity: inc.Severity,
+				Actions: []incident.Action{{ID: "ack", Label: "Ack", Command: "ack " + inc.Key}}}})
+		if err != nil {
+			return err
+		}
+	}
+	if !inc.Channel.Empty() {
 		_, err := p.chat.Post(ctx, inc.Channel, incident.Post{Key: pg.Key + "/chat",
 			Text: fmt.Sprintf("📟 @%s, you are paged for **%s** (%s). `/incident ack` to take it.", pg.User, inc.Key, pg.Why)})
 		return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -50,6 +51,12 @@ func TestPagingEndToEnd(t *testing.T) {
 	if countKind(evs, "paged") != 1 {
 		t.Errorf("%d paged events, want 1", countKind(evs, "paged"))
 	}
+	// The page also arrived as a direct message, with an Ack button.
+	dm := dmRoom(t, h, onCall)
+	h.waitFor("the direct message", func() bool {
+		_, p := h.do("GET", "/channels/"+dm+"/log", nil, nil)
+		return strings.Contains(string(p), "You are paged for <strong>INC-1</strong>") && strings.Contains(string(p), `value="ack INC-1"`)
+	})
 
 	h.do("POST", "/channels/"+room+"/messages", formOf("text", "/incident ack"), nil)
 	h.waitFor("PagerDuty acknowledged", func() bool { v, _ := pd.Incident("INC-1"); return v.Status == pdtest.StatusAcknowledged })
@@ -63,6 +70,43 @@ func TestPagingEndToEnd(t *testing.T) {
 	if v, _ := pd.Incident("INC-1"); strings.Join(v.Events, ",") != "trigger,acknowledge,resolve" {
 		t.Errorf("PagerDuty saw %v, want trigger,acknowledge,resolve", v.Events)
 	}
+}
+
+var dmLink = regexp.MustCompile(`href="/channels/([0-9a-f]+)">#dm-([a-z0-9._-]+)<`)
+
+// dmRoom finds the builtin direct channel of a user.
+func dmRoom(t *testing.T, h *harness, user string) string {
+	t.Helper()
+	var id string
+	h.waitFor("the direct channel of @"+user, func() bool {
+		_, page := h.do("GET", "/channels", nil, nil)
+		for _, m := range dmLink.FindAllStringSubmatch(string(page), -1) {
+			if m[2] == user {
+				id = m[1]
+			}
+		}
+		return id != ""
+	})
+	return id
+}
+
+// TestAckFromTheDirectMessage: the Ack button of a page's direct message
+// acks the incident named in it and stops the escalation.
+func TestAckFromTheDirectMessage(t *testing.T) {
+	pd := pdtest.New(t)
+	h := startHarness(t, pagingConfig(t, pd.URL()))
+	h.api("POST", "/incidents", map[string]string{"title": "payments down", "severity": "critical"})
+	onCall, _ := pagingConfigSchedules(t, h.cfg).OnCall("primary", time.Now())
+	h.login(onCall)
+	dm := dmRoom(t, h, onCall)
+	code, _ := h.do("POST", "/channels/"+dm+"/command", formOf("command", "ack INC-1"), nil)
+	if code != 303 {
+		t.Fatalf("Ack button: %d", code)
+	}
+	if inc := h.incident("INC-1"); inc["status"] != "acked" || inc["acked_by"] != onCall {
+		t.Errorf("after the DM's Ack: %v by %v", inc["status"], inc["acked_by"])
+	}
+	h.waitFor("PagerDuty acknowledged", func() bool { v, _ := pd.Incident("INC-1"); return v.Status == pdtest.StatusAcknowledged })
 }
 
 func pagingConfigSchedules(t *testing.T, cfg Config) onCall {
