@@ -158,3 +158,27 @@ func TestClassify(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestDirectMessage opens a direct room with a person and posts a page with
+// a button that puts "!incident ack INC-1" in the chat.
+func TestDirectMessage(t *testing.T) {
+	rc := rctest.New(t, rctest.Options{})
+	b := newBackend(t, rc, false)
+	p := incident.Post{Key: "INC-1/page/alice", Text: "📟 You are paged for INC-1",
+		Card: &incident.Card{Title: "INC-1", Actions: []incident.Action{{ID: "ack", Label: "Ack", Command: "ack INC-1"}}}}
+	id, err := b.DirectMessage(context.Background(), "alice", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Retry = true
+	if again, err := b.DirectMessage(context.Background(), "alice", p); err != nil || again != id {
+		t.Fatalf("retried page: %q %v, want the same message %q", again, err, id)
+	}
+	msg := rc.Message(id)
+	if !strings.Contains(string(msg.Attachments[0]), `"msg":"!incident ack INC-1"`) {
+		t.Errorf("the page's button: %s", msg.Attachments[0])
+	}
+	if _, err := b.DirectMessage(context.Background(), "nobody-here", p); err == nil {
+		t.Error("a page to an unknown user succeeded")
+	}
+}

@@ -26,6 +26,7 @@ func (s *Server) routes() {
 		s.route("GET", k.prefix+".messages", true, s.roomMessages(k))
 	}
 	s.route("GET", "rooms.info", true, s.roomsInfo)
+	s.route("POST", "im.create", true, s.imCreate)
 	if s.atLeast(5, 4, 0) {
 		s.route("POST", "rooms.delete", true, s.roomsDelete)
 	}
