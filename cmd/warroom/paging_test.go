@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -158,4 +161,52 @@ func TestOnCallCommands(t *testing.T) {
 	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "primary") {
 		t.Errorf("/incident oncall answered %s", loc)
 	}
+}
+
+// TestPageByHandAndWebhook: /incident page pages a person by hand, and the
+// page webhook gets each page as JSON with its token.
+func TestPageByHandAndWebhook(t *testing.T) {
+	type hit struct {
+		auth string
+		body map[string]any
+	}
+	hits := make(chan hit, 10)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		json.NewDecoder(r.Body).Decode(&body)
+		hits <- hit{r.Header.Get("Authorization"), body}
+	}))
+	defer hook.Close()
+	cfg := pagingConfig(t, "")
+	cfg.Paging.PagerDuty = PagerDutyConfig{}
+	cfg.Paging.Webhook = PageWebhookConfig{URL: hook.URL, Token: "page-token"}
+	h := startHarness(t, cfg)
+	h.api("POST", "/incidents", map[string]string{"title": "disk full", "severity": "high"})
+	first := <-hits // the policy's first page
+	if first.auth != "Bearer page-token" || first.body["user"] == "" || first.body["incident"].(map[string]any)["key"] != "INC-1" {
+		t.Errorf("webhook page: %+v", first)
+	}
+	var room string
+	h.waitFor("channel", func() bool {
+		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		return room != ""
+	})
+	h.login("alice")
+	h.do("POST", "/channels/"+room+"/messages", formOf("text", "/incident page @dave"), nil)
+	select {
+	case got := <-hits:
+		if got.body["user"] != "dave" || !strings.Contains(got.body["why"].(string), "paged by @alice") {
+			t.Errorf("manual page: %+v", got.body)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the manual page never reached the webhook")
+	}
+	h.waitFor("the manual page on the timeline", func() bool {
+		for _, e := range h.events("INC-1") {
+			if e["kind"] == "paged" && strings.HasPrefix(e["text"].(string), "@dave") {
+				return true
+			}
+		}
+		return false
+	})
 }
