@@ -198,3 +198,46 @@ func TestRocketChatRateLimited(t *testing.T) {
 		t.Error("a job parked")
 	}
 }
+
+// TestRocketChatPageByDirectMessage: the on-call person gets a direct
+// message with an Ack button; pressing it puts "!incident ack INC-1" in the
+// chat, which the integration (listening to direct messages) brings back.
+func TestRocketChatPageByDirectMessage(t *testing.T) {
+	rc := rctest.New(t, rctest.Options{})
+	cfg := testConfig(t)
+	cfg.Chat.Backend = "rocketchat"
+	cfg.Chat.RocketChat = defaultConfig().Chat.RocketChat
+	bot := rc.Bot()
+	cfg.Chat.RocketChat.URL, cfg.Chat.RocketChat.UserID, cfg.Chat.RocketChat.Token = rc.URL(), bot.ID, bot.Token
+	cfg.Chat.RocketChat.WebhookToken = testRCToken
+	cfg.Paging = PagingConfig{
+		Schedules: map[string]ScheduleConfig{"primary": {Layers: []LayerConfig{{Name: "solo", Rotation: RotationConfig{
+			Members: []string{"alice"}, Every: 1, Unit: "weeks", HandoffTime: "09:00", Start: "2026-01-05", TimeZone: "UTC"}}}}},
+		Policies:      map[string]PolicyConfig{"default": {Steps: []PolicyStepConfig{{Notify: []string{"schedule:primary"}, Wait: Duration(time.Hour)}}}},
+		DefaultPolicy: "default",
+	}
+	h := startHarness(t, cfg)
+	rc.SetOutgoing(rctest.OutgoingWebhook{URL: h.URL + "/chat/rocketchat/webhook", Token: testRCToken, TriggerWords: []string{"!incident"},
+		Channels: []string{"all_public_channels", "all_direct_messages"}})
+	h.api("POST", "/incidents", map[string]string{"title": "queue stuck", "severity": "high"})
+	var page rctest.MessageView
+	h.waitFor("the page in alice's direct room", func() bool {
+		for _, r := range rc.Rooms() {
+			if r.Type != "d" {
+				continue
+			}
+			for _, m := range rc.Messages(r.ID) {
+				if strings.Contains(m.Text, "You are paged for **INC-1**") {
+					page = m
+					return true
+				}
+			}
+		}
+		return false
+	})
+	rc.ClickActionAsUser("alice", page.ID, 0)
+	rc.WaitDeliveries()
+	if inc := h.incident("INC-1"); inc["status"] != "acked" || inc["acked_by"] != "alice" {
+		t.Errorf("after Ack in the direct room: %v by %v; deliveries %+v", inc["status"], inc["acked_by"], rc.Deliveries())
+	}
+}

@@ -105,6 +105,7 @@ func listens(cfg *OutgoingWebhook, r *room) bool {
 		switch {
 		case ch == "all_public_channels" && r.t == TypeChannel,
 			ch == "all_private_groups" && r.t == TypeGroup,
+			ch == "all_direct_messages" && r.t == "d",
 			ch == "#"+r.id, ch == "#"+r.name:
 			return true
 		}
