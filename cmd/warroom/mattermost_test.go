@@ -157,6 +157,13 @@ func TestMattermostLifecycle(t *testing.T) {
 		t.Fatalf("react: %d", code)
 	}
 	h.waitFor("pin on the timeline", func() bool { return countKind(h.events("INC-1"), "pinned") == 1 })
+	// An edited message keeps its final text, marked edited.
+	var edited mmPost
+	mm.Do(t, alice.Token, "POST", "/api/v4/posts", map[string]any{"channel_id": channelID, "message": "eu-1 is the culprit"}, &edited)
+	newText := "eu-1 AND eu-2 are the culprits"
+	if code := mm.Do(t, alice.Token, "PUT", "/api/v4/posts/"+edited.ID+"/patch", map[string]any{"message": newText}, nil); code != 200 {
+		t.Fatalf("edit: %d", code)
+	}
 
 	// alice clicks Close on the welcome card, through Mattermost.
 	if code := mm.ClickButton(t, alice.Token, welcome.ID, "close"); code != 200 {
@@ -171,7 +178,7 @@ func TestMattermostLifecycle(t *testing.T) {
 	_, md := h.do("GET", "/api/v1/incidents/INC-1/transcript?format=md", nil, bearerAPI)
 	for _, want := range []string{"**" + alice.Username + "**", "restarting checkout pods in eu-1", "> ↳ reply to #",
 		"> pods back, p99 at 240ms", "📎 latency.csv (", "4096 bytes) → INC-1-files/", "**pinned** " + alice.Username,
-		"This channel is for the response", "> Severity: critical"} {
+		"This channel is for the response", "> Severity: critical", "(edited ", newText, ":pushpin: " + alice.Username, "_system_"} {
 		if !bytes.Contains(md, []byte(want)) {
 			t.Errorf("transcript lacks %q:\n%s", want, md)
 		}
