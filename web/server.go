@@ -69,9 +69,10 @@ type Deps struct {
 // Server holds the handlers.
 type Server struct {
 	Deps
-	cfg Config
-	log *slog.Logger
-	ui  *uiTemplates
+	cfg     Config
+	log     *slog.Logger
+	ui      *uiTemplates
+	signIns *throttle
 }
 
 // New builds the Server.
@@ -89,7 +90,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{Deps: d, cfg: cfg, log: d.Logger, ui: ui}, nil
+	return &Server{Deps: d, cfg: cfg, log: d.Logger, ui: ui, signIns: newThrottle(d.Clock.Now)}, nil
 }
 
 // Handler returns the router.

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -158,7 +159,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, back+url.QueryEscape("Pick a user name of lower-case letters, digits, dot, dash or underscore (up to 32)."), http.StatusSeeOther)
 		return
 	}
+	addr := clientAddr(r)
+	if wait, d := s.signIns.blocked(addr); wait {
+		w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds())+1))
+		s.uiError(w, r, incident.Errorf(incident.KindUnauthorized, "too many wrong tokens from %s: try again in %s", addr, d.Round(time.Second)))
+		return
+	}
 	if s.cfg.APIToken != "" && !bearerOK(&http.Request{Header: http.Header{"Authorization": {"Bearer " + r.PostFormValue("token")}}}, s.cfg.APIToken) {
+		s.signIns.fail(addr)
+		s.log.Warn("wrong access token at sign-in", "addr", addr, "user", name)
 		http.Redirect(w, r, back+url.QueryEscape("Wrong access token: it is api.token in warroom's config."), http.StatusSeeOther)
 		return
 	}

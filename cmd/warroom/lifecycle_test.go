@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -289,4 +290,20 @@ type errorResponse struct {
 		Kind    string `json:"kind"`
 		Message string `json:"message"`
 	} `json:"error"`
+}
+
+// TestSignInThrottle: wrong tokens at sign-in are counted per address; the
+// sixth within a minute is refused even with the right token.
+func TestSignInThrottle(t *testing.T) {
+	h := startHarness(t, testConfig(t))
+	for i := range 5 {
+		code, _ := h.do("POST", "/login", url.Values{"name": {"mallory"}, "token": {fmt.Sprint("guess", i)}}, nil)
+		if code != http.StatusSeeOther {
+			t.Fatalf("attempt %d: %d", i, code)
+		}
+	}
+	code, body := h.do("POST", "/login", url.Values{"name": {"mallory"}, "token": {testAPIToken}}, nil)
+	if code != http.StatusUnauthorized || !strings.Contains(string(body), "too many wrong tokens") {
+		t.Errorf("after 5 wrong tokens: %d %.200s", code, body)
+	}
 }
