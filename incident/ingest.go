@@ -82,7 +82,10 @@ func (s *Service) applyAlerts(ctx context.Context, tx Tx, inc *Incident, g Alert
 	inc.Links = mergeLinks(inc.Links, g.Links)
 	switch {
 	case g.AllResolved() && (inc.Status == StatusOpen || inc.Status == StatusAcked):
-		return s.move(ctx, tx, inc, StatusResolved, g.Source, "all alerts resolved", now)
+		if err := s.move(ctx, tx, inc, StatusResolved, g.Source, "all alerts resolved", now); err != nil {
+			return err
+		}
+		return s.stopPaging(ctx, tx, inc, "resolve", g.Source, now)
 	case !g.AllResolved() && inc.Status == StatusResolved && announce:
 		return s.move(ctx, tx, inc, StatusOpen, g.Source, "alerts firing again", now)
 	}

@@ -77,6 +77,7 @@ const (
 
 type stepPayload struct {
 	Policy string `json:"policy"`
+	Gen    int64  `json:"gen"` // one escalation per (re)opening of the incident
 	Round  int    `json:"round"`
 	Step   int    `json:"step"`
 }
@@ -107,11 +108,11 @@ func (s *Service) startEscalation(ctx context.Context, tx Tx, inc *Incident, now
 	if !ok {
 		return nil
 	}
-	return s.enqueueStep(ctx, tx, inc, stepPayload{Policy: p.Name}, now)
+	return s.enqueueStep(ctx, tx, inc, stepPayload{Policy: p.Name, Gen: now.UnixNano()}, now)
 }
 
 func (s *Service) enqueueStep(ctx context.Context, tx Tx, inc *Incident, st stepPayload, at time.Time) error {
-	j, err := NewJob(JobPageStep, inc.ID, fmt.Sprintf("%s/page/step/%d/%d", inc.Key, st.Round, st.Step), st)
+	j, err := NewJob(JobPageStep, inc.ID, fmt.Sprintf("%s/page/step/%d/%d/%d", inc.Key, st.Gen, st.Round, st.Step), st)
 	if err != nil {
 		return err
 	}
@@ -142,21 +143,21 @@ func (s *Service) runPageStep(ctx context.Context, j Job) error {
 			why += fmt.Sprintf(", round %d", st.Round+1)
 		}
 		for _, t := range step.Targets {
-			if err := s.pageTarget(ctx, tx, inc, t, why, fmt.Sprintf("%d/%d", st.Round, st.Step), now); err != nil {
+			if err := s.pageTarget(ctx, tx, inc, t, why, fmt.Sprintf("%d/%d/%d", st.Gen, st.Round, st.Step), now); err != nil {
 				return err
 			}
 		}
-		next := stepPayload{Policy: p.Name, Round: st.Round, Step: st.Step + 1}
+		next := stepPayload{Policy: p.Name, Gen: st.Gen, Round: st.Round, Step: st.Step + 1}
 		if next.Step == len(p.Steps) {
 			next.Round, next.Step = st.Round+1, 0
 		}
 		if next.Round >= max(p.Repeat, 1) {
-			return s.record(ctx, tx, inc, Event{Kind: EventEscalation, Actor: "warroom", At: now, Ref: "escalation/exhausted",
+			return s.record(ctx, tx, inc, Event{Kind: EventEscalation, Actor: "warroom", At: now, Ref: fmt.Sprintf("escalation/exhausted/%d", st.Gen),
 				Text: fmt.Sprintf("escalation policy %s ran out of steps without an ack", p.Name)}, true)
 		}
 		at := now.Add(step.Wait)
 		if err := s.record(ctx, tx, inc, Event{Kind: EventEscalation, Actor: "warroom", At: now,
-			Ref:  fmt.Sprintf("escalation/next/%d/%d", next.Round, next.Step),
+			Ref:  fmt.Sprintf("escalation/next/%d/%d/%d", st.Gen, next.Round, next.Step),
 			Text: fmt.Sprintf("next: step %d at %s unless acked", next.Step+1, at.Format(time.RFC3339))}, false); err != nil {
 			return err
 		}
@@ -229,7 +230,7 @@ func (s *Service) stopPaging(ctx context.Context, tx Tx, inc *Incident, action, 
 	if !paged {
 		return nil // nobody was paged: nothing to stop or tell
 	}
-	if err := s.record(ctx, tx, inc, Event{Kind: EventEscalation, Actor: actor, At: now, Ref: "escalation/" + action,
+	if err := s.record(ctx, tx, inc, Event{Kind: EventEscalation, Actor: actor, At: now, Ref: fmt.Sprintf("escalation/%s/%d", action, now.UnixNano()),
 		Text: "escalation stopped: " + map[string]string{"acknowledge": "acked", "resolve": string(inc.Status)}[action] + " by @" + actor}, false); err != nil {
 		return err
 	}

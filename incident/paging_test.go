@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -169,7 +170,7 @@ func TestEscalationRunsOnTimeAndStopsAtTheLimit(t *testing.T) {
 	evs, _ := e.svc.Timeline(context.Background(), inc.Key)
 	exhausted := 0
 	for _, ev := range evs {
-		if ev.Kind == incident.EventEscalation && ev.Ref == "escalation/exhausted" {
+		if ev.Kind == incident.EventEscalation && strings.HasPrefix(ev.Ref, "escalation/exhausted") {
 			exhausted++
 		}
 	}
@@ -266,4 +267,29 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// An incident that fires again after it resolved pages again, from the
+// first step.
+func TestRefirePagesAgain(t *testing.T) {
+	e, _ := newPaging(t)
+	g := incident.AlertGroup{Source: "alertmanager", DedupKey: "g", Title: "disk", Alerts: []incident.Alert{{Fingerprint: "f", Firing: true,
+		StartsAt: e.clock.Now()}}}
+	if _, err := e.svc.IngestAlerts(context.Background(), g); err != nil {
+		t.Fatal(err)
+	}
+	e.settle(t)
+	e.advance(t, time.Minute)
+	g.Alerts[0].Firing, g.Alerts[0].EndsAt = false, e.clock.Now()
+	e.svc.IngestAlerts(context.Background(), g)
+	e.settle(t)
+	e.advance(t, time.Hour) // resolved: no escalation
+	g.Alerts[0].Firing, g.Alerts[0].StartsAt = true, e.clock.Now()
+	if _, err := e.svc.IngestAlerts(context.Background(), g); err != nil {
+		t.Fatal(err)
+	}
+	e.settle(t)
+	if got := e.pager.snapshot(); !equal(got, []string{"alice@0s", "alice@1h1m0s"}) {
+		t.Errorf("pages %v, want alice at the start and again at the refire", got)
+	}
 }

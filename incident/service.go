@@ -238,6 +238,12 @@ func (s *Service) move(ctx context.Context, tx Tx, inc *Incident, to Status, act
 	if to == StatusArchived {
 		return nil // the channel is gone
 	}
+	if to == StatusOpen && from == StatusResolved {
+		// It fires again: page again, from the first step.
+		if err := s.startEscalation(ctx, tx, inc, now); err != nil {
+			return err
+		}
+	}
 	return s.enqueueSync(ctx, tx, inc, string(to), now)
 }
 
