@@ -15,11 +15,7 @@ import (
 	"github.com/warroom/warroom/archive"
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/incident/sqlite"
-	"github.com/warroom/warroom/integrations/alertmanager"
 	"github.com/warroom/warroom/integrations/builtin"
-	"github.com/warroom/warroom/integrations/generic"
-	"github.com/warroom/warroom/integrations/grafana"
-	"github.com/warroom/warroom/integrations/icinga2"
 	"github.com/warroom/warroom/integrations/runbooks"
 	"github.com/warroom/warroom/templates"
 	"github.com/warroom/warroom/web"
@@ -86,42 +82,22 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	if err != nil {
 		return err
 	}
-	var books incident.Runbooks
-	if cfg.Runbooks.Dir != "" {
-		dir, err := runbooks.Load(cfg.Runbooks.Dir)
-		if err != nil {
-			return err
-		}
-		books = dir
-	}
-	router, err := cfg.router()
+	ctxw, err := m.contextWiring(clock)
 	if err != nil {
 		return err
 	}
-	var graphs incident.Graphs
-	if cfg.Prometheus.URL != "" {
-		g, err := newGrapher(cfg.Prometheus, clock)
-		if err != nil {
-			return err
-		}
-		graphs = g
-	}
-	upstreams := map[string]incident.Upstream{}
-	var icinga *icinga2.Client
-	if ic := cfg.Sources.Icinga2; ic.URL != "" {
-		if icinga, err = icinga2.New(icinga2.Config{URL: ic.URL, User: ic.User, Password: ic.Password, CAFile: ic.CAFile, ServerName: ic.ServerName, Queue: ic.Queue},
-			m.log.With("source", "icinga2")); err != nil {
-			return err
-		}
-		upstreams[icinga2.Source] = icinga
+	src, err := m.sourceWiring()
+	if err != nil {
+		return err
 	}
 	paging, _, err := m.paging(chat.chat)
 	if err != nil {
 		return err
 	}
-	svc := incident.NewService(incident.Deps{Runbooks: books, Router: router, Graphs: graphs, Upstreams: upstreams, Paging: paging,
-		RemoteRunbooks: runbooks.Fetcher{HTTP: &http.Client{Timeout: 5 * time.Second}}, Store: m.db, Chat: chat.chat, Tickets: tix.tickets, Renderer: tmpl, Clock: clock, Logger: m.log,
-		PublicURL: cfg.PublicURL, TicketComments: tix.comments, CloseTickets: tix.close, OpenTicketFor: tix.openFor})
+	svc := incident.NewService(incident.Deps{Store: m.db, Chat: chat.chat, Tickets: tix.tickets, Renderer: tmpl, Clock: clock, Logger: m.log,
+		PublicURL: cfg.PublicURL, TicketComments: tix.comments, CloseTickets: tix.close, OpenTicketFor: tix.openFor,
+		Runbooks: ctxw.runbooks, RemoteRunbooks: runbooks.Fetcher{HTTP: &http.Client{Timeout: 5 * time.Second}},
+		Router: ctxw.router, Graphs: ctxw.graphs, Upstreams: src.upstreams, Paging: paging})
 	paused := make([]incident.JobKind, len(cfg.Jobs.Paused))
 	for i, k := range cfg.Jobs.Paused {
 		paused[i] = incident.JobKind(k)
@@ -137,31 +113,17 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	m.runner.Observe = metrics.ObserveJob
 	m.runner.OnPark = svc.RecordFailure
 
-	hooks := []web.Hook{
-		{Path: "/hooks/alertmanager", Source: alertmanager.Source, Token: cfg.Sources.Alertmanager.Token, Decode: alertmanager.Decode},
-		{Path: "/hooks/grafana", Source: grafana.Source, Token: cfg.Sources.Grafana.Token, Decode: grafana.Decode,
-			Verify: grafana.Verifier{Secret: cfg.Sources.Grafana.Secret, Header: cfg.Sources.Grafana.Header,
-				TimestampHeader: cfg.Sources.Grafana.TimestampHeader}.Verify},
-	}
-	if g := cfg.Sources.Generic; g.Title != "" || g.DedupKey != "" {
-		dec, err := generic.New(generic.Mapping{Title: g.Title, Summary: g.Summary, Severity: g.Severity, DedupKey: g.DedupKey,
-			Resolved: g.Resolved, StartsAt: g.StartsAt, Labels: g.Labels, Links: g.Links}, nil)
-		if err != nil {
-			return err
-		}
-		hooks = append(hooks, web.Hook{Path: "/hooks/generic", Source: generic.Source, Token: g.Token, Decode: dec.Decode})
-	}
+	callbacks := append(append(chat.hooks(svc), tix.hooks(svc)...), icingaHook(src.icinga, cfg.Sources.Icinga2, svc)...)
 	srv, err := web.New(web.Config{APIToken: cfg.API.Token, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Version: version},
 		web.Deps{
-			Service: svc, Transcripts: m.db, Jobs: m.db, Ready: m, Chat: chat.rooms, Callbacks: append(append(chat.hooks(svc), tix.hooks(svc)...), icingaHook(icinga, cfg.Sources.Icinga2, svc)...), Metrics: metrics,
-			Kick: m.runner.Kick, Clock: clock, Logger: m.log,
-			Hooks: hooks,
+			Service: svc, Transcripts: m.db, Jobs: m.db, Ready: m, Chat: chat.rooms, Hooks: src.hooks, Callbacks: callbacks,
+			Metrics: metrics, Kick: m.runner.Kick, Clock: clock, Logger: m.log,
 		})
 	if err != nil {
 		return err
 	}
-	if icinga != nil {
-		m.background = append(m.background, func(ctx context.Context) { icinga.Follow(ctx, svc, m.runner.Kick) })
+	if src.icinga != nil {
+		m.background = append(m.background, func(ctx context.Context) { src.icinga.Follow(ctx, svc, m.runner.Kick) })
 	}
 	if chat.watch != nil {
 		m.background = append(m.background, func(ctx context.Context) { chat.watch(ctx, svc, m.runner.Kick) })
@@ -250,15 +212,4 @@ func jobKindNames() []string {
 		out[i] = string(k)
 	}
 	return out
-}
-
-// icingaHook mounts POST /hooks/icinga2 when the source is configured.
-func icingaHook(c *icinga2.Client, cfg Icinga2Config, svc *incident.Service) []web.Callback {
-	if c == nil && cfg.Token == "" {
-		return nil
-	}
-	if c == nil {
-		c, _ = icinga2.New(icinga2.Config{URL: "http://unused", User: "hook-only"}, slog.New(slog.DiscardHandler))
-	}
-	return []web.Callback{{Path: icinga2.HookPath, Source: "icinga2", Handle: c.HandleNotification(svc, cfg.Token)}}
 }
