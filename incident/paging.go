@@ -191,7 +191,14 @@ func (s *Service) pageTarget(ctx context.Context, tx Tx, inc *Incident, t Target
 	if err != nil {
 		return err
 	}
-	return tx.Enqueue(ctx, j)
+	if err := tx.Enqueue(ctx, j); err != nil {
+		return err
+	}
+	// The mention in the channel goes in the chat lane, so that it waits for
+	// the channel when the page comes before the channel exists.
+	return s.enqueuePost(ctx, tx, inc, postPayload{
+		Text: fmt.Sprintf("📟 @%s, you are paged for **%s** (%s). `/incident ack` to take it.", user, inc.Key, why),
+	}, fmt.Sprintf("%s/post/page/%s/%s", inc.Key, ref, user))
 }
 
 func (s *Service) runPageNotify(ctx context.Context, j Job) error {

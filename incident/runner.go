@@ -17,7 +17,9 @@ type JobQueue interface {
 	Claim(ctx context.Context, now time.Time, lease time.Duration, kinds []JobKind) (*Job, error)
 	Finish(ctx context.Context, id int64, now time.Time) error
 	Retry(ctx context.Context, id int64, runAt time.Time, reason string, now time.Time) error
-	Park(ctx context.Context, id int64, reason string, now time.Time) error
+	// Park stops retrying a job. It reports false when the job was put back
+	// to wait for an earlier job of its lane that was retried meanwhile.
+	Park(ctx context.Context, id int64, reason string, now time.Time) (bool, error)
 }
 
 // JobHandler runs one job. It must be idempotent: after a crash it runs again.
@@ -46,7 +48,8 @@ type Runner struct {
 	kick     chan struct{}
 	// OnPark is called after a job is parked, to make the reason visible.
 	OnPark func(ctx context.Context, j Job, reason string)
-	// Observe is called after every attempt with its outcome (done, retry, parked).
+	// Observe is called after every attempt with its outcome (done, retry,
+	// parked, requeued, interrupted).
 	Observe func(kind JobKind, outcome string, d time.Duration)
 }
 
@@ -144,11 +147,18 @@ func (r *Runner) runOne(ctx context.Context, j Job) {
 		if ErrorKind(err) != KindPermanent && ErrorKind(err) != KindInvalid {
 			reason = fmt.Sprintf("gave up after %d attempts: %s", j.Attempts, reason)
 		}
-		log.Error("job parked", "err", err)
-		if perr := r.q.Park(done, j.ID, reason, now); perr != nil {
+		parked, perr := r.q.Park(done, j.ID, reason, now)
+		switch {
+		case perr != nil:
+			log.Error("job parked", "err", err)
 			log.Error("park job", "err", perr)
+		case !parked:
+			outcome = "requeued"
+			log.Warn("job failed while an earlier job of its lane was retried; it runs again after that one", "err", err)
+		default:
+			log.Error("job parked", "err", err)
 		}
-		if r.OnPark != nil {
+		if parked && r.OnPark != nil {
 			r.OnPark(done, j, reason)
 		}
 	default:

@@ -44,7 +44,7 @@ func NewMetrics(jobs JobCounter) *Metrics {
 			Name: "warroom_webhooks_total", Help: "Inbound alert notifications by source and outcome.",
 		}, []string{"source", "outcome"}),
 		jobRuns: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "warroom_job_runs_total", Help: "Job attempts by kind and outcome (done, retry, parked, interrupted).",
+			Name: "warroom_job_runs_total", Help: "Job attempts by kind and outcome (done, retry, parked, requeued, interrupted).",
 		}, []string{"kind", "outcome"}),
 		jobDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "warroom_job_duration_seconds", Help: "Job attempt duration by kind.",

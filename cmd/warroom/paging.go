@@ -196,8 +196,9 @@ func (o onCall) Describe(at time.Time) string {
 	return b.String()
 }
 
-// pager sends pages: PagerDuty, a webhook, and a mention in the incident's
-// channel, whichever are configured.
+// pager sends pages: PagerDuty, a webhook and a direct message, whichever
+// are configured. The mention in the incident's channel is the domain's own
+// post, in the channel's lane.
 type pager struct {
 	pd      *pagerduty.Client
 	webhook PageWebhookConfig
@@ -230,11 +231,6 @@ func (p *pager) Page(ctx context.Context, pg incident.Page) error {
 		if err != nil {
 			return err
 		}
-	}
-	if !inc.Channel.Empty() {
-		_, err := p.chat.Post(ctx, inc.Channel, incident.Post{Key: pg.Key + "/chat",
-			Text: fmt.Sprintf("📟 @%s, you are paged for **%s** (%s). `/incident ack` to take it.", pg.User, inc.Key, pg.Why)})
-		return err
 	}
 	return nil
 }

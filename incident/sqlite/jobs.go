@@ -96,9 +96,24 @@ func (s *DB) Retry(ctx context.Context, id int64, runAt time.Time, reason string
 		nanos(runAt), reason, nanos(now))
 }
 
-// Park stops retrying a job and keeps the reason.
-func (s *DB) Park(ctx context.Context, id int64, reason string, now time.Time) error {
-	return s.setJob(ctx, id, `state = 'parked', locked_until = NULL, last_error = ?, updated_at = ?`, reason, nanos(now))
+// Park stops retrying a job and keeps the reason. A job whose lane has an
+// earlier unfinished job is not parked but put back to wait for it: it ran
+// while that job was parked, and the operator retried that one meanwhile
+// (its failure was most likely "no channel yet"). Park reports whether the
+// job was parked.
+func (s *DB) Park(ctx context.Context, id int64, reason string, now time.Time) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE jobs SET state = 'parked', locked_until = NULL, last_error = ?, updated_at = ?
+		WHERE id = ? AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.incident_id = jobs.incident_id AND e.lane = jobs.lane
+		                             AND e.id < jobs.id AND e.state IN ('pending','running'))`,
+		reason, nanos(now), id)
+	if err != nil {
+		return false, fmt.Errorf("park job %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n > 0 {
+		return n > 0, err
+	}
+	return false, s.setJob(ctx, id, `state = 'pending', locked_until = NULL, run_at = ?, last_error = ?, updated_at = ?`,
+		nanos(now), reason, nanos(now))
 }
 
 func (s *DB) setJob(ctx context.Context, id int64, set string, args ...any) error {
