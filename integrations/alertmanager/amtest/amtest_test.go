@@ -111,7 +111,7 @@ func TestWebhookFiringAndResolved(t *testing.T) {
 	t.Run("server", func(t *testing.T) {
 		h := newHook(t)
 		am := Start(t, Options{WebhookURL: h.URL + "/hooks/alertmanager", BearerToken: token})
-		pid = am.proc.cmd.Process.Pid
+		pid = am.proc.PID()
 		if !strings.HasPrefix(am.URL, "http://127.0.0.1:") || am.Version == "" {
 			t.Errorf("URL %q, Version %q", am.URL, am.Version)
 		}

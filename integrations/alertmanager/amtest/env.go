@@ -7,10 +7,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/integrations/internal/peerproc"
 )
 
 // installMu keeps the tests of one process from running the build script
@@ -82,10 +83,10 @@ func binary(t testing.TB) string {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		unavailable(t, "%s failed (%v); its last output:\n%s\n%s", script, err,
-			lastLines(stdout.String(), 10), lastLines(stderr.String(), 30))
+			peerproc.LastLines(stdout.String(), 10), peerproc.LastLines(stderr.String(), 30))
 	}
-	t.Logf("amtest: %s took %v; its last output:\n%s", script, time.Since(start).Round(time.Second/10), lastLines(stdout.String(), 4))
-	p := lastLines(stdout.String(), 1)
+	t.Logf("amtest: %s took %v; its last output:\n%s", script, time.Since(start).Round(time.Second/10), peerproc.LastLines(stdout.String(), 4))
+	p := peerproc.LastLines(stdout.String(), 1)
 	if !isExecutable(p) {
 		unavailable(t, "%s ran but its last line %q is not an executable alertmanager", script, p)
 	}
@@ -126,13 +127,4 @@ func repoRoot() (string, error) {
 		}
 		dir = parent
 	}
-}
-
-// lastLines returns the last n lines of s.
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }

@@ -15,8 +15,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/integrations/internal/peerproc"
 )
 
 // Server is a running Alertmanager.
@@ -31,7 +34,7 @@ type Server struct {
 	// Ready is when /-/ready first answered 200.
 	Ready time.Time
 
-	proc    *process
+	proc    *peerproc.Process
 	logPath string
 	client  *http.Client
 
@@ -82,7 +85,7 @@ func Start(t testing.TB, opts Options) *Server {
 // start makes one attempt to start the server on a fresh port.
 func start(t testing.TB, bin, dir, cfg string, extra []string) (*Server, error) {
 	t.Helper()
-	port, err := freePort()
+	port, err := peerproc.FreePort()
 	if err != nil {
 		return nil, fmt.Errorf("find a free port: %w", err)
 	}
@@ -117,15 +120,15 @@ func start(t testing.TB, bin, dir, cfg string, extra []string) (*Server, error) 
 		client:  &http.Client{Timeout: 5 * time.Second},
 		posted:  map[string]Alert{},
 	}
-	if s.proc, err = startProcess(cmd); err != nil {
+	if s.proc, err = peerproc.Start(cmd); err != nil {
 		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
 	if err := s.waitReady(30 * time.Second); err != nil {
-		s.proc.stop(10 * time.Second)
+		s.proc.Stop(syscall.SIGTERM, 10*time.Second)
 		return nil, fmt.Errorf("%s on %s: %w; its log ends:\n%s", bin, s.URL, err, s.Logs(30))
 	}
 	t.Cleanup(func() {
-		if !s.proc.stop(10 * time.Second) {
+		if !s.proc.Stop(syscall.SIGTERM, 10*time.Second) {
 			t.Logf("amtest: alertmanager did not stop within 10 s of SIGTERM and was killed")
 		}
 	})
@@ -138,8 +141,8 @@ func (s *Server) waitReady(limit time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	for {
-		if s.proc.exited() {
-			return fmt.Errorf("exited early (%v)", s.proc.err)
+		if s.proc.Exited() {
+			return fmt.Errorf("exited early (%v)", s.proc.Err())
 		}
 		if s.get(ctx, "/-/ready", nil) == nil {
 			s.Ready = time.Now()
@@ -261,9 +264,5 @@ func labelKey(labels map[string]string) string {
 
 // Logs returns the last n lines the server logged.
 func (s *Server) Logs(n int) string {
-	b, err := os.ReadFile(s.logPath)
-	if err != nil {
-		return "(cannot read " + s.logPath + ": " + err.Error() + ")"
-	}
-	return lastLines(string(b), n)
+	return peerproc.TailFile(s.logPath, n)
 }

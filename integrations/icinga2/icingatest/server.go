@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/integrations/internal/peerproc"
 )
 
 // Server is a running Icinga 2.
@@ -243,11 +245,7 @@ func (s *Server) PID() int { return s.proc.pid() }
 
 // Logs returns the last n lines the daemon logged.
 func (s *Server) Logs(n int) string {
-	b, err := os.ReadFile(s.logPath)
-	if err != nil {
-		return "(cannot read " + s.logPath + ": " + err.Error() + ")"
-	}
-	return lastLines(string(b), n)
+	return peerproc.TailFile(s.logPath, n)
 }
 
 // randomHex returns 16 random bytes in hex, for passwords.

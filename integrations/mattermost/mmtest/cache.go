@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/integrations/internal/peerproc"
 )
 
 // cacheName is the directory, under the cache root, holding the Mattermost 9.9 build.
@@ -135,7 +137,7 @@ func (o *scriptOutput) Write(p []byte) (int, error) {
 func (o *scriptOutput) tail(n int) string {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return lastLines(o.all.String(), n)
+	return peerproc.LastLines(o.all.String(), n)
 }
 
 // lastLine returns the last non-empty line of the output.

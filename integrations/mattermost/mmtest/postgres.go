@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/integrations/internal/peerproc"
 )
 
 // StartPostgres starts a throwaway PostgreSQL 15 cluster on a free 127.0.0.1 port and
@@ -27,7 +29,7 @@ func StartPostgres(t testing.TB) string {
 type pgCluster struct {
 	dir  string // temporary directory: data/, the socket and postgres.log
 	port int
-	proc *process
+	proc *peerproc.Process
 }
 
 // startPostgres starts a cluster, as the postgres user when running as root
@@ -56,7 +58,7 @@ func startPostgres(t testing.TB) *pgCluster {
 		t.Fatalf("mmtest: initdb failed: %v\n%s", err, out)
 	}
 
-	if pg.port, err = freePort(); err != nil {
+	if pg.port, err = peerproc.FreePort(); err != nil {
 		t.Fatalf("mmtest: %v", err)
 	}
 	logPath := filepath.Join(dir, "postgres.log")
@@ -69,16 +71,16 @@ func startPostgres(t testing.TB) *pgCluster {
 		"-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200",
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if pg.proc, err = startProcess(cmd); err != nil {
+	if pg.proc, err = peerproc.Start(cmd); err != nil {
 		t.Fatalf("mmtest: starting postgres: %v", err)
 	}
 	t.Cleanup(func() { pg.stop(t) })
 
 	deadline := time.Now().Add(30 * time.Second)
 	for !pg.ready() {
-		if pg.proc.exited() || time.Now().After(deadline) {
+		if pg.proc.Exited() || time.Now().After(deadline) {
 			t.Fatalf("mmtest: PostgreSQL did not become ready on 127.0.0.1:%d (exited: %v); end of %s:\n%s",
-				pg.port, pg.proc.exited(), logPath, tailFile(logPath, 30))
+				pg.port, pg.proc.Exited(), logPath, peerproc.TailFile(logPath, 30))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -129,7 +131,7 @@ func (pg *pgCluster) dsn(userName, password, db string) string {
 
 // stop shuts the cluster down (fast mode: disconnects clients, no waiting).
 func (pg *pgCluster) stop(t testing.TB) {
-	if pg.proc.exited() {
+	if pg.proc.Exited() {
 		return
 	}
 	start := time.Now()
@@ -137,8 +139,8 @@ func (pg *pgCluster) stop(t testing.TB) {
 	out, err := pg.command("pg_ctl", "stop", "-D", filepath.Join(pg.dir, "data"), "-m", "fast", "-w", "-t", "20").CombinedOutput()
 	if err != nil {
 		t.Logf("mmtest: pg_ctl stop failed (%v): %s", err, out)
-		pg.proc.stop(syscall.SIGTERM, 5*time.Second)
-	} else if !pg.proc.wait(10 * time.Second) {
+		pg.proc.Stop(syscall.SIGTERM, 5*time.Second)
+	} else if !pg.proc.Wait(10 * time.Second) {
 		t.Logf("mmtest: PostgreSQL on port %d had to be killed", pg.port)
 	}
 	t.Logf("mmtest: PostgreSQL on port %d stopped in %v", pg.port, time.Since(start).Round(time.Millisecond))

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/integrations/internal/peerproc"
 )
 
 // Server is a running Mattermost 9.9 server with a bootstrapped team, bot and users.
@@ -129,7 +131,7 @@ func (s *Server) startMattermost(t testing.TB, build string, opts Options) {
 		}
 	}
 
-	port, err := freePort()
+	port, err := peerproc.FreePort()
 	if err != nil {
 		t.Fatalf("mmtest: %v", err)
 	}
@@ -145,13 +147,13 @@ func (s *Server) startMattermost(t testing.TB, build string, opts Options) {
 	cmd.Dir = dir
 	cmd.Env = append(parentEnv(), settings(s, port, opts)...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	proc, err := startProcess(cmd)
+	proc, err := peerproc.Start(cmd)
 	if err != nil {
 		t.Fatalf("mmtest: starting Mattermost: %v", err)
 	}
 	t.Cleanup(func() {
 		stopStart := time.Now()
-		if !proc.stop(syscall.SIGTERM, 30*time.Second) {
+		if !proc.Stop(syscall.SIGTERM, 30*time.Second) {
 			t.Logf("mmtest: Mattermost did not stop within 30 s and was killed")
 		}
 		t.Logf("mmtest: Mattermost at %s stopped in %v", s.URL, time.Since(stopStart).Round(time.Millisecond))
@@ -162,13 +164,13 @@ func (s *Server) startMattermost(t testing.TB, build string, opts Options) {
 		if s.ping() {
 			break
 		}
-		if proc.exited() {
+		if proc.Exited() {
 			t.Fatalf("mmtest: Mattermost exited before answering %s/api/v4/system/ping (%v); end of %s:\n%s",
-				s.URL, proc.err, logPath, tailFile(logPath, 40))
+				s.URL, proc.Err(), logPath, peerproc.TailFile(logPath, 40))
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("mmtest: Mattermost did not answer %s/api/v4/system/ping within %v; end of %s:\n%s",
-				s.URL, startTimeout, logPath, tailFile(logPath, 40))
+				s.URL, startTimeout, logPath, peerproc.TailFile(logPath, 40))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

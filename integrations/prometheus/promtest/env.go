@@ -7,10 +7,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/integrations/internal/peerproc"
 )
 
 // debianBinary is where Debian's prometheus package installs the server.
@@ -71,9 +72,9 @@ func binary(t testing.TB) string {
 	cmd := exec.Command("bash", script)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
-		unavailable(t, "%s failed (%v); its last output:\n%s", script, err, lastLines(out.String(), 30))
+		unavailable(t, "%s failed (%v); its last output:\n%s", script, err, peerproc.LastLines(out.String(), 30))
 	}
-	t.Logf("promtest: %s took %v; its last output:\n%s", script, time.Since(start).Round(time.Second/10), lastLines(out.String(), 4))
+	t.Logf("promtest: %s took %v; its last output:\n%s", script, time.Since(start).Round(time.Second/10), peerproc.LastLines(out.String(), 4))
 	p := findBinary()
 	if p == "" {
 		unavailable(t, "%s ran but no prometheus binary is on PATH or at %s", script, debianBinary)
@@ -115,13 +116,4 @@ func repoRoot() (string, error) {
 		}
 		dir = parent
 	}
-}
-
-// lastLines returns the last n lines of s.
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }

@@ -20,7 +20,7 @@ func TestStartAndStop(t *testing.T) {
 	var pid int
 	t.Run("server", func(t *testing.T) {
 		s := Start(t)
-		pid = s.proc.cmd.Process.Pid
+		pid = s.proc.PID()
 		if !strings.HasPrefix(s.URL, "http://127.0.0.1:") || s.Version == "" {
 			t.Errorf("URL %q, Version %q", s.URL, s.Version)
 		}

@@ -11,8 +11,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/integrations/internal/peerproc"
 )
 
 // Server is a running Prometheus.
@@ -24,7 +27,7 @@ type Server struct {
 	// Started is when the process was started; data exists from about then.
 	Started time.Time
 
-	proc    *process
+	proc    *peerproc.Process
 	logPath string
 	client  *http.Client
 }
@@ -63,7 +66,7 @@ func StartWith(t testing.TB, opts Options) *Server {
 // start makes one attempt to start the server on a fresh port.
 func start(t testing.TB, bin, dir string, opts Options) (*Server, error) {
 	t.Helper()
-	port, err := freePort()
+	port, err := peerproc.FreePort()
 	if err != nil {
 		return nil, fmt.Errorf("find a free port: %w", err)
 	}
@@ -99,15 +102,15 @@ func start(t testing.TB, bin, dir string, opts Options) (*Server, error) {
 		logPath: logPath,
 		client:  &http.Client{Timeout: 5 * time.Second},
 	}
-	if s.proc, err = startProcess(cmd); err != nil {
+	if s.proc, err = peerproc.Start(cmd); err != nil {
 		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
 	if err := s.waitForData(60 * time.Second); err != nil {
-		s.proc.stop(10 * time.Second)
+		s.proc.Stop(syscall.SIGTERM, 10*time.Second)
 		return nil, fmt.Errorf("%s on %s: %w; its log ends:\n%s", bin, s.URL, err, s.Logs(30))
 	}
 	t.Cleanup(func() {
-		if !s.proc.stop(10 * time.Second) {
+		if !s.proc.Stop(syscall.SIGTERM, 10*time.Second) {
 			t.Logf("promtest: prometheus did not stop within 10 s of SIGTERM and was killed")
 		}
 	})
@@ -121,8 +124,8 @@ func (s *Server) waitForData(limit time.Duration) error {
 	defer cancel()
 	ready := false
 	for {
-		if s.proc.exited() {
-			return fmt.Errorf("exited early (%v)", s.proc.err)
+		if s.proc.Exited() {
+			return fmt.Errorf("exited early (%v)", s.proc.Err())
 		}
 		if !ready {
 			ready = s.get(ctx, "/-/ready", nil) == nil
@@ -184,9 +187,5 @@ func (s *Server) get(ctx context.Context, path string, out any) error {
 
 // Logs returns the last n lines the server logged.
 func (s *Server) Logs(n int) string {
-	b, err := os.ReadFile(s.logPath)
-	if err != nil {
-		return "(cannot read " + s.logPath + ": " + err.Error() + ")"
-	}
-	return lastLines(string(b), n)
+	return peerproc.TailFile(s.logPath, n)
 }
