@@ -50,6 +50,9 @@ func CheckFragment(s string) error {
 			if !fragmentElements[tok.Data] {
 				return fmt.Errorf("element <%s> in rendered text: raw HTML got through", tok.Data)
 			}
+			if tok.Type == html.StartTagToken && tok.Data == "a" && attr(tok, "rel") != "noreferrer" {
+				return fmt.Errorf("<a> without the renderer's rel=noreferrer in rendered text: raw HTML got through: %s", tok)
+			}
 		}
 		for _, a := range tok.Attr {
 			if !fragmentAttrs[a.Key] {
@@ -63,18 +66,21 @@ func CheckFragment(s string) error {
 	})
 }
 
+func attr(tok html.Token, key string) string {
+	for _, a := range tok.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
 // CheckPage returns an error naming the first executable link, event
 // handler attribute or inline script in s, a whole page.
 func CheckPage(s string) error {
 	return walk(s, func(tok html.Token) error {
 		if tok.Type == html.StartTagToken && tok.Data == "script" {
-			src := ""
-			for _, a := range tok.Attr {
-				if a.Key == "src" {
-					src = a.Val
-				}
-			}
-			if !strings.HasPrefix(src, "/static/") {
+			if src := attr(tok, "src"); !strings.HasPrefix(src, "/static/") {
 				return fmt.Errorf("<script src=%q> on the page: only warroom's own /static scripts belong there", src)
 			}
 		}
