@@ -41,6 +41,7 @@ var uiFuncs = template.FuncMap{
 	},
 	"lower": strings.ToLower,
 	"md":    renderMarkdown,
+	"link":  renderLink,
 }
 
 func parseUI() (*uiTemplates, error) {

@@ -114,5 +114,9 @@ func decodeEvent(line []byte) (event, error) {
 	if err := json.Unmarshal(line, &e); err != nil {
 		return e, fmt.Errorf("event is not JSON: %w", err)
 	}
+	if e.Host == "" {
+		// Without a host there is no object to key an incident by.
+		return e, fmt.Errorf("%s event without a host: not an event of a checked object", e.Type)
+	}
 	return e, nil
 }

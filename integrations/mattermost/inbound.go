@@ -98,6 +98,9 @@ func (b *Backend) HandleAction(cmds Commands) func(ctx context.Context, r *http.
 			}
 			actor = name
 		}
+		if actor == "" {
+			return nil, incident.Errorf(incident.KindInvalid, "button callback without user_id or user_name: warroom acts for nobody")
+		}
 		reply, err := cmds.RunCommand(ctx, incident.CommandRequest{Backend: Name, ChannelID: req.ChannelID, Actor: actor, Text: action})
 		if err != nil {
 			return nil, err

@@ -1,0 +1,48 @@
+package alertmanager
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/warroom/warroom/incident"
+)
+
+// FuzzDecode: any body either decodes (the same way every time, so repeats dedupe) or
+// is refused with a KindInvalid error (a 400 that Alertmanager does not
+// retry); nothing panics.
+func FuzzDecode(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.json")
+	if len(files) == 0 {
+		f.Fatal("no seed payloads in testdata/")
+	}
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"version":"4","groupKey":"g","alerts":[{"status":"firing","startsAt":"2026-01-01T00:00:00Z","labels":{},"annotations":{"description":"[x](&#106;avascript:alert(1))"}}]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		g, err := Decode(body)
+		if err != nil {
+			if incident.ErrorKind(err) != incident.KindInvalid || err.Error() == "" {
+				t.Fatalf("Decode error %v (kind %v): want a KindInvalid error that says what is wrong", err, incident.ErrorKind(err))
+			}
+			return
+		}
+		if err := g.Validate(); err != nil && incident.ErrorKind(err) != incident.KindInvalid {
+			t.Fatalf("the Service would refuse the group with %v: want a KindInvalid error", err)
+		}
+		again, _ := Decode(body)
+		if again.DedupKey != g.DedupKey || len(again.Alerts) != len(g.Alerts) {
+			t.Fatalf("two decodes differ: %q/%d alerts, then %q/%d", g.DedupKey, len(g.Alerts), again.DedupKey, len(again.Alerts))
+		}
+		for i := range g.Alerts {
+			if again.Alerts[i].Fingerprint != g.Alerts[i].Fingerprint {
+				t.Fatalf("alert %d has fingerprint %q, then %q: repeats would not dedupe", i, g.Alerts[i].Fingerprint, again.Alerts[i].Fingerprint)
+			}
+		}
+	})
+}
