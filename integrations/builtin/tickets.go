@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/warroom/warroom/archive"
 	"github.com/warroom/warroom/incident"
@@ -32,12 +33,23 @@ func (b *Backend) CloseTicket(ctx context.Context, t incident.TicketRef, reason 
 	return nil
 }
 
-// StoreDocument stores (or replaces) a document on the ticket.
+// StoreDocument stores (or replaces) a document on the ticket. The builtin
+// ticket keeps a document in one row, so its content is read whole.
 func (b *Backend) StoreDocument(ctx context.Context, t incident.TicketRef, d archive.Document) error {
-	_, err := b.db.ExecContext(ctx, `INSERT INTO builtin_ticket_files (ticket_key, name, content_type, content, stored_at)
+	rc, err := d.Open(ctx)
+	if err != nil {
+		return err
+	}
+	content := make([]byte, 0, d.Size)
+	content, err = readAll(rc, content)
+	rc.Close()
+	if err != nil {
+		return fmt.Errorf("read %s for builtin ticket %s: %w", d.Name, t.Key, err)
+	}
+	_, err = b.db.ExecContext(ctx, `INSERT INTO builtin_ticket_files (ticket_key, name, content_type, content, stored_at)
 		VALUES (?,?,?,?,?) ON CONFLICT (ticket_key, name) DO UPDATE SET content_type = excluded.content_type,
 		content = excluded.content, stored_at = excluded.stored_at`,
-		t.Key, d.Name, d.ContentType, d.Content, nanos(b.clock.Now()))
+		t.Key, d.Name, d.ContentType, content, nanos(b.clock.Now()))
 	if err != nil {
 		return fmt.Errorf("store %s on builtin ticket %s: %w", d.Name, t.Key, err)
 	}
@@ -54,7 +66,24 @@ func (b *Backend) HasDocument(ctx context.Context, t incident.TicketRef, d archi
 	if err != nil {
 		return false, fmt.Errorf("read back %s from builtin ticket %s: %w", d.Name, t.Key, err)
 	}
-	return archive.Digest(content) == d.SHA256, nil
+	return int64(len(content)) == d.Size && archive.Digest(content) == d.SHA256, nil
+}
+
+// readAll appends what r holds to buf, which is sized for it.
+func readAll(r io.Reader, buf []byte) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 // Document returns a stored document's bytes and type, for download.

@@ -19,12 +19,17 @@ import (
 // attachment limit are refused before sending, and a 413 is turned into
 // the same answer: the archive keeps them in warroom and links to them.
 func (b *Backend) StoreDocument(ctx context.Context, t incident.TicketRef, d archive.Document) error {
-	if int64(len(d.Content)) > b.cfg.MaxAttachmentBytes {
-		return &archive.TooLargeError{Name: d.Name, Size: len(d.Content), Limit: b.cfg.MaxAttachmentBytes}
+	if d.Size > b.cfg.MaxAttachmentBytes {
+		return &archive.TooLargeError{Name: d.Name, Size: d.Size, Limit: b.cfg.MaxAttachmentBytes}
 	}
-	_, resp, err := b.client.Issue.PostAttachmentWithContext(ctx, t.Key, bytes.NewReader(d.Content), attachmentName(d.Name))
+	content, err := d.Open(ctx)
+	if err != nil {
+		return err
+	}
+	defer content.Close()
+	_, resp, err := b.client.Issue.PostAttachmentWithContext(ctx, t.Key, content, attachmentName(d.Name))
 	if resp != nil && resp.Response != nil && resp.StatusCode == http.StatusRequestEntityTooLarge {
-		return &archive.TooLargeError{Name: d.Name, Size: len(d.Content), Limit: b.cfg.MaxAttachmentBytes}
+		return &archive.TooLargeError{Name: d.Name, Size: d.Size, Limit: b.cfg.MaxAttachmentBytes}
 	}
 	return classify("attach "+d.Name+" to "+t.Key, resp, err)
 }
@@ -41,7 +46,7 @@ func (b *Backend) HasDocument(ctx context.Context, t incident.TicketRef, d archi
 	}
 	name := attachmentName(d.Name)
 	for _, a := range issue.Fields.Attachments {
-		if a == nil || a.Filename != name || a.Size != len(d.Content) {
+		if a == nil || a.Filename != name || int64(a.Size) != d.Size {
 			continue
 		}
 		sum, err := b.download(ctx, a.Content)

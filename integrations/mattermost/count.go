@@ -1,0 +1,75 @@
+package mattermost
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/warroom/warroom/archive"
+	"github.com/warroom/warroom/incident"
+)
+
+// sinceLimit is how many changed posts Mattermost answers to since= at
+// most (sqlstore GetPostsSince: LIMIT 1000, in no defined order).
+const sinceLimit = 1000
+
+// countBasis says what Mattermost's number counts. Read in the 9.9 server
+// (sqlstore SaveMultiple, Update, Delete): total_msg_count grows by one for
+// every post saved, thread replies and system posts included, joins and
+// leaves (Post.IsJoinLeaveMessage) not; an edit keeps it (the old text is
+// saved as a deleted copy that is not counted); a deletion does not lower it.
+const countBasis = "Mattermost total_msg_count: every post saved, replies and system posts included, joins and leaves not, deleted posts still counted"
+
+// Count sets the channel's total_msg_count against a walk. Deleted posts
+// stay in that number, so they are counted from since=<channel created>,
+// which returns deleted posts too, when the channel has fewer than 1000
+// changed posts; the last look reads the posts after the walk's newest.
+func (b *Backend) Count(ctx context.Context, ch incident.ChannelRef, t archive.Tally) (archive.Count, error) {
+	c := archive.Count{Accounted: t.Counted, Basis: countBasis}
+	channel, resp, err := b.client.GetChannel(ctx, ch.ID)
+	if err != nil {
+		return c, classify("read the message count of "+ch.Name, resp, err)
+	}
+	c.Server = int(channel.TotalMsgCount)
+	deleted, complete, err := b.deletedPosts(ctx, ch, channel.CreateAt)
+	if err != nil {
+		return c, err
+	}
+	if complete {
+		c.Deleted = deleted
+		c.Accounted += deleted
+	} else if c.Server != c.Accounted {
+		c.Basis += fmt.Sprintf("; deleted posts cannot be counted here (over %d posts changed), so a difference may be deleted posts", sinceLimit)
+	}
+	if t.LastID != "" {
+		posts, err := b.page(ctx, ch, "&page=0&after="+t.LastID)
+		if err != nil {
+			return c, err
+		}
+		c.Newer = len(posts)
+	}
+	return c, nil
+}
+
+// deletedPosts counts the deleted posts of the channel that Mattermost
+// still counts; complete is false when the answer may be cut off.
+func (b *Backend) deletedPosts(ctx context.Context, ch incident.ChannelRef, createdAt int64) (n int, complete bool, err error) {
+	r, err := b.client.DoAPIGet(ctx, "/channels/"+ch.ID+"/posts?skipFetchThreads=true&since="+strconv.FormatInt(max(createdAt-1, 1), 10), "")
+	if err != nil {
+		return 0, false, classify("look for deleted posts of "+ch.Name, model.BuildResponse(r), err)
+	}
+	defer r.Body.Close()
+	var list model.PostList
+	if err := decodeJSON(r.Body, &list); err != nil {
+		return 0, false, incident.Errorf(incident.KindTransient, "look for deleted posts of %s: %w", ch.Name, err)
+	}
+	for _, id := range list.Order {
+		p := list.Posts[id]
+		if p != nil && p.DeleteAt > 0 && p.OriginalId == "" && !p.IsJoinLeaveMessage() {
+			n++
+		}
+	}
+	return n, len(list.Order) < sinceLimit, nil
+}
