@@ -17,7 +17,8 @@ type Chat interface {
 	History(ctx context.Context, ch incident.ChannelRef, fn func(Message) error) (Tally, error)
 	// Count reads what the chat server says the channel holds, sets it
 	// against a finished walk, and takes a last look for messages newer
-	// than the walk.
+	// than the walk. A channel that is gone or archived (it can no longer
+	// change) is an error of KindNotFound.
 	Count(ctx context.Context, ch incident.ChannelRef, t Tally) (Count, error)
 	// DeleteChannel removes the channel (or archives it, as configured) and
 	// says what it did. A channel that is already gone is not an error.

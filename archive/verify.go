@@ -176,12 +176,16 @@ func (a *Archiver) deleteChannel(ctx context.Context, j incident.Job) error {
 			return incident.Errorf(incident.KindPermanent, "refusing to delete the channel of %s: its transcript records no completeness check; rebuild it", inc.Key)
 		}
 		now, err := a.chat.Count(ctx, inc.Channel, rec.Walk)
-		if err != nil {
+		switch {
+		case incident.ErrorKind(err) == incident.KindNotFound:
+			// Deleted or archived already (a crash after the delete): it
+			// cannot have changed since.
+		case err != nil:
 			return fmt.Errorf("check the channel of %s before deleting it: %w", inc.Key, err)
-		}
-		now.Archived = rec.Archived
-		if !now.Complete() {
-			return a.rebuild(ctx, inc, rd, now)
+		default:
+			if now.Archived = rec.Archived; !now.Complete() {
+				return a.rebuild(ctx, inc, rd, now)
+			}
 		}
 		if how, err = a.chat.DeleteChannel(ctx, inc.Channel); err != nil {
 			return fmt.Errorf("delete channel %s of %s: %w", inc.Channel.Name, inc.Key, err)

@@ -222,9 +222,12 @@ func (b *Backend) History(ctx context.Context, ch incident.ChannelRef, fn func(a
 }
 
 // Count reads how many messages the channel holds and how many came after
-// the walk's last one.
+// the walk's last one. A deleted channel is a KindNotFound error.
 func (b *Backend) Count(ctx context.Context, ch incident.ChannelRef, t archive.Tally) (archive.Count, error) {
 	c := archive.Count{Accounted: t.Counted, Basis: "builtin messages in the channel"}
+	if _, err := b.Channel(ctx, ch.ID); err != nil {
+		return c, err // KindNotFound once the channel is deleted
+	}
 	if err := b.db.QueryRowContext(ctx, `SELECT count(*) FROM builtin_messages WHERE channel_id = ?`, ch.ID).Scan(&c.Server); err != nil {
 		return c, fmt.Errorf("count the messages of %s: %w", ch.Name, err)
 	}

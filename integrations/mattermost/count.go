@@ -3,6 +3,7 @@ package mattermost
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strconv"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -26,9 +27,13 @@ const countBasis = "Mattermost total_msg_count: every post saved, replies and sy
 // stay in that number, so they are counted from since=<channel created>,
 // which returns deleted posts too, when the channel has fewer than 1000
 // changed posts; the last look reads the posts after the walk's newest.
+// A channel that is gone or archived is a KindNotFound error.
 func (b *Backend) Count(ctx context.Context, ch incident.ChannelRef, t archive.Tally) (archive.Count, error) {
 	c := archive.Count{Accounted: t.Counted, Basis: countBasis}
 	channel, resp, err := b.client.GetChannel(ctx, ch.ID)
+	if statusOf(err, resp) == http.StatusNotFound || err == nil && channel.DeleteAt != 0 {
+		return c, incident.Errorf(incident.KindNotFound, "channel %s is gone or archived: it can no longer change", ch.Name)
+	}
 	if err != nil {
 		return c, classify("read the message count of "+ch.Name, resp, err)
 	}

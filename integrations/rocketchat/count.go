@@ -2,7 +2,6 @@ package rocketchat
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 
 	"github.com/warroom/warroom/archive"
@@ -14,19 +13,19 @@ import (
 // not.
 const countBasis = "Rocket.Chat room msgs: messages including thread replies, not system messages"
 
-// Count sets the room's msgs (rooms.info) against a walk and looks for
-// messages newer than the walk's newest.
+// Count sets the room's msgs (channels.info) against a walk and looks for
+// messages newer than the walk's newest. A room that is gone or archived
+// is a KindNotFound error.
 func (b *Backend) Count(ctx context.Context, ch incident.ChannelRef, t archive.Tally) (archive.Count, error) {
 	c := archive.Count{Accounted: t.Counted, Basis: countBasis}
-	var info struct {
-		Room struct {
-			Msgs int `json:"msgs"`
-		} `json:"room"`
+	r, err := b.roomInfo(ctx, url.Values{"roomId": {ch.ID}})
+	if errorType(err) == "error-room-archived" || err == nil && (r == nil || r.Archived) {
+		return c, incident.Errorf(incident.KindNotFound, "room %s is gone or archived: it can no longer change", ch.Name)
 	}
-	if err := b.call(ctx, "read the message count of "+ch.Name, http.MethodGet, "/api/v1/rooms.info", url.Values{"roomId": {ch.ID}}, nil, &info); err != nil {
+	if err != nil {
 		return c, err
 	}
-	c.Server = info.Room.Msgs
+	c.Server = r.Msgs
 	if t.LastID != "" {
 		later, err := b.historyPage(ctx, ch, url.Values{"oldest": {t.LastAt.Format(isoMillis)}})
 		if err != nil {
