@@ -18,8 +18,15 @@ import (
 	"github.com/warroom/warroom/integrations/internal/backspool"
 )
 
-// historyPage is the largest page Mattermost serves.
-const historyPage = 200
+// maxHistoryPage is the largest page Mattermost serves.
+const maxHistoryPage = 200
+
+func (b *Backend) perPage() int {
+	if b.historyPage > 0 {
+		return min(b.historyPage, maxHistoryPage)
+	}
+	return maxHistoryPage
+}
 
 // History calls fn for every post of the channel, oldest first, thread
 // replies included, each exactly once. It reads the channel once, with
@@ -86,7 +93,7 @@ type edge struct {
 // page reads one page of posts, without thread fetching (the posts of the
 // page are all this needs), oldest first.
 func (b *Backend) page(ctx context.Context, ch incident.ChannelRef, query string) ([]*model.Post, error) {
-	r, err := b.client.DoAPIGet(ctx, "/channels/"+ch.ID+"/posts?per_page="+strconv.Itoa(historyPage)+"&skipFetchThreads=true"+query, "")
+	r, err := b.client.DoAPIGet(ctx, "/channels/"+ch.ID+"/posts?per_page="+strconv.Itoa(b.perPage())+"&skipFetchThreads=true"+query, "")
 	if err != nil {
 		resp := model.BuildResponse(r)
 		if statusOf(err, resp) == http.StatusForbidden {
@@ -143,7 +150,7 @@ func (b *Backend) walkBack(ctx context.Context, ch incident.ChannelRef, sp *back
 		} else if top.anchor == "" {
 			top.anchor = newestBefore(posts, top.at)
 		}
-		if len(posts) < historyPage {
+		if len(posts) < b.perPage() {
 			return top, nil
 		}
 		oldest := posts[0].CreateAt
@@ -206,7 +213,7 @@ func (b *Backend) walkForward(ctx context.Context, ch incident.ChannelRef, e edg
 				}
 			}
 		}
-		if len(posts) < historyPage {
+		if len(posts) < b.perPage() {
 			return nil
 		}
 		newest := posts[len(posts)-1].CreateAt
