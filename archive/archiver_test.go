@@ -72,7 +72,10 @@ func (f *fakeTickets) HasDocument(ctx context.Context, t incident.TicketRef, d a
 
 type lifecycle struct{ archived int }
 
-func (l *lifecycle) MarkArchived(ctx context.Context, id int64, how string) error { l.archived++; return nil }
+func (l *lifecycle) MarkArchived(ctx context.Context, id int64, how string) error {
+	l.archived++
+	return nil
+}
 
 type registry map[incident.JobKind]incident.JobHandler
 

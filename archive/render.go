@@ -103,7 +103,7 @@ func (r *renderer) close() {
 func (r *renderer) add(m Message) error {
 	r.messages++
 	label := fmt.Sprintf("#%d", r.messages)
-	if m.ThreadID == "" {
+	if m.ThreadID == "" && !m.NoReplies {
 		r.ids[m.ID] = int32(r.messages) // only roots are replied to
 	}
 	for i := range m.Files {

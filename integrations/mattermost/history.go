@@ -261,7 +261,8 @@ func (b *Backend) emit(ctx context.Context, ch incident.ChannelRef, p *model.Pos
 		author = o
 	}
 	m := archive.Message{ID: p.Id, ThreadID: p.RootId, Author: author, Text: p.Message + attachmentText(p),
-		At: time.UnixMilli(p.CreateAt).UTC(), System: strings.HasPrefix(p.Type, "system_"), Bot: p.UserId == b.botUserID()}
+		At: time.UnixMilli(p.CreateAt).UTC(), System: strings.HasPrefix(p.Type, "system_"), Bot: p.UserId == b.botUserID(),
+		NoReplies: p.RootId == "" && p.ReplyCount == 0}
 	if p.EditAt > 0 {
 		t := time.UnixMilli(p.EditAt).UTC()
 		m.EditedAt = &t

@@ -156,7 +156,7 @@ func (b *Backend) walkBack(ctx context.Context, ch incident.ChannelRef, sp *back
 // convert turns a Rocket.Chat message into a transcript message.
 func (b *Backend) convert(ctx context.Context, m message) (archive.Message, error) {
 	am := archive.Message{ID: m.ID, ThreadID: m.Tmid, Author: m.U.Username, Text: m.Msg, At: m.TS.Time,
-		System: m.T != "", Bot: m.U.ID == b.cfg.UserID}
+		System: m.T != "", Bot: m.U.ID == b.cfg.UserID, NoReplies: m.Tmid == "" && m.Tcount == 0}
 	if m.EditedAt != nil {
 		t := m.EditedAt.Time
 		am.EditedAt = &t
