@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
@@ -25,7 +26,7 @@ func realChannel(t testing.TB, mm *mmtest.Server, n int) (incident.ChannelRef, [
 		ID   string `json:"id"`
 		Name string `json:"name"`
 	}
-	name := fmt.Sprintf("hist-%d-%d", n, os.Getpid())
+	name := fmt.Sprintf("hist-%d-%d-%d", n, os.Getpid(), time.Now().UnixNano()%100000)
 	if code := mm.Do(t, mm.AdminToken, http.MethodPost, "/api/v4/channels",
 		map[string]any{"team_id": mm.TeamID, "name": name, "display_name": name, "type": "O"}, &ch); code != http.StatusCreated {
 		t.Fatalf("create channel: %d", code)
@@ -141,14 +142,16 @@ func TestHistoryRealMattermostTies(t *testing.T) {
 }
 
 // TestHistoryRealMattermostDeletionsAndArrivals: on a real server,
-// deleted posts stay in total_msg_count and are accounted for; a post
-// written after the walk makes the check fail with the numbers.
+// deleted posts stay in total_msg_count and are accounted for (by since=);
+// a post written after the walk makes the check fail with the numbers.
 func TestHistoryRealMattermostDeletionsAndArrivals(t *testing.T) {
+	const n = 120
 	mm := mmtest.Start(t)
-	ch, ids := realChannel(t, mm, 120)
+	ch, ids := realChannel(t, mm, n)
+	token := mm.BotToken
 	c4 := model.NewAPIv4Client(mm.URL)
 	c4.SetToken(mm.User.Token)
-	for _, i := range []int{3, 60, 119} {
+	for _, i := range []int{3, 60, n - 1} {
 		if _, err := c4.DeletePost(context.Background(), ids[i]); err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +163,7 @@ func TestHistoryRealMattermostDeletionsAndArrivals(t *testing.T) {
 	if _, _, err := c4.CreatePost(context.Background(), &model.Post{ChannelId: ch.ID, RootId: ids[10], Message: "a reply"}); err != nil {
 		t.Fatal(err)
 	}
-	b, err := New(Config{URL: mm.URL, Token: mm.BotToken, Team: mm.TeamName}, nil, nil)
+	b, err := New(Config{URL: mm.URL, Token: token, Team: mm.TeamName}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,13 +183,18 @@ func TestHistoryRealMattermostDeletionsAndArrivals(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Archived = tally.Messages
-	if len(texts) != 118 || !c.Complete() || c.Deleted != 3 || c.Server != 121 {
-		t.Fatalf("%d messages by people (want 118: 120 - 3 deleted + 1 reply); check %+v", len(texts), c)
+	if len(texts) != n-2 || !c.Complete() || c.Deleted != 3 || c.Server != n+1 {
+		t.Fatalf("%d messages by people (want %d: %d - 3 deleted + 1 reply); tally %+v check %+v", len(texts), n-2, n, tally, c)
+	}
+	for _, text := range texts {
+		if text == "post 3" || text == "post 60" {
+			t.Errorf("deleted post %q in the transcript", text)
+		}
 	}
 	if _, _, err := c4.CreatePost(context.Background(), &model.Post{ChannelId: ch.ID, Message: "too late"}); err != nil {
 		t.Fatal(err)
 	}
-	if c, err = b.Count(context.Background(), ch, tally); err != nil || c.Complete() || c.Newer != 1 || c.Server != 122 {
+	if c, err = b.Count(context.Background(), ch, tally); err != nil || c.Complete() || c.Newer != 1 || c.Server != n+2 {
 		t.Fatalf("after a late post the check says %+v, %v; want incomplete, 1 newer", c, err)
 	}
 }
