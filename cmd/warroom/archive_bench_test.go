@@ -33,6 +33,7 @@ import (
 //	WARROOM_HOLD_POSTS=20000 WARROOM_HOLD_FILE=/tmp/held /tmp/warroom.test -test.run '^TestHoldMattermostChannel$' -test.timeout 2h &
 //	farm-bench -n 5 --timeout 600 --vs "env WARROOM_HELD=/tmp/held /tmp/warroom.test -test.run ^TestPlainPassHeldChannel$" -- \
 //	    env WARROOM_HELD=/tmp/held /tmp/warroom.test -test.run '^TestArchiveHeldChannel$'
+//	(and the same with ^TestPlainBeforePassHeldChannel$ as B)
 //	touch /tmp/held.stop
 
 // TestHoldMattermostChannel is not a test: it holds the benchmark's server.
@@ -116,6 +117,29 @@ func TestPlainPassHeldChannel(t *testing.T) {
 		}
 	}
 	t.Logf("plain pass: %d posts; peak RSS %d MB", seen, vmHWM(t)>>20)
+}
+
+// TestPlainBeforePassHeldChannel is the other yardstick: one plain Client4
+// pass with the before= cursor (GetPostsBefore from the oldest post of each
+// page), 200 posts a page: the same server query warroom's walk uses, but
+// blind to ties, so it loses posts.
+func TestPlainBeforePassHeldChannel(t *testing.T) {
+	h := held(t)
+	c := model.NewAPIv4Client(h.url)
+	c.SetToken(h.token)
+	seen := 0
+	list, _, err := c.GetPostsForChannel(context.Background(), h.channel, 0, 200, "", false, false)
+	for err == nil {
+		seen += len(list.Order)
+		if len(list.Order) < 200 {
+			break
+		}
+		list, _, err = c.GetPostsBefore(context.Background(), h.channel, list.Order[len(list.Order)-1], 0, 200, "", false, false)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("plain before= pass: %d posts (of %d); peak RSS %d MB", seen, h.posts, vmHWM(t)>>20)
 }
 
 // TestArchiveHeldChannel archives the held channel as warroom does (read,
