@@ -7,7 +7,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
+	"strings"
 
 	jira "github.com/andygrunwald/go-jira"
 
@@ -27,11 +29,32 @@ func (b *Backend) StoreDocument(ctx context.Context, t incident.TicketRef, d arc
 		return err
 	}
 	defer content.Close()
-	_, resp, err := b.client.Issue.PostAttachmentWithContext(ctx, t.Key, content, attachmentName(d.Name))
+	resp, err := b.postAttachment(ctx, t.Key, attachmentName(d.Name), content, d.Size)
 	if resp != nil && resp.Response != nil && resp.StatusCode == http.StatusRequestEntityTooLarge {
 		return &archive.TooLargeError{Name: d.Name, Size: d.Size, Limit: b.cfg.MaxAttachmentBytes}
 	}
 	return classify("attach "+d.Name+" to "+t.Key, resp, err)
+}
+
+// postAttachment sends one file as multipart/form-data straight from the
+// stream, with its exact length (go-jira's PostAttachment would copy the
+// whole file into memory first).
+func (b *Backend) postAttachment(ctx context.Context, issue, name string, content io.Reader, size int64) (*jira.Response, error) {
+	var head bytes.Buffer
+	mw := multipart.NewWriter(&head)
+	if _, err := mw.CreateFormFile("file", name); err != nil {
+		return nil, fmt.Errorf("attachment %s: %w", name, err)
+	}
+	tail := "\r\n--" + mw.Boundary() + "--\r\n"
+	req, err := b.client.NewMultiPartRequestWithContext(ctx, http.MethodPost, "rest/api/2/issue/"+issue+"/attachments", new(bytes.Buffer))
+	if err != nil {
+		return nil, fmt.Errorf("attachment %s: %w", name, err)
+	}
+	req.Body = io.NopCloser(io.MultiReader(&head, io.LimitReader(content, size), strings.NewReader(tail)))
+	req.ContentLength = int64(head.Len()) + size + int64(len(tail))
+	req.GetBody = nil
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return b.client.Do(req, nil)
 }
 
 // HasDocument downloads the issue's attachments of that name and reports
