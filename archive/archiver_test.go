@@ -171,6 +171,25 @@ func TestIncompleteTranscriptIsARetriedVisibleFailure(t *testing.T) {
 	}
 }
 
+func TestCountComplete(t *testing.T) {
+	for _, tt := range []struct {
+		c    archive.Count
+		want bool
+	}{
+		{archive.Count{Server: 10, Accounted: 10}, true},
+		{archive.Count{Server: 10, Accounted: 11}, false},
+		{archive.Count{Server: 11, Accounted: 10}, false},
+		{archive.Count{Server: 10, Accounted: 11, Floor: true}, true}, // the server fell behind
+		{archive.Count{Server: 11, Accounted: 10, Floor: true}, false},
+		{archive.Count{Server: 10, Accounted: 10, Newer: 1}, false},
+		{archive.Count{Server: 10, Accounted: 10, Newer: 1, Floor: true}, false},
+	} {
+		if got := tt.c.Complete(); got != tt.want {
+			t.Errorf("%+v: complete %v, want %v", tt.c, got, tt.want)
+		}
+	}
+}
+
 // TestChannelChangedBeforeDeleteRebuilds: a message that arrives after the
 // transcript was verified keeps the channel and builds the transcript again.
 func TestChannelChangedBeforeDeleteRebuilds(t *testing.T) {

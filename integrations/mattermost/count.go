@@ -21,7 +21,13 @@ const sinceLimit = 1000
 // every post saved, thread replies and system posts included, joins and
 // leaves (Post.IsJoinLeaveMessage) not; an edit keeps it (the old text is
 // saved as a deleted copy that is not counted); a deletion does not lower it.
-const countBasis = "Mattermost total_msg_count: every post saved, replies and system posts included, joins and leaves not, deleted posts still counted"
+//
+// It is a floor, not an exact number: a channel update (sqlstore
+// Channel.Update, behind PatchChannel) writes back the TotalMsgCount of the
+// channel object it read, often from the server's cache, so a header change
+// racing with posts loses their increments for good (seen on the real
+// server: 10 counted for 11 posts). It never runs ahead of the posts.
+const countBasis = "Mattermost total_msg_count, a floor: every post saved, replies and system posts included, joins and leaves not, deleted posts still counted; a channel update racing with posts can set it back"
 
 // Count sets the channel's total_msg_count against a walk. Deleted posts
 // stay in that number, so they are counted from since=<channel created>,
@@ -31,7 +37,7 @@ const countBasis = "Mattermost total_msg_count: every post saved, replies and sy
 // walk's newest.
 // A channel that is gone or archived is a KindNotFound error.
 func (b *Backend) Count(ctx context.Context, ch incident.ChannelRef, t archive.Tally) (archive.Count, error) {
-	c := archive.Count{Accounted: t.Counted, Basis: countBasis}
+	c := archive.Count{Accounted: t.Counted, Basis: countBasis, Floor: true}
 	channel, resp, err := b.client.GetChannel(ctx, ch.ID)
 	if statusOf(err, resp) == http.StatusNotFound || err == nil && channel.DeleteAt != 0 {
 		return c, incident.Errorf(incident.KindNotFound, "channel %s is gone or archived: it can no longer change", ch.Name)
@@ -39,8 +45,12 @@ func (b *Backend) Count(ctx context.Context, ch incident.ChannelRef, t archive.T
 	if err != nil {
 		return c, classify("read the message count of "+ch.Name, resp, err)
 	}
-	c.Server = int(channel.TotalMsgCount)
-	if channel.TotalMsgCount < sinceLimit {
+	total, err := b.totalMsgCount(ctx, ch)
+	if err != nil {
+		return c, err
+	}
+	c.Server = int(total)
+	if total < sinceLimit {
 		deleted, complete, err := b.deletedPosts(ctx, ch, channel.CreateAt)
 		if err != nil {
 			return c, err
@@ -49,7 +59,7 @@ func (b *Backend) Count(ctx context.Context, ch incident.ChannelRef, t archive.T
 			c.Deleted = deleted
 		}
 	}
-	if c.Server != c.Accounted+c.Deleted && c.Deleted == 0 && channel.TotalMsgCount >= sinceLimit {
+	if c.Server != c.Accounted+c.Deleted && c.Deleted == 0 && total >= sinceLimit {
 		c.Basis += fmt.Sprintf("; deleted posts cannot be counted in a channel of over %d posts, so a difference may be deleted posts", sinceLimit)
 	}
 	c.Accounted += c.Deleted
@@ -61,6 +71,38 @@ func (b *Backend) Count(ctx context.Context, ch incident.ChannelRef, t archive.T
 		c.Newer = len(posts)
 	}
 	return c, nil
+}
+
+// totalMsgCount reads total_msg_count past the server's cache: GET
+// /channels/{id} answers a cached channel whose count does not move with
+// new posts (localcachelayer Channel.Get; saving a post does not
+// invalidate it), while the bot's membership and its unread count are read
+// from the database (sqlstore GetMember, GetChannelUnread: TotalMsgCount
+// minus the member's MsgCount). The membership is read first: the bot
+// never views the channel, so its MsgCount stays put between the two.
+func (b *Backend) totalMsgCount(ctx context.Context, ch incident.ChannelRef) (int64, error) {
+	botID := b.botUserID()
+	if botID == "" {
+		me, resp, err := b.client.GetMe(ctx, "")
+		if err != nil {
+			return 0, classify("read the bot's own account", resp, err)
+		}
+		botID = me.Id
+		b.mu.Lock()
+		if b.botID == "" {
+			b.botID = me.Id
+		}
+		b.mu.Unlock()
+	}
+	member, resp, err := b.client.GetChannelMember(ctx, ch.ID, botID, "")
+	if err != nil {
+		return 0, classify("read the bot's membership of "+ch.Name, resp, err)
+	}
+	unread, resp, err := b.client.GetChannelUnread(ctx, ch.ID, botID)
+	if err != nil {
+		return 0, classify("read the message count of "+ch.Name, resp, err)
+	}
+	return member.MsgCount + unread.MsgCount, nil
 }
 
 // deletedPosts counts the deleted posts of the channel that Mattermost

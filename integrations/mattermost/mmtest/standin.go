@@ -20,8 +20,9 @@ import (
 // those above, oldest first; neither: newest first; page= is an offset;
 // per_page is capped at 200; posts of one CreateAt come in no defined order
 // (shuffled on every request here). since= answers the first 1000 posts
-// changed after that time, deleted ones too. GET /channels/{id} carries
-// total_msg_count, which counts deleted posts and leaves out joins. It is
+// changed after that time, deleted ones too. The channel's total_msg_count
+// (deleted posts in, joins out) is the bot's member msg_count (0) plus its
+// unread msg_count, as Mattermost reads them uncached. It is
 // for the history reader's tests and for load runs too big for a real
 // server; everything else is tested on a real Mattermost.
 type StandIn struct {
@@ -63,6 +64,14 @@ func NewStandIn(t testing.TB, n, perMilli int) *StandIn {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		json.NewEncoder(w).Encode(map[string]any{"id": r.PathValue("id"), "create_at": 1, "total_msg_count": s.total})
+	})
+	mux.HandleFunc("GET /api/v4/channels/{id}/members/{user}", func(w http.ResponseWriter, r *http.Request) {
+		json.NewEncoder(w).Encode(map[string]any{"channel_id": r.PathValue("id"), "user_id": r.PathValue("user"), "msg_count": 0})
+	})
+	mux.HandleFunc("GET /api/v4/users/{user}/channels/{id}/unread", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		json.NewEncoder(w).Encode(map[string]any{"channel_id": r.PathValue("id"), "msg_count": s.total})
 	})
 	mux.HandleFunc("GET /api/v4/channels/{id}/posts", s.list)
 	mux.HandleFunc("DELETE /api/v4/channels/{id}", func(w http.ResponseWriter, r *http.Request) {
