@@ -14,6 +14,10 @@ type Message struct {
 	Bot       bool       `json:"bot,omitempty"`    // posted by warroom itself
 	Reactions []Reaction `json:"reactions,omitempty"`
 	Files     []File     `json:"files,omitempty"`
+	// NoReplies is a backend's word that nobody replied to the message (as
+	// far as it knew when it read it): the renderer then forgets its
+	// number, so that memory stays flat in the channel's size.
+	NoReplies bool `json:"-"`
 }
 
 // Reaction is an emoji and who put it on a message.

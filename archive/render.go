@@ -1,25 +1,18 @@
 package archive
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
 	"path"
 	"sort"
 	"strings"
 
 	"github.com/warroom/warroom/incident"
 )
-
-// Document is a file of the archive: a rendered transcript or a file copied
-// from the channel.
-type Document struct {
-	Format      string // md, json or file
-	Name        string // e.g. INC-42-transcript.md, INC-42-files/ab12cd34-graph.png
-	ContentType string
-	Content     []byte
-	SHA256      string // hex digest of Content
-}
 
 // Options tune what goes into the archive.
 type Options struct {
@@ -34,38 +27,89 @@ type Options struct {
 	Summary incident.Renderer
 	// PublicURL is where warroom's web UI is reached, for links.
 	PublicURL string
+	// TempDir holds the transcript while it is rendered; empty means the
+	// system's temporary directory.
+	TempDir string
 }
 
 // renderer writes the Markdown and JSON transcripts in one pass over the
-// messages, so a channel's history is read once, a page at a time.
+// messages. The message parts go to temporary files as they are read, so
+// memory stays flat however long the channel is; finish puts head, body
+// and completeness record together as streams.
 type renderer struct {
 	opts      Options
 	key       string
-	md, js    bytes.Buffer // the messages part of each document
+	md, js    *spool // the messages part of each document
 	messages  int
-	ids       map[string]string // message ID -> "#n", for reply markers
-	pins      []incident.Event  // messages pinned by reaction
-	files     []Document
+	ids       map[string]int32 // message ID -> its number, for reply markers
+	pins      []incident.Event // messages pinned by reaction
+	files     []spooledFile
 	fileBytes int64
 	fileNames map[string]bool
+	temps     []string // files to remove when done
+}
+
+// spool is a temporary file written through a buffer.
+type spool struct {
+	f *os.File
+	w *bufio.Writer
+}
+
+type spooledFile struct {
+	doc  Document
+	path string
 }
 
 const timeLayout = "2006-01-02 15:04:05Z07:00"
 
-func newRenderer(key string, opts Options) *renderer {
+func newRenderer(key string, opts Options) (*renderer, error) {
 	if opts.MaxTotalFileBytes <= 0 {
 		opts.MaxTotalFileBytes = 100 << 20
 	}
-	return &renderer{opts: opts, key: key, ids: map[string]string{}, fileNames: map[string]bool{}}
+	r := &renderer{opts: opts, key: key, ids: map[string]int32{}, fileNames: map[string]bool{}}
+	var err error
+	if r.md, err = r.newSpool(); err != nil {
+		return nil, err
+	}
+	if r.js, err = r.newSpool(); err != nil {
+		r.close()
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *renderer) newSpool() (*spool, error) {
+	f, err := os.CreateTemp(r.opts.TempDir, "warroom-transcript-*")
+	if err != nil {
+		return nil, fmt.Errorf("temporary file for the transcript: %w (set TMPDIR to a writable directory)", err)
+	}
+	r.temps = append(r.temps, f.Name())
+	return &spool{f: f, w: bufio.NewWriterSize(f, 64<<10)}, nil
+}
+
+// close removes the temporary files.
+func (r *renderer) close() {
+	for _, s := range []*spool{r.md, r.js} {
+		if s != nil {
+			s.f.Close()
+		}
+	}
+	for _, p := range r.temps {
+		os.Remove(p)
+	}
 }
 
 // add renders one message into both documents.
 func (r *renderer) add(m Message) error {
 	r.messages++
 	label := fmt.Sprintf("#%d", r.messages)
-	r.ids[m.ID] = label
+	if m.ThreadID == "" && !m.NoReplies {
+		r.ids[m.ID] = int32(r.messages) // only roots are replied to
+	}
 	for i := range m.Files {
-		r.copyFile(m.ID, &m.Files[i])
+		if err := r.copyFile(m.ID, &m.Files[i]); err != nil {
+			return err
+		}
 	}
 	for _, re := range m.Reactions {
 		if r.opts.PinEmoji != "" && re.Emoji == r.opts.PinEmoji && !m.System {
@@ -82,20 +126,20 @@ func (r *renderer) add(m Message) error {
 		return fmt.Errorf("encode message %s: %w", m.ID, err)
 	}
 	if r.messages > 1 {
-		r.js.WriteByte(',')
+		r.js.w.WriteByte(',')
 	}
-	r.js.Write(b)
+	r.js.w.Write(b)
 	r.writeMarkdown(m, label)
 	return nil
 }
 
 func (r *renderer) writeMarkdown(m Message, label string) {
-	w := &r.md
+	w := r.md.w
 	prefix := ""
 	if m.ThreadID != "" {
-		root := r.ids[m.ThreadID]
-		if root == "" {
-			root = "an earlier message"
+		root := "an earlier message"
+		if n := r.ids[m.ThreadID]; n > 0 {
+			root = fmt.Sprintf("#%d", n)
 		}
 		prefix = "> "
 		fmt.Fprintf(w, "> ↳ reply to %s\n", root)
@@ -127,19 +171,20 @@ func (r *renderer) writeMarkdown(m Message, label string) {
 	w.WriteString("\n")
 }
 
-// copyFile turns a file's bytes into an archive document, within the total
-// budget, and notes on the file what became of it.
-func (r *renderer) copyFile(msgID string, f *File) {
+// copyFile writes a file's bytes to a temporary file that becomes an
+// archive document, within the total budget, and notes on the file what
+// became of it.
+func (r *renderer) copyFile(msgID string, f *File) error {
 	switch {
 	case f.Data == nil:
 		if f.NotCopied == "" {
 			f.NotCopied = "over the chat backend's size limit for copying"
 		}
-		return
+		return nil
 	case r.fileBytes+int64(len(f.Data)) > r.opts.MaxTotalFileBytes:
 		f.NotCopied = fmt.Sprintf("the archive's %d-byte budget for files is spent", r.opts.MaxTotalFileBytes)
 		f.Data = nil
-		return
+		return nil
 	}
 	short := msgID
 	if len(short) > 8 {
@@ -149,14 +194,27 @@ func (r *renderer) copyFile(msgID string, f *File) {
 	for i := 2; r.fileNames[name]; i++ {
 		name = fmt.Sprintf("%s-files/%s-%d-%s", r.key, short, i, safeName(f.Name))
 	}
+	tmp, err := os.CreateTemp(r.opts.TempDir, "warroom-file-*")
+	if err != nil {
+		return fmt.Errorf("temporary file for %s: %w", f.Name, err)
+	}
+	r.temps = append(r.temps, tmp.Name())
+	_, err = tmp.Write(f.Data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("spool %s: %w", f.Name, err)
+	}
 	r.fileNames[name] = true
 	r.fileBytes += int64(len(f.Data))
 	ctype := f.Type
 	if ctype == "" {
 		ctype = "application/octet-stream"
 	}
-	r.files = append(r.files, newDocument("file", name, ctype, f.Data))
+	r.files = append(r.files, spooledFile{doc: Document{Format: "file", Name: name, ContentType: ctype}, path: tmp.Name()})
 	f.Archived, f.Data = name, nil
+	return nil
 }
 
 // safeName keeps a file name usable as an attachment name anywhere.
@@ -175,9 +233,63 @@ func safeName(name string) string {
 	return "file"
 }
 
-// finish writes the documents: head, timeline (with pins found in the
-// history that were not on it yet) and messages. It returns the new pins.
-func (r *renderer) finish(inc *incident.Incident, events []incident.Event) ([]Document, []incident.Event, error) {
+// part is one rendered document ready to be stored: its description and
+// the pieces its content is read from, in order.
+type part struct {
+	doc    Document
+	pieces []piece
+}
+
+// piece is bytes in memory or a whole temporary file.
+type piece struct {
+	data []byte
+	path string
+}
+
+// open reads a part's pieces one after the other.
+func (p part) open() (io.ReadCloser, error) {
+	var readers []io.Reader
+	var files []*os.File
+	for _, pc := range p.pieces {
+		if pc.path == "" {
+			readers = append(readers, bytes.NewReader(pc.data))
+			continue
+		}
+		f, err := os.Open(pc.path)
+		if err != nil {
+			for _, f := range files {
+				f.Close()
+			}
+			return nil, fmt.Errorf("reopen the transcript's temporary file: %w", err)
+		}
+		files = append(files, f)
+		readers = append(readers, f)
+	}
+	return multiCloser{Reader: io.MultiReader(readers...), files: files}, nil
+}
+
+type multiCloser struct {
+	io.Reader
+	files []*os.File
+}
+
+func (m multiCloser) Close() error {
+	for _, f := range m.files {
+		f.Close()
+	}
+	return nil
+}
+
+// finish flushes the message parts and returns the documents: head,
+// timeline (with pins found in the history that were not on it yet),
+// messages and the completeness check they passed; then the files. It
+// also returns the new pins.
+func (r *renderer) finish(inc *incident.Incident, events []incident.Event, count Count) ([]part, []incident.Event, error) {
+	for _, s := range []*spool{r.md, r.js} {
+		if err := s.w.Flush(); err != nil {
+			return nil, nil, fmt.Errorf("write the transcript's temporary file: %w", err)
+		}
+	}
 	seen := map[string]bool{}
 	for _, ev := range events {
 		if ev.Kind == incident.EventPinned {
@@ -194,14 +306,18 @@ func (r *renderer) finish(inc *incident.Incident, events []incident.Event) ([]Do
 	timeline := append(append([]incident.Event{}, events...), newPins...)
 	sort.SliceStable(timeline, func(i, j int) bool { return timeline[i].At.Before(timeline[j].At) })
 
-	var md bytes.Buffer
-	writeMarkdownHead(&md, inc, timeline)
+	var mdHead bytes.Buffer
+	writeMarkdownHead(&mdHead, inc, timeline)
 	if r.messages == 0 {
-		md.WriteString("_No messages._\n")
+		mdHead.WriteString("_No messages._\n")
 	}
-	md.Write(r.md.Bytes())
+	mdTail := fmt.Sprintf("## Completeness\n\n%d messages, checked against the chat server's own count: %d (%s); accounted for %d",
+		count.Archived, count.Server, count.Basis, count.Accounted)
+	if count.Deleted > 0 {
+		mdTail += fmt.Sprintf(", of which %d deleted", count.Deleted)
+	}
+	mdTail += ". Checked " + count.CheckedAt.Format(timeLayout) + ".\n"
 
-	var js bytes.Buffer
 	head, err := json.Marshal(struct {
 		Incident *incident.Incident `json:"incident"`
 		Timeline []incident.Event   `json:"timeline"`
@@ -209,16 +325,23 @@ func (r *renderer) finish(inc *incident.Incident, events []incident.Event) ([]Do
 	if err != nil {
 		return nil, nil, fmt.Errorf("encode transcript head: %w", err)
 	}
-	js.Write(head[:len(head)-1]) // leave the object open for the messages
-	js.WriteString(`,"messages":[`)
-	js.Write(r.js.Bytes())
-	js.WriteString("]}\n")
-
-	docs := []Document{
-		newDocument("md", inc.Key+"-transcript.md", "text/markdown; charset=utf-8", md.Bytes()),
-		newDocument("json", inc.Key+"-transcript.json", "application/json", js.Bytes()),
+	jsHead := append(head[:len(head)-1:len(head)-1], `,"messages":[`...) // leave the object open for the messages
+	countJSON, err := json.Marshal(count)
+	if err != nil {
+		return nil, nil, fmt.Errorf("encode completeness: %w", err)
 	}
-	return append(docs, r.files...), newPins, nil
+	jsTail := append(append([]byte(`],"completeness":`), countJSON...), "}\n"...)
+
+	parts := []part{
+		{doc: Document{Format: "md", Name: inc.Key + "-transcript.md", ContentType: "text/markdown; charset=utf-8"},
+			pieces: []piece{{data: mdHead.Bytes()}, {path: r.md.f.Name()}, {data: []byte(mdTail)}}},
+		{doc: Document{Format: "json", Name: inc.Key + "-transcript.json", ContentType: "application/json"},
+			pieces: []piece{{data: jsHead}, {path: r.js.f.Name()}, {data: jsTail}}},
+	}
+	for _, f := range r.files {
+		parts = append(parts, part{doc: f.doc, pieces: []piece{{path: f.path}}})
+	}
+	return parts, newPins, nil
 }
 
 func writeMarkdownHead(w *bytes.Buffer, inc *incident.Incident, events []incident.Event) {
@@ -260,15 +383,4 @@ func writeMarkdownHead(w *bytes.Buffer, inc *incident.Incident, events []inciden
 func oneLine(s string) string {
 	s = strings.ReplaceAll(s, "\r", "")
 	return strings.ReplaceAll(s, "\n", " ⏎ ")
-}
-
-// Render builds the transcript documents (Markdown, JSON, then the copied
-// files) from an incident, its timeline and its messages in order. It also
-// returns the pins found in the messages that the timeline lacked.
-func Render(inc *incident.Incident, events []incident.Event, messages func(func(Message) error) error, opts Options) ([]Document, []incident.Event, error) {
-	r := newRenderer(inc.Key, opts)
-	if err := messages(r.add); err != nil {
-		return nil, nil, err
-	}
-	return r.finish(inc, events)
 }

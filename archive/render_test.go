@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -19,15 +20,46 @@ func testIncident() *incident.Incident {
 		Channel: incident.ChannelRef{Backend: "builtin", ID: "c1", Name: "inc-7-db-down"}}
 }
 
-func messages(list []Message) func(func(Message) error) error {
-	return func(fn func(Message) error) error {
-		for _, m := range list {
-			if err := fn(m); err != nil {
-				return err
-			}
-		}
-		return nil
+// memDoc is a rendered document read back into memory.
+type memDoc struct {
+	Document
+	Content []byte
+}
+
+// renderAll renders messages through the streaming renderer and reads the
+// documents back, hashing them as the archive does when it saves them.
+func renderAll(t testing.TB, inc *incident.Incident, events []incident.Event, msgs []Message, opts Options) ([]memDoc, []incident.Event) {
+	opts.TempDir = t.TempDir()
+	r, err := newRenderer(inc.Key, opts)
+	if err != nil {
+		t.Fatal(err)
 	}
+	defer r.close()
+	for _, m := range msgs {
+		if err := r.add(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := Count{Archived: len(msgs), Server: len(msgs), Accounted: len(msgs), Basis: "test"}
+	parts, pins, err := r.finish(inc, events, count)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []memDoc
+	for _, p := range parts {
+		d := p.doc
+		rc, err := p.open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if _, err := io.Copy(&b, &hashingReader{r: rc, h: NewHasher(), d: &d}); err != nil {
+			t.Fatal(err)
+		}
+		rc.Close()
+		out = append(out, memDoc{Document: d, Content: b.Bytes()})
+	}
+	return out, pins
 }
 
 func TestRender(t *testing.T) {
@@ -41,10 +73,7 @@ func TestRender(t *testing.T) {
 		{ID: "c", Author: "system", Text: "bob joined", At: at.Add(3 * time.Minute), System: true},
 	}
 	events := []incident.Event{{Kind: incident.EventNote, Actor: "alice", Text: "root cause: disk", At: at}}
-	docs, pins, err := Render(testIncident(), events, messages(msgs), Options{PinEmoji: "pushpin"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	docs, pins := renderAll(t, testIncident(), events, msgs, Options{PinEmoji: "pushpin"})
 	if len(pins) != 1 || pins[0].Ref != "message/a" || !pins[0].At.Equal(at) || pins[0].Actor != "bob" {
 		t.Errorf("pins found in the history = %+v, want alice's message pinned by bob at its own time", pins)
 	}
@@ -71,17 +100,14 @@ func TestRender(t *testing.T) {
 		t.Errorf("JSON transcript = %+v", doc)
 	}
 	for _, d := range docs {
-		if d.SHA256 != Digest(d.Content) || len(d.SHA256) != 64 {
+		if d.SHA256 != Digest(d.Content) || len(d.SHA256) != 64 || d.Size != int64(len(d.Content)) {
 			t.Errorf("%s digest %q does not match its content", d.Name, d.SHA256)
 		}
 	}
 }
 
 func TestRenderEmptyChannel(t *testing.T) {
-	docs, _, err := Render(testIncident(), nil, messages(nil), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	docs, _ := renderAll(t, testIncident(), nil, nil, Options{})
 	if !bytes.Contains(docs[0].Content, []byte("_No messages._")) || !bytes.Contains(docs[1].Content, []byte(`"messages":[]`)) {
 		t.Errorf("empty channel renders as:\n%s\n%s", docs[0].Content, docs[1].Content)
 	}
@@ -97,8 +123,6 @@ func BenchmarkRender(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := Render(testIncident(), nil, messages(msgs), Options{}); err != nil {
-			b.Fatal(err)
-		}
+		renderAll(b, testIncident(), nil, msgs, Options{})
 	}
 }

@@ -1,7 +1,9 @@
 package archive
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"time"
 
@@ -22,25 +24,57 @@ type SummaryData struct {
 
 // SummaryDoc is one archived document and where it is.
 type SummaryDoc struct {
-	Name     string
-	Size     int
-	InTicket bool   // attached to the ticket
-	URL      string // its copy in warroom
+	Name       string
+	Size       int
+	InTicket   bool   // attached to the ticket and read back intact
+	KeptReason string // why it is kept in warroom only, when it is
+	URL        string // its copy in warroom
 }
 
-// participants counts the authors of the JSON transcript's messages, most
-// active first, leaving out system messages and warroom itself.
-func participants(transcriptJSON []byte) []string {
-	var doc struct {
-		Messages []Message `json:"messages"`
+// participantsOf counts the authors of the JSON transcript's messages,
+// most active first, leaving out system messages and warroom itself. It
+// decodes the document as a stream, one message at a time.
+func participantsOf(ctx context.Context, d Document) ([]string, error) {
+	rc, err := d.Open(ctx)
+	if err != nil {
+		return nil, err
 	}
-	if json.Unmarshal(transcriptJSON, &doc) != nil {
-		return nil
-	}
+	defer rc.Close()
 	count := map[string]int{}
-	for _, m := range doc.Messages {
-		if !m.System && !m.Bot && m.Author != "" {
-			count[m.Author]++
+	dec := json.NewDecoder(rc)
+	if _, err := dec.Token(); err != nil { // {
+		return nil, fmt.Errorf("read %s: %w", d.Name, err)
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", d.Name, err)
+		}
+		if key != "messages" {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil, fmt.Errorf("read %s: %w", d.Name, err)
+			}
+			continue
+		}
+		if _, err := dec.Token(); err != nil { // [
+			return nil, fmt.Errorf("read %s: %w", d.Name, err)
+		}
+		for dec.More() {
+			var m struct {
+				Author string `json:"author"`
+				System bool   `json:"system"`
+				Bot    bool   `json:"bot"`
+			}
+			if err := dec.Decode(&m); err != nil {
+				return nil, fmt.Errorf("read %s: %w", d.Name, err)
+			}
+			if !m.System && !m.Bot && m.Author != "" {
+				count[m.Author]++
+			}
+		}
+		if _, err := dec.Token(); err != nil { // ]
+			return nil, fmt.Errorf("read %s: %w", d.Name, err)
 		}
 	}
 	out := make([]string, 0, len(count))
@@ -53,7 +87,7 @@ func participants(transcriptJSON []byte) []string {
 		}
 		return out[i] < out[j]
 	})
-	return out
+	return out, nil
 }
 
 func since(from time.Time, to *time.Time) *time.Duration {

@@ -7,22 +7,23 @@ type EventKind string
 
 // The kinds of timeline event.
 const (
-	EventDeclared        EventKind = "declared"         // incident created by hand or by a source
-	EventAlertFiring     EventKind = "alert_firing"     // an alert in the group started firing
-	EventAlertResolved   EventKind = "alert_resolved"   // an alert in the group resolved
-	EventStatusChanged   EventKind = "status_changed"   // open/acked/resolved/closed/archived
-	EventSeverityChanged EventKind = "severity_changed" // severity moved up or down
-	EventStatusUpdate    EventKind = "status_update"    // a free-text status update
-	EventNote            EventKind = "note"             // a note from a person
-	EventPinned          EventKind = "pinned"           // a chat message pinned to the timeline
-	EventChannelOpened   EventKind = "channel_opened"   // the chat channel exists
-	EventChannelDeleted  EventKind = "channel_deleted"  // the chat channel is gone
-	EventTicketOpened    EventKind = "ticket_opened"    // the ticket exists
-	EventTranscriptBuilt EventKind = "transcript_built" // the transcript was rendered
-	EventArchived        EventKind = "archive_verified" // the transcript is stored and verified
-	EventError           EventKind = "error"            // an outside side effect failed for good
-	EventPaged           EventKind = "paged"            // a person was paged
-	EventEscalation      EventKind = "escalation"       // the escalation moved on, stopped or ran out
+	EventDeclared        EventKind = "declared"           // incident created by hand or by a source
+	EventAlertFiring     EventKind = "alert_firing"       // an alert in the group started firing
+	EventAlertResolved   EventKind = "alert_resolved"     // an alert in the group resolved
+	EventStatusChanged   EventKind = "status_changed"     // open/acked/resolved/closed/archived
+	EventSeverityChanged EventKind = "severity_changed"   // severity moved up or down
+	EventStatusUpdate    EventKind = "status_update"      // a free-text status update
+	EventNote            EventKind = "note"               // a note from a person
+	EventPinned          EventKind = "pinned"             // a chat message pinned to the timeline
+	EventChannelOpened   EventKind = "channel_opened"     // the chat channel exists
+	EventChannelDeleted  EventKind = "channel_deleted"    // the chat channel is gone
+	EventTicketOpened    EventKind = "ticket_opened"      // the ticket exists
+	EventTranscriptBuilt EventKind = "transcript_built"   // the transcript was rendered
+	EventArchived        EventKind = "archive_verified"   // the transcript is stored and verified
+	EventIncomplete      EventKind = "archive_incomplete" // the transcript does not hold all the chat server counts
+	EventError           EventKind = "error"              // an outside side effect failed for good
+	EventPaged           EventKind = "paged"              // a person was paged
+	EventEscalation      EventKind = "escalation"         // the escalation moved on, stopped or ran out
 )
 
 // Event is one entry on an incident's timeline. At is when the thing

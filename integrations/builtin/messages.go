@@ -188,29 +188,53 @@ func (b *Backend) Messages(ctx context.Context, channelID string, afterSeq int64
 const historyPage = 200
 
 // History calls fn for every message of the channel, oldest first, a page
-// at a time so that memory stays bounded.
-func (b *Backend) History(ctx context.Context, ch incident.ChannelRef, fn func(archive.Message) error) error {
+// at a time so that memory stays bounded. It walks by seq, which SQLite
+// hands out in commit order: a message that arrives meanwhile comes after
+// the cursor and is read, none is skipped or read twice.
+func (b *Backend) History(ctx context.Context, ch incident.ChannelRef, fn func(archive.Message) error) (archive.Tally, error) {
+	var t archive.Tally
 	var after int64
 	for {
 		page, err := b.Messages(ctx, ch.ID, after, historyPage)
 		if err != nil {
-			return err
+			return t, err
 		}
 		for _, m := range page {
 			am := archive.Message{ID: m.ID, ThreadID: m.ThreadID, Author: m.Author, Text: m.Text, At: m.At,
 				EditedAt: m.EditedAt, System: m.System, Bot: m.Author == BotName}
 			if len(m.Files) > 0 {
 				if am.Files, err = b.archiveFiles(ctx, m.ID); err != nil {
-					return err
+					return t, err
 				}
 			}
 			if err := fn(am); err != nil {
-				return err
+				return t, err
 			}
 			after = m.Seq
+			t.Messages++
+			t.Counted++
+			t.LastID, t.LastAt = m.ID, m.At
 		}
 		if len(page) < historyPage {
-			return nil
+			return t, nil
 		}
 	}
+}
+
+// Count reads how many messages the channel holds and how many came after
+// the walk's last one. A deleted channel is a KindNotFound error.
+func (b *Backend) Count(ctx context.Context, ch incident.ChannelRef, t archive.Tally) (archive.Count, error) {
+	c := archive.Count{Accounted: t.Counted, Basis: "builtin messages in the channel"}
+	if _, err := b.Channel(ctx, ch.ID); err != nil {
+		return c, err // KindNotFound once the channel is deleted
+	}
+	if err := b.db.QueryRowContext(ctx, `SELECT count(*) FROM builtin_messages WHERE channel_id = ?`, ch.ID).Scan(&c.Server); err != nil {
+		return c, fmt.Errorf("count the messages of %s: %w", ch.Name, err)
+	}
+	err := b.db.QueryRowContext(ctx, `SELECT count(*) FROM builtin_messages WHERE channel_id = ?
+		AND seq > coalesce((SELECT seq FROM builtin_messages WHERE channel_id = ? AND id = ?), 0)`, ch.ID, ch.ID, t.LastID).Scan(&c.Newer)
+	if err != nil {
+		return c, fmt.Errorf("look for messages of %s newer than the walk: %w", ch.Name, err)
+	}
+	return c, nil
 }

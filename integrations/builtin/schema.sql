@@ -36,6 +36,16 @@ CREATE TABLE IF NOT EXISTS builtin_ticket_files (
     stored_at    INTEGER NOT NULL,
     PRIMARY KEY (ticket_key, name)
 );
+-- A ticket document stored as a stream: its row's content is empty and
+-- its bytes are these chunks, in seq order.
+CREATE TABLE IF NOT EXISTS builtin_ticket_chunks (
+    ticket_key TEXT    NOT NULL,
+    name       TEXT    NOT NULL,
+    seq        INTEGER NOT NULL,
+    content    BLOB    NOT NULL,
+    PRIMARY KEY (ticket_key, name, seq),
+    FOREIGN KEY (ticket_key, name) REFERENCES builtin_ticket_files (ticket_key, name) ON DELETE CASCADE
+);
 CREATE TABLE IF NOT EXISTS builtin_files (
     id         TEXT    PRIMARY KEY,
     message_id TEXT    NOT NULL REFERENCES builtin_messages (id) ON DELETE CASCADE,

@@ -1,10 +1,12 @@
 package builtin
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/warroom/warroom/archive"
 	"github.com/warroom/warroom/incident"
@@ -32,41 +34,108 @@ func (b *Backend) CloseTicket(ctx context.Context, t incident.TicketRef, reason 
 	return nil
 }
 
-// StoreDocument stores (or replaces) a document on the ticket.
+// chunkBytes is the most one stored chunk of a ticket document holds.
+const chunkBytes = 256 << 10
+
+// StoreDocument stores (or replaces) a document on the ticket, reading it
+// as a stream into chunks, so that memory does not grow with its size.
 func (b *Backend) StoreDocument(ctx context.Context, t incident.TicketRef, d archive.Document) error {
-	_, err := b.db.ExecContext(ctx, `INSERT INTO builtin_ticket_files (ticket_key, name, content_type, content, stored_at)
-		VALUES (?,?,?,?,?) ON CONFLICT (ticket_key, name) DO UPDATE SET content_type = excluded.content_type,
+	rc, err := d.Open(ctx)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	tx, err := b.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store %s on builtin ticket %s: %w", d.Name, t.Key, err)
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `INSERT INTO builtin_ticket_files (ticket_key, name, content_type, content, stored_at)
+		VALUES (?,?,?,X'',?) ON CONFLICT (ticket_key, name) DO UPDATE SET content_type = excluded.content_type,
 		content = excluded.content, stored_at = excluded.stored_at`,
-		t.Key, d.Name, d.ContentType, d.Content, nanos(b.clock.Now()))
+		t.Key, d.Name, d.ContentType, nanos(b.clock.Now()))
+	if err == nil {
+		_, err = tx.ExecContext(ctx, `DELETE FROM builtin_ticket_chunks WHERE ticket_key = ? AND name = ?`, t.Key, d.Name)
+	}
+	buf := make([]byte, chunkBytes)
+	for seq := 0; err == nil; seq++ {
+		n, rerr := io.ReadFull(rc, buf)
+		if n > 0 {
+			_, err = tx.ExecContext(ctx, `INSERT INTO builtin_ticket_chunks (ticket_key, name, seq, content) VALUES (?,?,?,?)`,
+				t.Key, d.Name, seq, buf[:n])
+		}
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			break
+		}
+		if rerr != nil {
+			err = rerr
+		}
+	}
+	if err == nil {
+		err = tx.Commit()
+	}
 	if err != nil {
 		return fmt.Errorf("store %s on builtin ticket %s: %w", d.Name, t.Key, err)
 	}
 	return nil
 }
 
-// HasDocument reads the stored bytes back and compares their hash.
+// HasDocument reads the stored bytes back as a stream and compares their
+// size and hash.
 func (b *Backend) HasDocument(ctx context.Context, t incident.TicketRef, d archive.Document) (bool, error) {
+	h := archive.NewHasher()
+	found, err := b.readDocument(ctx, t.Key, d.Name, h)
+	if err != nil || !found {
+		return false, err
+	}
+	sum, n := h.Sum()
+	return n == d.Size && sum == d.SHA256, nil
+}
+
+// readDocument writes a stored document to w: the content of the row, or
+// (when that is empty) its chunks in order.
+func (b *Backend) readDocument(ctx context.Context, ticketKey, name string, w io.Writer) (bool, error) {
 	var content []byte
-	err := b.db.QueryRowContext(ctx, `SELECT content FROM builtin_ticket_files WHERE ticket_key = ? AND name = ?`, t.Key, d.Name).Scan(&content)
+	err := b.db.QueryRowContext(ctx, `SELECT content FROM builtin_ticket_files WHERE ticket_key = ? AND name = ?`, ticketKey, name).Scan(&content)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("read back %s from builtin ticket %s: %w", d.Name, t.Key, err)
+		return false, fmt.Errorf("read back %s from builtin ticket %s: %w", name, ticketKey, err)
 	}
-	return archive.Digest(content) == d.SHA256, nil
+	if len(content) > 0 {
+		_, err := w.Write(content)
+		return true, err
+	}
+	for seq := 0; ; seq++ {
+		err := b.db.QueryRowContext(ctx, `SELECT content FROM builtin_ticket_chunks WHERE ticket_key = ? AND name = ? AND seq = ?`,
+			ticketKey, name, seq).Scan(&content)
+		if errors.Is(err, sql.ErrNoRows) {
+			return true, nil
+		}
+		if err != nil {
+			return true, fmt.Errorf("read back %s from builtin ticket %s: %w", name, ticketKey, err)
+		}
+		if _, err := w.Write(content); err != nil {
+			return true, err
+		}
+	}
 }
 
 // Document returns a stored document's bytes and type, for download.
 func (b *Backend) Document(ctx context.Context, ticketKey, name string) ([]byte, string, error) {
-	var content []byte
 	var ctype string
-	err := b.db.QueryRowContext(ctx, `SELECT content, content_type FROM builtin_ticket_files WHERE ticket_key = ? AND name = ?`,
-		ticketKey, name).Scan(&content, &ctype)
+	err := b.db.QueryRowContext(ctx, `SELECT content_type FROM builtin_ticket_files WHERE ticket_key = ? AND name = ?`,
+		ticketKey, name).Scan(&ctype)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", incident.Errorf(incident.KindNotFound, "%s is not stored on ticket %s", name, ticketKey)
 	}
-	return content, ctype, err
+	if err != nil {
+		return nil, "", err
+	}
+	var buf bytes.Buffer
+	_, err = b.readDocument(ctx, ticketKey, name, &buf)
+	return buf.Bytes(), ctype, err
 }
 
 var (

@@ -7,7 +7,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
+	"strings"
 
 	jira "github.com/andygrunwald/go-jira"
 
@@ -19,14 +21,40 @@ import (
 // attachment limit are refused before sending, and a 413 is turned into
 // the same answer: the archive keeps them in warroom and links to them.
 func (b *Backend) StoreDocument(ctx context.Context, t incident.TicketRef, d archive.Document) error {
-	if int64(len(d.Content)) > b.cfg.MaxAttachmentBytes {
-		return &archive.TooLargeError{Name: d.Name, Size: len(d.Content), Limit: b.cfg.MaxAttachmentBytes}
+	if d.Size > b.cfg.MaxAttachmentBytes {
+		return &archive.TooLargeError{Name: d.Name, Size: d.Size, Limit: b.cfg.MaxAttachmentBytes}
 	}
-	_, resp, err := b.client.Issue.PostAttachmentWithContext(ctx, t.Key, bytes.NewReader(d.Content), attachmentName(d.Name))
+	content, err := d.Open(ctx)
+	if err != nil {
+		return err
+	}
+	defer content.Close()
+	resp, err := b.postAttachment(ctx, t.Key, attachmentName(d.Name), content, d.Size)
 	if resp != nil && resp.Response != nil && resp.StatusCode == http.StatusRequestEntityTooLarge {
-		return &archive.TooLargeError{Name: d.Name, Size: len(d.Content), Limit: b.cfg.MaxAttachmentBytes}
+		return &archive.TooLargeError{Name: d.Name, Size: d.Size, Limit: b.cfg.MaxAttachmentBytes}
 	}
 	return classify("attach "+d.Name+" to "+t.Key, resp, err)
+}
+
+// postAttachment sends one file as multipart/form-data straight from the
+// stream, with its exact length (go-jira's PostAttachment would copy the
+// whole file into memory first).
+func (b *Backend) postAttachment(ctx context.Context, issue, name string, content io.Reader, size int64) (*jira.Response, error) {
+	var head bytes.Buffer
+	mw := multipart.NewWriter(&head)
+	if _, err := mw.CreateFormFile("file", name); err != nil {
+		return nil, fmt.Errorf("attachment %s: %w", name, err)
+	}
+	tail := "\r\n--" + mw.Boundary() + "--\r\n"
+	req, err := b.client.NewMultiPartRequestWithContext(ctx, http.MethodPost, "rest/api/2/issue/"+issue+"/attachments", new(bytes.Buffer))
+	if err != nil {
+		return nil, fmt.Errorf("attachment %s: %w", name, err)
+	}
+	req.Body = io.NopCloser(io.MultiReader(&head, io.LimitReader(content, size), strings.NewReader(tail)))
+	req.ContentLength = int64(head.Len()) + size + int64(len(tail))
+	req.GetBody = nil
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return b.client.Do(req, nil)
 }
 
 // HasDocument downloads the issue's attachments of that name and reports
@@ -41,7 +69,7 @@ func (b *Backend) HasDocument(ctx context.Context, t incident.TicketRef, d archi
 	}
 	name := attachmentName(d.Name)
 	for _, a := range issue.Fields.Attachments {
-		if a == nil || a.Filename != name || a.Size != len(d.Content) {
+		if a == nil || a.Filename != name || int64(a.Size) != d.Size {
 			continue
 		}
 		sum, err := b.download(ctx, a.Content)

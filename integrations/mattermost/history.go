@@ -2,9 +2,12 @@ package mattermost
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,74 +15,231 @@ import (
 
 	"github.com/warroom/warroom/archive"
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/integrations/internal/backspool"
 )
 
-// historyPage is the largest page Mattermost serves.
-const historyPage = 200
+// maxHistoryPage is the largest page Mattermost serves.
+const maxHistoryPage = 200
+
+func (b *Backend) perPage() int {
+	if b.historyPage > 0 {
+		return min(b.historyPage, maxHistoryPage)
+	}
+	return maxHistoryPage
+}
 
 // History calls fn for every post of the channel, oldest first, thread
-// replies included. It walks back with the "before" cursor to find the
-// oldest post, then forward with "after": two requests per 200 posts, and
-// never more than one page in memory.
-func (b *Backend) History(ctx context.Context, ch incident.ChannelRef, fn func(archive.Message) error) error {
-	oldest, err := b.oldestPost(ctx, ch)
-	if err != nil || oldest == nil {
-		return err
+// replies included, each exactly once. It reads the channel once, with
+// before/after cursors chosen so that no post can be skipped.
+//
+// Mattermost 9.9 pages by create_at alone: before=<id> answers posts with
+// CreateAt < that post's CreateAt, ordered by CreateAt only, so posts that
+// share a millisecond with the cursor post are skipped, and offsets (page=)
+// among equal CreateAt have no defined order (sqlstore getPostsAround). So
+// the next cursor is never a post of the page's oldest millisecond: it is
+// the oldest post of the page that is newer than that millisecond, the next
+// page starts with that whole millisecond again, and the posts already
+// read there are dropped by ID. A page whose posts all share one
+// millisecond falls back to page= under the same cursor (the completeness
+// check catches that rare case if the server reorders such a page).
+//
+// The walk goes back from the newest post, spooling the raw posts to a
+// temporary file, then hands them out oldest first; posts that arrived
+// meanwhile are read forward from the walk's newest millisecond the same
+// way. Nothing grows with the channel but the file.
+func (b *Backend) History(ctx context.Context, ch incident.ChannelRef, fn func(archive.Message) error) (archive.Tally, error) {
+	var t archive.Tally
+	sp, err := backspool.New("")
+	if err != nil {
+		return t, err
 	}
-	if err := b.emit(ctx, ch, oldest, fn); err != nil {
-		return err
+	defer sp.Close()
+	top, err := b.walkBack(ctx, ch, sp)
+	if err != nil {
+		return t, err
 	}
-	cursor := oldest.Id
-	for {
-		list, resp, err := b.client.GetPostsAfter(ctx, ch.ID, cursor, 0, historyPage, "", false, false)
+	emit := func(p *model.Post) error {
+		if err := b.emit(ctx, ch, p, fn); err != nil {
+			return err
+		}
+		t.Messages++
+		if !p.IsJoinLeaveMessage() {
+			t.Counted++
+		}
+		t.LastID, t.LastAt = p.Id, time.UnixMilli(p.CreateAt).UTC()
+		return nil
+	}
+	err = sp.Reverse(func(rec []byte) error {
+		var p model.Post
+		if err := json.Unmarshal(rec, &p); err != nil {
+			return fmt.Errorf("read the history's temporary file: %w", err)
+		}
+		return emit(&p)
+	})
+	if err != nil || top.anchor == "" {
+		return t, err
+	}
+	return t, b.walkForward(ctx, ch, top, emit)
+}
+
+// edge is where a walk stopped: a cursor post older than the edge
+// millisecond, and the IDs already read at that millisecond.
+type edge struct {
+	anchor string
+	at     int64
+	seen   map[string]bool
+}
+
+// page reads one page of posts, oldest first. It never asks for deleted
+// posts: with include_deleted Mattermost 9.9 orders a before/after page by
+// DeleteAt first (sqlstore getPostsAround: ORDER BY ChannelId, DeleteAt,
+// CreateAt), so deleted posts come after every live one and the pages are
+// no longer runs of time. (Nor skipFetchThreads: it makes the server count
+// every post's replies, which is slower.)
+func (b *Backend) page(ctx context.Context, ch incident.ChannelRef, query string) ([]*model.Post, error) {
+	r, err := b.client.DoAPIGet(ctx, "/channels/"+ch.ID+"/posts?per_page="+strconv.Itoa(b.perPage())+query, "")
+	if err != nil {
+		resp := model.BuildResponse(r)
+		if statusOf(err, resp) == http.StatusForbidden {
+			return nil, permanent("the bot cannot read %s (%s): it must stay a member of the channel until it is archived", ch.Name, errorID(err))
+		}
+		return nil, classify("read the history of "+ch.Name, resp, err)
+	}
+	defer r.Body.Close()
+	var list model.PostList
+	if err := decodeJSON(r.Body, &list); err != nil {
+		return nil, incident.Errorf(incident.KindTransient, "read the history of %s: %w", ch.Name, err)
+	}
+	return ordered(&list), nil
+}
+
+func decodeJSON(r io.Reader, v any) error { return json.NewDecoder(r).Decode(v) }
+
+// walkBack spools the channel's posts newest first and returns the edge of
+// the newest millisecond, where the forward look starts.
+func (b *Backend) walkBack(ctx context.Context, ch incident.ChannelRef, sp *backspool.Spool) (edge, error) {
+	var top edge
+	seen := map[string]bool{}
+	anchor, offset := "", 0
+	for first := true; ; first = false {
+		q := "&page=" + strconv.Itoa(offset)
+		if anchor != "" {
+			q += "&before=" + anchor
+		}
+		posts, err := b.page(ctx, ch, q)
 		if err != nil {
-			return classify("read the history of "+ch.Name, resp, err)
+			return top, err
 		}
-		posts := ordered(list)
-		for _, p := range posts {
-			if err := b.emit(ctx, ch, p, fn); err != nil {
-				return err
+		for i := len(posts) - 1; i >= 0; i-- {
+			p := posts[i]
+			if seen[p.Id] {
+				continue
 			}
-			cursor = p.Id
+			if anchor == "" {
+				p.ReplyCount = -1 // the plain listing does not count replies
+			}
+			raw, err := json.Marshal(p)
+			if err != nil {
+				return top, fmt.Errorf("spool post %s: %w", p.Id, err)
+			}
+			if err := sp.Add(raw); err != nil {
+				return top, err
+			}
+			if !first && p.CreateAt == top.at {
+				top.seen[p.Id] = true
+			}
 		}
-		if len(posts) < historyPage {
-			return nil
+		if len(posts) == 0 {
+			return top, nil
+		}
+		if first {
+			top = edgeAtNewest(posts)
+		} else if top.anchor == "" {
+			top.anchor = newestBefore(posts, top.at)
+		}
+		if len(posts) < b.perPage() {
+			return top, nil
+		}
+		oldest := posts[0].CreateAt
+		next := ""
+		for _, p := range posts { // the oldest post newer than the oldest millisecond
+			if p.CreateAt > oldest {
+				next = p.Id
+				break
+			}
+		}
+		if next == "" {
+			offset++ // one millisecond fills the page: page on under the same cursor
+		} else {
+			anchor, offset = next, 0
+			clear(seen)
+		}
+		for _, p := range posts {
+			if p.CreateAt == oldest {
+				seen[p.Id] = true
+			}
 		}
 	}
 }
 
-// oldestPost finds the channel's first post, or nil for an empty channel.
-func (b *Backend) oldestPost(ctx context.Context, ch incident.ChannelRef) (*model.Post, error) {
-	var oldest *model.Post
-	before := ""
+// edgeAtNewest is the edge at the newest millisecond of a page.
+func edgeAtNewest(posts []*model.Post) edge {
+	e := edge{at: posts[len(posts)-1].CreateAt, seen: map[string]bool{}}
+	for _, p := range posts {
+		if p.CreateAt == e.at {
+			e.seen[p.Id] = true
+		}
+	}
+	e.anchor = newestBefore(posts, e.at)
+	return e
+}
+
+// newestBefore is the newest post of a page older than at, or "".
+func newestBefore(posts []*model.Post, at int64) string {
+	for i := len(posts) - 1; i >= 0; i-- {
+		if posts[i].CreateAt < at {
+			return posts[i].Id
+		}
+	}
+	return ""
+}
+
+// walkForward reads the posts from the edge on, oldest first, and hands
+// out those not read yet: the posts that arrived during the walk.
+func (b *Backend) walkForward(ctx context.Context, ch incident.ChannelRef, e edge, emit func(*model.Post) error) error {
+	anchor, offset, seen := e.anchor, 0, e.seen
 	for {
-		var list *model.PostList
-		var resp *model.Response
-		var err error
-		if before == "" {
-			list, resp, err = b.client.GetPostsForChannel(ctx, ch.ID, 0, historyPage, "", false, false)
-		} else {
-			list, resp, err = b.client.GetPostsBefore(ctx, ch.ID, before, 0, historyPage, "", false, false)
-		}
+		posts, err := b.page(ctx, ch, "&page="+strconv.Itoa(offset)+"&after="+anchor)
 		if err != nil {
-			if statusOf(err, resp) == http.StatusForbidden {
-				return nil, permanent("the bot cannot read %s (%s): it must stay a member of the channel until it is archived", ch.Name, errorID(err))
+			return err
+		}
+		for _, p := range posts {
+			if !seen[p.Id] {
+				if err := emit(p); err != nil {
+					return err
+				}
 			}
-			return nil, classify("read the history of "+ch.Name, resp, err)
 		}
-		posts := ordered(list)
-		if len(posts) > 0 {
-			oldest = posts[0]
-			before = oldest.Id
+		if len(posts) < b.perPage() {
+			return nil
 		}
-		if len(posts) < historyPage {
-			return oldest, nil
+		newest := posts[len(posts)-1].CreateAt
+		if next := newestBefore(posts, newest); next == "" {
+			offset++
+		} else {
+			anchor, offset = next, 0
+			seen = map[string]bool{}
+		}
+		for _, p := range posts {
+			if p.CreateAt == newest {
+				seen[p.Id] = true
+			}
 		}
 	}
 }
 
 // ordered returns the posts a PostList lists (not the extra thread roots it
-// may carry), oldest first.
+// may carry), oldest first; posts of one millisecond by ID.
 func ordered(list *model.PostList) []*model.Post {
 	out := make([]*model.Post, 0, len(list.Order))
 	for _, id := range list.Order {
@@ -87,7 +247,12 @@ func ordered(list *model.PostList) []*model.Post {
 			out = append(out, p)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].CreateAt < out[j].CreateAt })
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].CreateAt != out[j].CreateAt {
+			return out[i].CreateAt < out[j].CreateAt
+		}
+		return out[i].Id < out[j].Id
+	})
 	return out
 }
 
@@ -103,7 +268,8 @@ func (b *Backend) emit(ctx context.Context, ch incident.ChannelRef, p *model.Pos
 		author = o
 	}
 	m := archive.Message{ID: p.Id, ThreadID: p.RootId, Author: author, Text: p.Message + attachmentText(p),
-		At: time.UnixMilli(p.CreateAt).UTC(), System: strings.HasPrefix(p.Type, "system_"), Bot: p.UserId == b.botUserID()}
+		At: time.UnixMilli(p.CreateAt).UTC(), System: strings.HasPrefix(p.Type, "system_"), Bot: p.UserId == b.botUserID(),
+		NoReplies: p.RootId == "" && p.ReplyCount == 0}
 	if p.EditAt > 0 {
 		t := time.UnixMilli(p.EditAt).UTC()
 		m.EditedAt = &t

@@ -2,59 +2,15 @@ package mattermost
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"runtime"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/warroom/warroom/archive"
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/integrations/mattermost/mmtest"
 )
-
-// pagedChannel is a hand-written stand-in for Mattermost's post-list
-// endpoints over a channel of n generated posts: page 0 (newest first),
-// before=<id> and after=<id>, per_page capped at 200, as the contract says.
-// Only the history reader uses it; the rest is tested on a real server.
-func pagedChannel(t testing.TB, n int) *httptest.Server {
-	id := func(i int) string { return fmt.Sprintf("p%025d", i) }
-	index := func(pid string) int { v, _ := strconv.Atoi(strings.TrimLeft(pid[1:], "0")); return v }
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/v4/users/{id}", func(w http.ResponseWriter, r *http.Request) {
-		json.NewEncoder(w).Encode(map[string]string{"id": r.PathValue("id"), "username": "user-" + r.PathValue("id")})
-	})
-	mux.HandleFunc("GET /api/v4/channels/{id}/posts", func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		per, _ := strconv.Atoi(q.Get("per_page"))
-		per = min(max(per, 1), 200)
-		lo, hi := 0, n // posts [lo, hi) are candidates, 1-based indices lo+1..hi
-		switch {
-		case q.Get("before") != "":
-			hi = index(q.Get("before")) - 1
-			lo = max(hi-per, 0)
-		case q.Get("after") != "":
-			lo = index(q.Get("after"))
-			hi = min(lo+per, n)
-		default:
-			lo = max(n-per, 0)
-		}
-		order := []string{}
-		posts := map[string]any{}
-		for i := hi; i > lo; i-- {
-			order = append(order, id(i))
-			posts[id(i)] = map[string]any{"id": id(i), "channel_id": r.PathValue("id"), "user_id": "u" + strconv.Itoa(i%7),
-				"message": strings.Repeat("x", 200), "create_at": int64(i) * 1000}
-		}
-		json.NewEncoder(w).Encode(map[string]any{"order": order, "posts": posts})
-	})
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return srv
-}
 
 func newTestBackend(t testing.TB, url string) *Backend {
 	b, err := New(Config{URL: url, Token: "t", Team: "ops"}, slog.New(slog.DiscardHandler), nil)
@@ -64,27 +20,125 @@ func newTestBackend(t testing.TB, url string) *Backend {
 	return b
 }
 
-func TestHistoryOrderAndCompleteness(t *testing.T) {
-	for _, n := range []int{0, 1, 199, 200, 201, 1000} {
-		t.Run(strconv.Itoa(n), func(t *testing.T) {
-			b := newTestBackend(t, pagedChannel(t, n).URL)
-			var got []string
-			err := b.History(context.Background(), incident.ChannelRef{ID: "c"}, func(m archive.Message) error {
-				got = append(got, m.ID)
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got) != n {
-				t.Fatalf("%d posts read, want %d", len(got), n)
-			}
-			for i, id := range got {
-				if want := fmt.Sprintf("p%025d", i+1); id != want {
-					t.Fatalf("post %d is %s, want %s: not oldest first", i, id, want)
-				}
+// readAll walks the channel and checks that every post came once, oldest
+// first, and that the count check agrees.
+func readAll(t *testing.T, b *Backend, s *mmtest.StandIn) []string {
+	t.Helper()
+	var got []string
+	var lastAt int64
+	seen := map[string]bool{}
+	tally, err := b.History(context.Background(), incident.ChannelRef{ID: "c"}, func(m archive.Message) error {
+		if seen[m.ID] {
+			t.Fatalf("post %s read twice", m.ID)
+		}
+		seen[m.ID] = true
+		if at := m.At.UnixMilli(); at < lastAt {
+			t.Fatalf("post %s at %d after one at %d: not oldest first", m.ID, at, lastAt)
+		} else {
+			lastAt = at
+		}
+		got = append(got, m.ID)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := b.Count(context.Background(), incident.ChannelRef{ID: "c"}, tally)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Archived = len(got)
+	if tally.Messages != len(got) || !c.Complete() || c.Server != len(s.Posts()) {
+		t.Fatalf("tally %+v, count %s: want complete at %d", tally, c, len(s.Posts()))
+	}
+	return got
+}
+
+// TestHistoryTiesAtPageBoundaries reads channels whose posts share
+// milliseconds across page boundaries, in the stand-in that orders ties
+// differently on every request, as Mattermost may.
+func TestHistoryTiesAtPageBoundaries(t *testing.T) {
+	for _, tt := range []struct{ n, perMilli int }{{0, 1}, {1, 1}, {199, 1}, {200, 1}, {201, 1}, {1000, 16}, {3001, 16}, {1000, 7}, {1000, 199}} {
+		t.Run(strconv.Itoa(tt.n)+"x"+strconv.Itoa(tt.perMilli), func(t *testing.T) {
+			s := mmtest.NewStandIn(t, tt.n, tt.perMilli)
+			got := readAll(t, newTestBackend(t, s.URL), s)
+			if len(got) != tt.n {
+				t.Fatalf("%d posts read, want %d", len(got), tt.n)
 			}
 		})
+	}
+}
+
+// TestHistoryMillisecondFillsPage: when more posts share one millisecond
+// than a page holds, Mattermost offers no order to page them by; the walk
+// pages on by offset and, should the server reorder them between pages,
+// the count check says so. It never reads a post twice nor passes short.
+func TestHistoryMillisecondFillsPage(t *testing.T) {
+	s := mmtest.NewStandIn(t, 900, 450)
+	b := newTestBackend(t, s.URL)
+	seen := map[string]bool{}
+	tally, err := b.History(context.Background(), incident.ChannelRef{ID: "c"}, func(m archive.Message) error {
+		if seen[m.ID] {
+			t.Fatalf("post %s read twice", m.ID)
+		}
+		seen[m.ID] = true
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := b.Count(context.Background(), incident.ChannelRef{ID: "c"}, tally)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Archived = len(seen)
+	if c.Complete() != (len(seen) == len(s.Posts())) {
+		t.Fatalf("%d of %d posts read, yet the check says complete=%v: %s", len(seen), len(s.Posts()), c.Complete(), c)
+	}
+	t.Logf("%d of %d posts read; check: %s", len(seen), len(s.Posts()), c)
+}
+
+// TestHistoryPostsArriveDuringWalk adds posts (16 to a millisecond) while
+// the walk pages back; the transcript must hold them all, once.
+func TestHistoryPostsArriveDuringWalk(t *testing.T) {
+	s := mmtest.NewStandIn(t, 2000, 16)
+	added := 0
+	s.OnList = func(s *mmtest.StandIn) {
+		if s.Calls()%3 == 0 && added < 64 {
+			at := s.Newest()
+			for i := 0; i < 16; i++ {
+				s.Add(at) // the same millisecond as the newest post
+				added++
+			}
+		}
+	}
+	got := readAll(t, newTestBackend(t, s.URL), s)
+	if added == 0 || len(got) != 2000+added {
+		t.Fatalf("%d posts read, want %d (%d arrived during the walk)", len(got), 2000+added, added)
+	}
+}
+
+// TestHistoryCountsDeletedPosts: Mattermost keeps deleted posts in
+// total_msg_count; the check finds them with since= and still agrees.
+func TestHistoryCountsDeletedPosts(t *testing.T) {
+	s := mmtest.NewStandIn(t, 300, 4)
+	s.Post(10).Deleted, s.Post(150).Deleted = true, true
+	s.UncountJoin(20) // not in total_msg_count
+	b := newTestBackend(t, s.URL)
+	tally, err := b.History(context.Background(), incident.ChannelRef{ID: "c"}, func(archive.Message) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := b.Count(context.Background(), incident.ChannelRef{ID: "c"}, tally)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tally.Messages != 298 || tally.Counted != 297 || c.Deleted != 2 || c.Server != 299 || !c.Complete() {
+		t.Fatalf("tally %+v, count %+v", tally, c)
+	}
+	s.Add(s.Newest() + 1) // a late post: the check must see it
+	if c, err = b.Count(context.Background(), incident.ChannelRef{ID: "c"}, tally); err != nil || c.Complete() || c.Newer != 1 {
+		t.Fatalf("after a late post: %+v, %v", c, err)
 	}
 }
 
@@ -94,10 +148,11 @@ func TestHistoryMemoryIsBounded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads 50 000 posts")
 	}
-	b := newTestBackend(t, pagedChannel(t, 50000).URL)
+	s := mmtest.NewStandIn(t, 50000, 16)
+	b := newTestBackend(t, s.URL)
 	var heapAt []uint64
 	read := 0
-	err := b.History(context.Background(), incident.ChannelRef{ID: "c"}, func(m archive.Message) error {
+	_, err := b.History(context.Background(), incident.ChannelRef{ID: "c"}, func(m archive.Message) error {
 		read++
 		if read%10000 == 0 {
 			runtime.GC()

@@ -53,6 +53,11 @@ type Backend struct {
 	teamID string
 	botID  string
 	users  map[string]string // user ID -> username
+
+	// historyPage is how many posts a history page asks for: 0 means the
+	// most Mattermost serves; tests ask for fewer to have many page
+	// boundaries.
+	historyPage int
 }
 
 // New builds the backend. It does not call Mattermost: the team and the bot

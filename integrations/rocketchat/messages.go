@@ -17,6 +17,7 @@ type message struct {
 	TS          rcTime         `json:"ts"`
 	T           string         `json:"t"` // system message type; empty for people
 	Tmid        string         `json:"tmid"`
+	Tcount      int            `json:"tcount"`
 	Pinned      bool           `json:"pinned"`
 	Bot         any            `json:"bot"`
 	EditedAt    *rcTime        `json:"editedAt"`

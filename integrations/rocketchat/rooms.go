@@ -18,6 +18,7 @@ type room struct {
 	Topic        string `json:"topic"`
 	Announcement string `json:"announcement"`
 	Archived     bool   `json:"archived"`
+	Msgs         int    `json:"msgs"`
 	U            struct {
 		ID       string `json:"_id"`
 		Username string `json:"username"`

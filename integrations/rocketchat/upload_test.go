@@ -100,7 +100,7 @@ func TestHistoryReadsEverything(t *testing.T) {
 		rc.PostAsUser("alice", ch.ID, "filler "+strings.Repeat("x", i%5), "")
 	}
 	var got []archive.Message
-	if err := b.History(ctx, ch, func(m archive.Message) error { got = append(got, m); return nil }); err != nil {
+	if _, err := b.History(ctx, ch, func(m archive.Message) error { got = append(got, m); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	var people []archive.Message

@@ -1,0 +1,58 @@
+package archive
+
+import (
+	"fmt"
+	"time"
+)
+
+// Tally is what one history walk read.
+type Tally struct {
+	Messages int `json:"messages"` // messages passed to fn
+	// Counted is how many of them the server's own count includes (for
+	// example Mattermost leaves joins and leaves out of its count).
+	Counted int `json:"counted"`
+	// LastID and LastAt are the newest message read, where the last look
+	// for newer messages starts; empty for an empty channel.
+	LastID string    `json:"last_id,omitempty"`
+	LastAt time.Time `json:"last_at"`
+}
+
+// Count is the chat server's own account of a channel, set against a walk.
+type Count struct {
+	Archived  int    `json:"archived"`  // messages in the transcript
+	Server    int    `json:"server"`    // what the server says the channel holds, in its terms
+	Accounted int    `json:"accounted"` // what the walk accounts for in the same terms
+	Deleted   int    `json:"deleted"`   // of Accounted, deleted messages the server still counts
+	Newer     int    `json:"newer"`     // messages newer than the walk, found by the last look
+	Basis     string `json:"basis"`     // what the server's number counts and how it was read
+	// Floor says the server's number can fall behind the channel but never
+	// run ahead of it (Mattermost's), so a walk that accounts for more is
+	// not short.
+	Floor     bool      `json:"floor,omitempty"`
+	CheckedAt time.Time `json:"checked_at"`
+	// Walk is the tally of the walk the transcript was built from, for
+	// checking the channel again right before it is deleted.
+	Walk Tally `json:"walk"`
+}
+
+// Complete reports whether the walk accounts for everything the server
+// counts (exactly, or at least when the number is a floor) and nothing
+// arrived after it.
+func (c Count) Complete() bool {
+	if c.Floor {
+		return c.Accounted >= c.Server && c.Newer == 0
+	}
+	return c.Server == c.Accounted && c.Newer == 0
+}
+
+// String names the numbers, for the timeline and a job's error.
+func (c Count) String() string {
+	s := fmt.Sprintf("%d messages archived; the chat server counts %d (%s), the walk accounts for %d", c.Archived, c.Server, c.Basis, c.Accounted)
+	if c.Deleted > 0 {
+		s += fmt.Sprintf(" including %d deleted", c.Deleted)
+	}
+	if c.Newer > 0 {
+		s += fmt.Sprintf("; %d messages are newer than the walk", c.Newer)
+	}
+	return s
+}
