@@ -45,10 +45,15 @@ type Readiness interface {
 type Hook struct {
 	Path   string // e.g. /hooks/alertmanager
 	Source string // for metrics and logs
-	Token  string // Bearer token; empty means none
+	Token  string // Bearer token
 	Decode func(body []byte) (incident.AlertGroup, error)
 	// Verify, when set, checks the raw body's signature before decoding.
 	Verify func(r *http.Request, body []byte) error
+	// Key names the config key of the hook's secret, for the answer to a
+	// request that a hook without any secret refuses. A hook with neither
+	// Token nor Verify is open only while the whole service is (no
+	// api.token, which cmd allows on loopback or when said explicitly).
+	Key string
 }
 
 // Deps are the web layer's collaborators.
@@ -103,7 +108,7 @@ func (s *Server) Handler() http.Handler {
 		r.Handle("/metrics", s.Metrics.Handler())
 	}
 	for _, h := range s.Hooks {
-		r.With(s.requireBearer(h.Token, h.Source+" token")).Post(h.Path, s.alertHook(h))
+		r.With(s.hookAuth(h)).Post(h.Path, s.alertHook(h))
 	}
 	for _, h := range s.Callbacks {
 		r.Post(h.Path, s.callback(h))

@@ -61,12 +61,17 @@ func startHarness(t testing.TB, cfg Config) *harness {
 	}
 	jar, _ := cookiejar.New(nil)
 	h := &harness{t: t, URL: "http://" + m.Addr(), cfg: cfg, cancel: cancel, done: make(chan error, 1),
-		client: &http.Client{Jar: jar, Timeout: 10 * time.Second,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+		client: noRedirectClient(jar)}
 	go func() { h.done <- m.Run(ctx); m.Close() }()
 	t.Cleanup(h.stop)
 	h.waitFor("readyz", func() bool { code, _ := h.do("GET", "/readyz", nil, nil); return code == 200 })
 	return h
+}
+
+// noRedirectClient shows redirects to the test instead of following them.
+func noRedirectClient(jar http.CookieJar) *http.Client {
+	return &http.Client{Jar: jar, Timeout: 10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
 func (h *harness) stop() {

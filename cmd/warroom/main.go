@@ -30,6 +30,7 @@ Usage:
   warroom serve [-config FILE]          run the service (no config: the embedded default)
   warroom check-config [-config FILE]   check a configuration and print what it resolves to
   warroom oncall [-config FILE] [-at T] who is on call now (or at T) and next, per schedule
+  warroom secret                        print a random token for a secret key (api.token, ...)
   warroom version                       print the version
 
 Every config key can be set by an environment variable: WARROOM_ + the key path
@@ -46,6 +47,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	case "version", "-version", "--version":
 		fmt.Fprintf(stdout, "warroom %s\n", version)
 		return 0
+	case "secret":
+		return printSecret(stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
