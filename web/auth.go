@@ -1,27 +1,26 @@
 package web
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"net/http"
 	"strings"
 
 	"github.com/warroom/warroom/incident"
 )
 
-// bearerOK reports whether r carries "Authorization: Bearer <token>". An
-// empty token matches nothing.
-func bearerOK(r *http.Request, token string) bool {
-	if token == "" {
-		return false
-	}
+// bearerOf returns the token of "Authorization: Bearer <token>", or "".
+func bearerOf(r *http.Request) string {
 	scheme, got, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return false
+		return ""
 	}
-	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(token)) == 1
+	return strings.TrimSpace(got)
+}
+
+// constantTimeEqual compares secrets without telling by its timing how
+// much of got was right.
+func constantTimeEqual(got, want string) bool {
+	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
 // hookAuth authenticates an alert hook: its bearer token when it has one
@@ -48,47 +47,14 @@ func (s *Server) hookAuth(h Hook) func(http.Handler) http.Handler {
 func (s *Server) requireBearer(token, what string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !bearerOK(r, token) {
-				s.writeError(w, r, incident.Errorf(incident.KindUnauthorized,
-					"missing or wrong token: send \"Authorization: Bearer <%s>\"", what))
+			wrong := incident.Errorf(incident.KindUnauthorized, "missing or wrong token: send \"Authorization: Bearer <%s>\"", what)
+			if err := s.checkSecret(w, r, bearerOf(r), token, wrong); err != nil {
+				s.writeError(w, r, err)
 				return
 			}
 			next.ServeHTTP(w, r)
 		})
 	}
-}
-
-// The web UI keeps who you are in a cookie, signed when a secret is set so
-// that nobody can act under another name without the token.
-const userCookie = "warroom_user"
-
-func (s *Server) signUser(name string) string {
-	if s.cfg.APIToken == "" {
-		return name
-	}
-	mac := hmac.New(sha256.New, []byte("warroom-ui\x00"+s.cfg.APIToken))
-	mac.Write([]byte(name))
-	return name + "|" + hex.EncodeToString(mac.Sum(nil))
-}
-
-// uiUser returns the signed-in name, or "".
-func (s *Server) uiUser(r *http.Request) string {
-	c, err := r.Cookie(userCookie)
-	if err != nil || c.Value == "" {
-		return ""
-	}
-	name := c.Value
-	if s.cfg.APIToken != "" {
-		i := strings.LastIndexByte(c.Value, '|')
-		if i < 0 {
-			return ""
-		}
-		name = c.Value[:i]
-		if !hmac.Equal([]byte(s.signUser(name)), []byte(c.Value)) {
-			return ""
-		}
-	}
-	return name
 }
 
 // apiAuth guards /api/v1: the bearer api.token when it is set; without it

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"strings"
 )
 
@@ -125,4 +126,19 @@ func printSecret(stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, s)
 	return 0
+}
+
+// knownHosts are the host names a loopback listener answers to (against
+// DNS rebinding): localhost, the listen host and public_url's host. Beyond
+// loopback it is nil: any name may reach warroom there.
+func knownHosts(listen, publicURL string) []string {
+	if !isLoopback(listen) {
+		return nil
+	}
+	host, _, _ := net.SplitHostPort(listen)
+	hosts := []string{"localhost", host}
+	if u, err := url.Parse(publicURL); err == nil && u.Hostname() != "" {
+		hosts = append(hosts, u.Hostname())
+	}
+	return hosts
 }

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -31,6 +32,9 @@ type harness struct {
 	client *http.Client
 	cancel context.CancelFunc
 	done   chan error
+	// csrf is the session's CSRF token after login; do adds it to the
+	// forms it posts to the UI, as the page's hidden field does.
+	csrf string
 }
 
 // testConfig is the embedded default with a temp database, port 0, secrets
@@ -104,6 +108,10 @@ func (h *harness) do(method, path string, body any, headers map[string]string) (
 	case []byte:
 		r, ctype = bytes.NewReader(b), "application/json"
 	case url.Values:
+		if _, set := b["csrf"]; !set && h.csrf != "" && !strings.HasPrefix(path, "/api/") && !strings.HasPrefix(path, "/hooks/") {
+			b = cloneValues(b)
+			b.Set("csrf", h.csrf)
+		}
 		r, ctype = strings.NewReader(b.Encode()), "application/x-www-form-urlencoded"
 	default:
 		raw, err := json.Marshal(b)
@@ -188,13 +196,36 @@ func countKind(evs []map[string]any, kind string) int {
 	return n
 }
 
-// login signs in to the web UI as name.
+// login signs in to the web UI as name, and keeps the session's CSRF
+// token from the page, as a browser has it in the page's forms.
 func (h *harness) login(name string) {
 	h.t.Helper()
 	code, body := h.do("POST", "/login", url.Values{"name": {name}, "token": {testAPIToken}, "next": {"/incidents"}}, nil)
 	if code != http.StatusSeeOther {
 		h.t.Fatalf("login: %d %s", code, body)
 	}
+	h.csrf = h.pageCSRF("/incidents")
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// pageCSRF reads the CSRF token from a page's forms.
+func (h *harness) pageCSRF(path string) string {
+	h.t.Helper()
+	code, page := h.do("GET", path, nil, nil)
+	m := csrfField.FindSubmatch(page)
+	if code != 200 || m == nil {
+		h.t.Fatalf("GET %s: %d, no CSRF token in the page:\n%s", path, code, page)
+	}
+	return string(m[1])
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
 }
 
 func (h *harness) waitFor(what string, cond func() bool) {
@@ -234,6 +265,7 @@ func (h *harness) upload(room, text, name string, data []byte) int {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	w.WriteField("text", text)
+	w.WriteField("csrf", h.csrf)
 	fw, _ := w.CreateFormFile("file", name)
 	fw.Write(data)
 	w.Close()
