@@ -34,7 +34,8 @@ type harness struct {
 	done   chan error
 	// csrf is the session's CSRF token after login; do adds it to the
 	// forms it posts to the UI, as the page's hidden field does.
-	csrf string
+	csrf    string
+	stopped bool
 }
 
 // testConfig is the embedded default with a temp database, port 0, secrets
@@ -79,6 +80,10 @@ func noRedirectClient(jar http.CookieJar) *http.Client {
 }
 
 func (h *harness) stop() {
+	if h.stopped {
+		return
+	}
+	h.stopped = true
 	h.cancel()
 	select {
 	case err := <-h.done:
@@ -128,6 +133,10 @@ func (h *harness) do(method, path string, body any, headers map[string]string) (
 		req.Header.Set("Content-Type", ctype)
 	}
 	for k, v := range headers {
+		if k == "Host" {
+			req.Host = v // what a browser sends for a rebound DNS name
+			continue
+		}
 		req.Header.Set(k, v)
 	}
 	resp, err := h.client.Do(req)
@@ -218,6 +227,11 @@ func (h *harness) pageCSRF(path string) string {
 		h.t.Fatalf("GET %s: %d, no CSRF token in the page:\n%s", path, code, page)
 	}
 	return string(m[1])
+}
+
+func newJar() http.CookieJar {
+	jar, _ := cookiejar.New(nil)
+	return jar
 }
 
 func cloneValues(v url.Values) url.Values {
