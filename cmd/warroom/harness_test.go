@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -300,4 +301,21 @@ func (h *harness) waitJobsDone(key string) {
 		}
 		return true
 	})
+}
+
+var bannerRE = regexp.MustCompile(`(?s)<p class="(?:notice|error)" role="(?:status|alert)">(.*?)</p>`)
+
+// say posts text to a builtin channel as the compose form does, follows the
+// redirect and returns the banner the page shows (a command's reply), or "".
+func (h *harness) say(room, text string) string {
+	h.t.Helper()
+	code, body := h.do("POST", room+"/messages", url.Values{"text": {text}}, nil)
+	if code != http.StatusSeeOther {
+		h.t.Fatalf("say %q: %d %s", text, code, body)
+	}
+	_, page := h.do("GET", room, nil, nil)
+	if m := bannerRE.FindSubmatch(page); m != nil {
+		return html.UnescapeString(string(m[1]))
+	}
+	return ""
 }

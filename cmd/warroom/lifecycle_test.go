@@ -303,7 +303,7 @@ func TestSignInThrottle(t *testing.T) {
 		}
 	}
 	code, body := h.do("POST", "/login", url.Values{"name": {"mallory"}, "token": {testAPIToken}}, nil)
-	if code != http.StatusUnauthorized || !strings.Contains(string(body), "too many wrong tokens") {
+	if code != http.StatusTooManyRequests || !strings.Contains(string(body), "too many wrong tokens") {
 		t.Errorf("after 5 wrong tokens: %d %.200s", code, body)
 	}
 }
