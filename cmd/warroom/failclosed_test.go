@@ -192,3 +192,36 @@ func TestSecretCommand(t *testing.T) {
 		}
 	}
 }
+
+// Run as its header says, the sample config serves this machine only: the
+// old sample token opens nothing, a non-JSON write and a foreign Host are
+// refused, and the tour's JSON calls work.
+func TestServeSampleConfig(t *testing.T) {
+	cfg, _, err := loadConfig("../../warroom.example.yaml",
+		[]string{"WARROOM_LISTEN=127.0.0.1:0", "WARROOM_STORE_DSN=" + t.TempDir() + "/w.db", "WARROOM_PUBLIC_URL="})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := startHarness(t, cfg)
+	oldToken := map[string]string{"Authorization": "Bearer change-me-api-token", "Content-Type": "text/plain"}
+	tests := []struct {
+		name     string
+		method   string
+		path     string
+		body     any
+		headers  map[string]string
+		wantCode int
+	}{
+		{"old sample token with a text body", "POST", "/api/v1/incidents", []byte(`{"title":"x"}`), oldToken, 400},
+		{"foreign Host", "GET", "/api/v1/incidents", nil, map[string]string{"Host": "warroom.evil.example"}, 403},
+		{"the tour's declare", "POST", "/api/v1/incidents", map[string]any{"title": "Checkout is slow"}, nil, 201},
+		{"the tour's alert", "POST", "/hooks/alertmanager", readTestdata(t, "alertmanager-0.31.1-firing.json"), nil, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if code, body := h.do(tt.method, tt.path, tt.body, tt.headers); code != tt.wantCode {
+				t.Errorf("%s %s: %d %s, want %d", tt.method, tt.path, code, body, tt.wantCode)
+			}
+		})
+	}
+}

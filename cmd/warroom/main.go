@@ -122,6 +122,17 @@ func or(s, def string) string {
 	return s
 }
 
+// apiAccess says in one line who can use the API and the UI.
+func apiAccess(cfg Config) string {
+	switch {
+	case cfg.API.Token != "":
+		return "bearer api.token; hooks without a secret of their own are off"
+	case cfg.API.AllowUnauthenticated && !isLoopback(cfg.Listen):
+		return "OPEN to anyone who reaches " + cfg.Listen + " (api.allow_unauthenticated): only behind an authenticating proxy"
+	}
+	return "open to this machine only (loopback, no api.token), cross-site requests refused"
+}
+
 func checkConfig(cfg Config, path string, stdout io.Writer) int {
 	src := path
 	if src == "" {
@@ -141,6 +152,7 @@ func checkConfig(cfg Config, path string, stdout io.Writer) int {
 		"chat.backend: " + cfg.Chat.Backend,
 		"tickets.backend: " + cfg.Tickets.Backend,
 		"api.token: " + redact(cfg.API.Token),
+		"api access: " + apiAccess(cfg),
 		"sources.alertmanager.token: " + redact(cfg.Sources.Alertmanager.Token),
 	}
 	fmt.Fprintln(stdout, strings.Join(lines, "\n"))
