@@ -20,10 +20,10 @@ import (
 type Sessions interface {
 	// CreateSession stores a session until expires.
 	CreateSession(ctx context.Context, idHash, user, csrf, tokenFP string, now, expires time.Time) error
-	// Session returns a live session's user and CSRF token, or a
-	// KindNotFound error when it does not exist, has expired or was made
-	// under another tokenFP.
-	Session(ctx context.Context, idHash, tokenFP string, now time.Time) (user, csrf string, err error)
+	// Session returns a live session's user and CSRF token and whether a
+	// flash message waits, or a KindNotFound error when it does not exist,
+	// has expired or was made under another tokenFP.
+	Session(ctx context.Context, idHash, tokenFP string, now time.Time) (user, csrf string, flash bool, err error)
 	// DeleteSession ends a session; ending a missing one is no error.
 	DeleteSession(ctx context.Context, idHash string) error
 	// SetFlash keeps one message for the session's next page.
@@ -43,6 +43,7 @@ type session struct {
 	idHash string
 	user   string
 	csrf   string
+	flash  bool // a message waits: only then is it read (and cleared)
 }
 
 type sessionKey struct{}
@@ -106,14 +107,14 @@ func (s *Server) loadSession(r *http.Request) (*session, error) {
 		return nil, nil
 	}
 	h := hashID(c.Value)
-	user, csrf, err := s.Sessions.Session(r.Context(), h, s.tokenFP(), s.Clock.Now())
+	user, csrf, flash, err := s.Sessions.Session(r.Context(), h, s.tokenFP(), s.Clock.Now())
 	if incident.ErrorKind(err) == incident.KindNotFound {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &session{idHash: h, user: user, csrf: csrf}, nil
+	return &session{idHash: h, user: user, csrf: csrf, flash: flash}, nil
 }
 
 // withSession puts the request's session (if any) in its context.
@@ -176,7 +177,7 @@ func (s *Server) flash(r *http.Request, kind, text string) {
 // takeFlash returns the session's message for this page, once.
 func (s *Server) takeFlash(r *http.Request) (notice, errText string) {
 	sess := sessionOf(r)
-	if sess == nil {
+	if sess == nil || !sess.flash {
 		return "", ""
 	}
 	kind, text, err := s.Sessions.TakeFlash(r.Context(), sess.idHash)

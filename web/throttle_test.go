@@ -53,8 +53,8 @@ type noSessions struct{}
 func (noSessions) CreateSession(context.Context, string, string, string, string, time.Time, time.Time) error {
 	return nil
 }
-func (noSessions) Session(context.Context, string, string, time.Time) (string, string, error) {
-	return "", "", incident.Errorf(incident.KindNotFound, "none")
+func (noSessions) Session(context.Context, string, string, time.Time) (string, string, bool, error) {
+	return "", "", false, incident.Errorf(incident.KindNotFound, "none")
 }
 func (noSessions) DeleteSession(context.Context, string) error               { return nil }
 func (noSessions) SetFlash(context.Context, string, string, string) error    { return nil }

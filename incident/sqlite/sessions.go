@@ -28,18 +28,19 @@ func (s *DB) CreateSession(ctx context.Context, idHash, user, csrf, tokenFP stri
 }
 
 // Session returns the user and CSRF token of a live session made under
-// tokenFP, or a KindNotFound error when there is none (never made, signed
-// out, expired, or made under another api.token).
-func (s *DB) Session(ctx context.Context, idHash, tokenFP string, now time.Time) (user, csrf string, err error) {
-	err = s.db.QueryRowContext(ctx, `SELECT user_name, csrf FROM sessions WHERE id_hash = ? AND token_fp = ? AND expires_at > ?`,
-		idHash, tokenFP, nanos(now)).Scan(&user, &csrf)
+// tokenFP, and whether a flash message waits for it, or a KindNotFound
+// error when there is none (never made, signed out, expired, or made under
+// another api.token).
+func (s *DB) Session(ctx context.Context, idHash, tokenFP string, now time.Time) (user, csrf string, flash bool, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT user_name, csrf, flash_kind <> '' FROM sessions WHERE id_hash = ? AND token_fp = ? AND expires_at > ?`,
+		idHash, tokenFP, nanos(now)).Scan(&user, &csrf, &flash)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", incident.Errorf(incident.KindNotFound, "no such session: sign in again")
+		return "", "", false, incident.Errorf(incident.KindNotFound, "no such session: sign in again")
 	}
 	if err != nil {
-		return "", "", fmt.Errorf("read session: %w", err)
+		return "", "", false, fmt.Errorf("read session: %w", err)
 	}
-	return user, csrf, nil
+	return user, csrf, flash, nil
 }
 
 // DeleteSession ends a session (sign-out). Ending one that does not exist
@@ -61,21 +62,22 @@ func (s *DB) SetFlash(ctx context.Context, idHash, kind, text string) error {
 }
 
 // TakeFlash returns the session's message and forgets it, so it is shown
-// once.
+// once. A page view with no message only reads.
 func (s *DB) TakeFlash(ctx context.Context, idHash string) (kind, text string, err error) {
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT flash_kind, flash_text FROM sessions WHERE id_hash = ? AND flash_kind <> ''`, idHash).Scan(&kind, &text)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE sessions SET flash_kind = '', flash_text = '' WHERE id_hash = ?`, idHash)
-		return err
-	})
+	err = s.db.QueryRowContext(ctx, `SELECT flash_kind, flash_text FROM sessions WHERE id_hash = ? AND flash_kind <> ''`, idHash).Scan(&kind, &text)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("read flash message: %w", err)
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE sessions SET flash_kind = '', flash_text = '' WHERE id_hash = ? AND flash_kind = ? AND flash_text = ?`,
+		idHash, kind, text)
 	if err != nil {
 		return "", "", fmt.Errorf("take flash message: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return "", "", nil // another page of the same session showed it
 	}
 	return kind, text, nil
 }

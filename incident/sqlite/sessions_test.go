@@ -38,7 +38,7 @@ func TestSessions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			user, _, err := db.Session(ctx, tt.id, tt.fp, tt.at)
+			user, _, _, err := db.Session(ctx, tt.id, tt.fp, tt.at)
 			if tt.wantUser == "" {
 				if incident.ErrorKind(err) != incident.KindNotFound {
 					t.Errorf("err = %v, want not found", err)
@@ -53,6 +53,9 @@ func TestSessions(t *testing.T) {
 	if err := db.SetFlash(ctx, "h1", "notice", "INC-1 declared"); err != nil {
 		t.Fatal(err)
 	}
+	if _, _, flash, _ := db.Session(ctx, "h1", "fp1", now); !flash {
+		t.Error("the session does not say a flash message waits")
+	}
 	for i, want := range []string{"INC-1 declared", ""} {
 		if _, text, err := db.TakeFlash(ctx, "h1"); err != nil || text != want {
 			t.Errorf("take %d: %q, %v; want %q", i, text, err, want)
@@ -61,14 +64,14 @@ func TestSessions(t *testing.T) {
 	if err := db.DeleteSession(ctx, "h1"); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := db.Session(ctx, "h1", "fp1", now); incident.ErrorKind(err) != incident.KindNotFound {
+	if _, _, _, err := db.Session(ctx, "h1", "fp1", now); incident.ErrorKind(err) != incident.KindNotFound {
 		t.Errorf("after delete: %v, want not found", err)
 	}
 	// A session made under a new token clears those of the old one.
 	if err := db.CreateSession(ctx, "h3", "carol", "c3", "fp2", now, now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := db.Session(ctx, "h2", "fp1", now); incident.ErrorKind(err) != incident.KindNotFound {
+	if _, _, _, err := db.Session(ctx, "h2", "fp1", now); incident.ErrorKind(err) != incident.KindNotFound {
 		t.Errorf("bob's session of the old token survived a sign-in under the new one: %v", err)
 	}
 }
