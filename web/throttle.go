@@ -11,9 +11,10 @@ import (
 	"github.com/warroom/warroom/incident"
 )
 
-// limiter counts wrong secrets (bearer tokens of the API and the hooks,
-// and the access token at sign-in) per client address, in one table, so
-// that the token cannot be guessed at speed by any door:
+// limiter counts wrong secrets (bearer tokens of the API and the hooks, the
+// access token at sign-in, and what hooks and chat callbacks verify
+// themselves: signatures, command tokens) per client address, in one
+// table, so that no secret can be guessed at speed by any door:
 //   - an address with perAddr failures within window waits until the oldest
 //     of them is a window old, and its attempts are not even checked;
 //   - the table holds at most maxAddrs addresses. An entry leaves only when
@@ -154,10 +155,23 @@ func clientAddr(r *http.Request) string {
 }
 
 // checkSecret compares a secret sent by the client with the one configured,
-// under the limiter: it answers a KindTooMany error (and Retry-After) to an
-// address that failed too often, waits the global slowdown when warroom is
-// being guessed at, and returns wrong for a mismatch, counting it.
+// under the limiter (see admit), and returns wrong for a mismatch, counting
+// it against the client's address.
 func (s *Server) checkSecret(w http.ResponseWriter, r *http.Request, got, want string, wrong error) error {
+	if err := s.admit(w, r); err != nil {
+		return err
+	}
+	if want != "" && constantTimeEqual(got, want) {
+		return nil
+	}
+	s.limiter.fail(clientAddr(r))
+	return wrong
+}
+
+// admit is the limiter's word before a secret is checked: a KindTooMany
+// error (and Retry-After) for an address that failed too often, else nil,
+// after the global slowdown when warroom is being guessed at.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request) error {
 	addr := clientAddr(r)
 	delay, retry, ok := s.limiter.before(addr)
 	if !ok {
@@ -170,11 +184,21 @@ func (s *Server) checkSecret(w http.ResponseWriter, r *http.Request, got, want s
 			return incident.Errorf(incident.KindTransient, "request cancelled while warroom slows token checks: %w", err)
 		}
 	}
-	if want != "" && constantTimeEqual(got, want) {
-		return nil
+	return nil
+}
+
+// limited runs check, which verifies a secret of its own (a signature, an
+// integration's token), under the same limiter: a KindUnauthorized answer
+// counts as a wrong secret of the client's address.
+func (s *Server) limited(w http.ResponseWriter, r *http.Request, check func() error) error {
+	if err := s.admit(w, r); err != nil {
+		return err
 	}
-	s.limiter.fail(addr)
-	return wrong
+	err := check()
+	if incident.ErrorKind(err) == incident.KindUnauthorized {
+		s.limiter.fail(clientAddr(r))
+	}
+	return err
 }
 
 // sleep waits d or until ctx ends.

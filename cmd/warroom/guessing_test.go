@@ -26,12 +26,17 @@ func TestTokenGuessingIsThrottled(t *testing.T) {
 		code, _ := h.do("POST", "/hooks/alertmanager", []byte(`{}`), map[string]string{"Authorization": "Bearer guess"})
 		return code
 	}
+	wrongSignature := func(h *harness) int {
+		code, _ := h.do("POST", "/hooks/grafana", []byte(`{}`), map[string]string{"X-Grafana-Alerting-Signature": "00"})
+		return code
+	}
 	tests := []struct {
 		name      string
 		guess     func(*harness) int
 		wantGuess int
 		then      func(*harness) int
 	}{
+		{"Grafana signatures, then the right API token", wrongSignature, 401, rightBearer},
 		{"API tokens, then the right one", wrongBearer, 401, rightBearer},
 		{"API tokens, then a right sign-in", wrongBearer, 401, rightSignIn},
 		{"sign-ins, then the right API token", wrongSignIn, http.StatusSeeOther, rightBearer},
@@ -39,7 +44,9 @@ func TestTokenGuessingIsThrottled(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := startHarness(t, testConfig(t))
+			cfg := testConfig(t)
+			cfg.Sources.Grafana.Secret = "grafana-secret"
+			h := startHarness(t, cfg)
 			for i := range 5 {
 				if code := tt.guess(h); code != tt.wantGuess {
 					t.Fatalf("guess %d: %d, want %d", i+1, code, tt.wantGuess)
