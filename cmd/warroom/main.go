@@ -122,6 +122,15 @@ func or(s, def string) string {
 	return s
 }
 
+// hookOff notes a hook that refuses everything: api.token is set and the
+// hook has no secret of its own.
+func hookOff(cfg Config, secret, path string) string {
+	if cfg.API.Token != "" && secret == "" {
+		return " (POST " + path + " is off)"
+	}
+	return ""
+}
+
 // apiAccess says in one line who can use the API and the UI.
 func apiAccess(cfg Config) string {
 	switch {
@@ -153,7 +162,8 @@ func checkConfig(cfg Config, path string, stdout io.Writer) int {
 		"tickets.backend: " + cfg.Tickets.Backend,
 		"api.token: " + redact(cfg.API.Token),
 		"api access: " + apiAccess(cfg),
-		"sources.alertmanager.token: " + redact(cfg.Sources.Alertmanager.Token),
+		"sources.alertmanager.token: " + redact(cfg.Sources.Alertmanager.Token) + hookOff(cfg, cfg.Sources.Alertmanager.Token, "/hooks/alertmanager"),
+		"sources.grafana.secret: " + redact(cfg.Sources.Grafana.Secret) + hookOff(cfg, cfg.Sources.Grafana.Secret+cfg.Sources.Grafana.Token, "/hooks/grafana"),
 	}
 	fmt.Fprintln(stdout, strings.Join(lines, "\n"))
 	fmt.Fprintln(stdout, "config OK")
