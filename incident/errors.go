@@ -15,6 +15,8 @@ const (
 	KindNotFound     Kind = "not_found"    // the thing asked for does not exist
 	KindConflict     Kind = "conflict"     // the request clashes with the current state
 	KindUnauthorized Kind = "unauthorized" // missing or wrong credentials
+	KindForbidden    Kind = "forbidden"    // refused whoever asks: a cross-site request, a foreign Host
+	KindTooMany      Kind = "too_many"     // too many failed attempts; wait before trying again
 	KindTransient    Kind = "transient"    // an outside system failed for now; retry
 	KindPermanent    Kind = "permanent"    // an outside system refused; retrying will not help
 	KindInternal     Kind = "internal"     // a bug or a broken store

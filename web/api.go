@@ -12,7 +12,7 @@ import (
 )
 
 func (s *Server) api(r chi.Router) {
-	r.Use(s.requireBearer(s.cfg.APIToken, "api.token"))
+	r.Use(s.apiAuth, s.requireJSON)
 	r.Get("/incidents", s.listIncidents)
 	r.Post("/incidents", s.declare)
 	r.Route("/incidents/{key}", func(r chi.Router) {

@@ -73,6 +73,9 @@ func (s *Server) roomData(r *http.Request) (map[string]any, error) {
 		return nil, err
 	}
 	data := map[string]any{"Room": room, "Lines": lines}
+	if sess := sessionOf(r); sess != nil {
+		data["CSRF"] = sess.csrf // the log's forms (pin, buttons) carry it
+	}
 	if inc, err := s.Service.ByChannel(r.Context(), s.Chat.Backend(), room.ID); err == nil {
 		data["Incident"] = inc
 	}
@@ -84,8 +87,8 @@ func (s *Server) channelPage(w http.ResponseWriter, r *http.Request) {
 	if incident.ErrorKind(err) == incident.KindNotFound {
 		// Archived and deleted: send people to the incident's record.
 		if inc, ierr := s.Service.ByChannel(r.Context(), s.Chat.Backend(), chi.URLParam(r, "id")); ierr == nil {
-			http.Redirect(w, r, "/incidents/"+inc.Key+"?notice="+url.QueryEscape("#"+inc.Channel.Name+
-				" was archived with "+inc.Key+" and deleted; its transcript is below."), http.StatusSeeOther)
+			s.flash(r, flashNotice, "#"+inc.Channel.Name+" was archived with "+inc.Key+" and deleted; its transcript is below.")
+			http.Redirect(w, r, "/incidents/"+inc.Key, http.StatusSeeOther)
 			return
 		}
 	}
@@ -113,6 +116,13 @@ func (s *Server) channelSay(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
 	id, user := chi.URLParam(r, "id"), s.uiUser(r)
 	files, err := uploadedFiles(r)
+	if err == nil {
+		err = checkCSRF(r)
+	}
+	if incident.ErrorKind(err) == incident.KindForbidden {
+		s.uiError(w, r, err)
+		return
+	}
 	if err != nil {
 		s.backToRoom(w, r, id, "", incident.ErrorMessage(err))
 		return
@@ -140,6 +150,10 @@ func (s *Server) channelSay(w http.ResponseWriter, r *http.Request) {
 // channelButton runs the command behind a card's button.
 func (s *Server) channelButton(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := checkCSRF(r); err != nil {
+		s.uiError(w, r, err)
+		return
+	}
 	s.runCommand(w, r, chi.URLParam(r, "id"), s.uiUser(r), "/incident "+r.PostFormValue("command"))
 }
 
@@ -161,7 +175,8 @@ func (s *Server) runCommand(w http.ResponseWriter, r *http.Request, roomID, user
 	if cmd, _ := incident.ParseCommand(text); cmd.Name == "close" {
 		// The channel goes away once archived: continue on the incident page.
 		if inc, err := s.Service.ByChannel(r.Context(), s.Chat.Backend(), roomID); err == nil {
-			http.Redirect(w, r, "/incidents/"+inc.Key+"?notice="+url.QueryEscape(reply.Text), http.StatusSeeOther)
+			s.flash(r, flashNotice, reply.Text)
+			http.Redirect(w, r, "/incidents/"+inc.Key, http.StatusSeeOther)
 			return
 		}
 	}
@@ -169,6 +184,11 @@ func (s *Server) runCommand(w http.ResponseWriter, r *http.Request, roomID, user
 }
 
 func (s *Server) channelPin(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := checkCSRF(r); err != nil {
+		s.uiError(w, r, err)
+		return
+	}
 	id := chi.URLParam(r, "id")
 	m, err := s.Chat.Line(r.Context(), id, chi.URLParam(r, "msg"))
 	if err != nil {
@@ -185,18 +205,9 @@ func (s *Server) channelPin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) backToRoom(w http.ResponseWriter, r *http.Request, roomID, notice, errText string) {
-	q := url.Values{}
-	if notice != "" {
-		q.Set("notice", notice)
-	}
-	if errText != "" {
-		q.Set("error", errText)
-	}
-	target := "/channels/" + url.PathEscape(roomID)
-	if len(q) > 0 {
-		target += "?" + q.Encode()
-	}
-	http.Redirect(w, r, target+"#compose", http.StatusSeeOther)
+	s.flash(r, flashNotice, notice)
+	s.flash(r, flashError, errText)
+	http.Redirect(w, r, "/channels/"+url.PathEscape(roomID)+"#compose", http.StatusSeeOther)
 }
 
 // maxUploadBytes bounds a message with its files.

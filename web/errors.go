@@ -19,6 +19,10 @@ func statusOf(err error) int {
 		return http.StatusConflict
 	case incident.KindUnauthorized:
 		return http.StatusUnauthorized
+	case incident.KindForbidden:
+		return http.StatusForbidden
+	case incident.KindTooMany:
+		return http.StatusTooManyRequests
 	case incident.KindTransient:
 		return http.StatusServiceUnavailable
 	case incident.KindPermanent:

@@ -15,7 +15,7 @@ func (s *Server) alertHook(h Hook) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, err := readBody(r, s.cfg.MaxBodyBytes)
 		if err == nil && h.Verify != nil {
-			err = h.Verify(r, body)
+			err = s.limited(w, r, func() error { return h.Verify(r, body) })
 		}
 		if err == nil {
 			var g incident.AlertGroup
@@ -56,7 +56,8 @@ func (s *Server) callback(h Callback) http.HandlerFunc {
 		body, err := readBody(r, s.cfg.MaxBodyBytes)
 		if err == nil {
 			var out any
-			if out, err = h.Handle(r.Context(), r, body); err == nil {
+			err = s.limited(w, r, func() (err error) { out, err = h.Handle(r.Context(), r, body); return err })
+			if err == nil {
 				s.countHook(h.Source, "accepted")
 				s.kick()
 				writeJSON(w, http.StatusOK, out)

@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -22,6 +23,9 @@ type Config struct {
 	PublicURL    string
 	MaxBodyBytes int64 // limit on any request body; default 1 MiB
 	Version      string
+	// Hosts, when set, are the only host names (besides loopback IPs) that
+	// requests may name in Host: cmd sets them on a loopback listener.
+	Hosts []string
 }
 
 // Transcripts reads the stored transcript documents.
@@ -45,10 +49,15 @@ type Readiness interface {
 type Hook struct {
 	Path   string // e.g. /hooks/alertmanager
 	Source string // for metrics and logs
-	Token  string // Bearer token; empty means none
+	Token  string // Bearer token
 	Decode func(body []byte) (incident.AlertGroup, error)
 	// Verify, when set, checks the raw body's signature before decoding.
 	Verify func(r *http.Request, body []byte) error
+	// Key names the config key of the hook's secret, for the answer to a
+	// request that a hook without any secret refuses. A hook with neither
+	// Token nor Verify is open only while the whole service is (no
+	// api.token, which cmd allows on loopback or when said explicitly).
+	Key string
 }
 
 // Deps are the web layer's collaborators.
@@ -57,13 +66,17 @@ type Deps struct {
 	Transcripts Transcripts
 	Jobs        Jobs
 	Ready       Readiness
+	Sessions    Sessions    // the web UI's sign-ins
 	Chat        BuiltinChat // nil when the builtin chat is not in use
 	Hooks       []Hook
 	Callbacks   []Callback // callbacks of the chat backend in use
 	Metrics     *Metrics
 	Kick        func() // wakes the job runner after a change enqueued jobs
 	Clock       incident.Clock
-	Logger      *slog.Logger
+	// Sleep waits (the limiter's slowdown); tests pass one that moves their
+	// clock instead. Default: a timer.
+	Sleep  func(ctx context.Context, d time.Duration) error
+	Logger *slog.Logger
 }
 
 // Server holds the handlers.
@@ -72,7 +85,7 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	ui      *uiTemplates
-	signIns *throttle
+	limiter *limiter
 }
 
 // New builds the Server.
@@ -86,24 +99,30 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if d.Clock == nil {
 		d.Clock = incident.SystemClock{}
 	}
+	if d.Sleep == nil {
+		d.Sleep = sleep
+	}
+	if d.Sessions == nil {
+		return nil, fmt.Errorf("web: no session store given")
+	}
 	ui, err := parseUI()
 	if err != nil {
 		return nil, err
 	}
-	return &Server{Deps: d, cfg: cfg, log: d.Logger, ui: ui, signIns: newThrottle(d.Clock.Now)}, nil
+	return &Server{Deps: d, cfg: cfg, log: d.Logger, ui: ui, limiter: newLimiter(d.Clock.Now)}, nil
 }
 
 // Handler returns the router.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.recoverer, s.observe)
+	r.Use(middleware.RequestID, s.recoverer, s.observe, s.hostCheck, s.crossOrigin)
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
 	if s.Metrics != nil {
 		r.Handle("/metrics", s.Metrics.Handler())
 	}
 	for _, h := range s.Hooks {
-		r.With(s.requireBearer(h.Token, h.Source+" token")).Post(h.Path, s.alertHook(h))
+		r.With(s.hookAuth(h)).Post(h.Path, s.alertHook(h))
 	}
 	for _, h := range s.Callbacks {
 		r.Post(h.Path, s.callback(h))

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"path"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -68,6 +67,7 @@ func parseUI() (*uiTemplates, error) {
 type page struct {
 	Title   string
 	User    string
+	CSRF    string // the session's token, a hidden field of every form
 	Builtin bool
 	Notice  string
 	Error   string
@@ -76,12 +76,18 @@ type page struct {
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name, title string, data any) {
 	var buf bytes.Buffer
-	p := page{Title: title, User: s.uiUser(r), Builtin: s.Chat != nil, Notice: r.URL.Query().Get("notice"),
-		Error: r.URL.Query().Get("error"), Data: data}
+	p := page{Title: title, User: s.uiUser(r), Builtin: s.Chat != nil, Data: data}
+	if sess := sessionOf(r); sess != nil {
+		p.CSRF = sess.csrf
+	}
 	tmpl := s.ui.pages[name]
 	exec := "layout.html"
 	if strings.HasSuffix(name, "_fragment") {
 		exec = "fragment"
+	} else {
+		// Banners come from the session, never from the URL: a link
+		// cannot put words in warroom's mouth.
+		p.Notice, p.Error = s.takeFlash(r)
 	}
 	if err := tmpl.ExecuteTemplate(&buf, exec, p); err != nil {
 		s.log.Error("render page", "page", name, "err", err)
@@ -108,11 +114,14 @@ func (s *Server) uiRoutes(r chi.Router) {
 	static, _ := fs.Sub(staticFiles, "static")
 	r.Handle("/static/*", http.StripPrefix("/static/", http.FileServerFS(static)))
 	r.Get("/", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/incidents", http.StatusSeeOther) })
-	r.Get("/login", s.loginPage)
-	r.Post("/login", s.login)
-	r.Post("/logout", s.logout)
 	r.Group(func(r chi.Router) {
-		r.Use(s.requireUIUser)
+		r.Use(s.withSession)
+		r.Get("/login", s.loginPage)
+		r.Post("/login", s.login)
+		r.Post("/logout", s.logout)
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(s.withSession, s.requireUIUser)
 		r.Get("/incidents", s.incidentsPage)
 		r.Post("/incidents", s.declarePage)
 		r.Get("/incidents/{key}", s.incidentPage)
@@ -147,8 +156,16 @@ func (s *Server) requireUIUser(next http.Handler) http.Handler {
 
 var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,31}$`)
 
+// loginMessages are the only banners the sign-in page shows: it has no
+// session to keep a message in, so the URL carries a code, never text.
+var loginMessages = map[string]string{
+	"name":  "Pick a user name of lower-case letters, digits, dot, dash or underscore (up to 32).",
+	"token": "Wrong access token: it is api.token in warroom's config.",
+}
+
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, "login", "Sign in", map[string]any{"Next": safeNext(r.URL.Query().Get("next")), "NeedToken": s.cfg.APIToken != ""})
+	s.render(w, r, "login", "Sign in", map[string]any{"Next": safeNext(r.URL.Query().Get("next")),
+		"NeedToken": s.cfg.APIToken != "", "Message": loginMessages[r.URL.Query().Get("error")]})
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
@@ -157,35 +174,59 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.PostFormValue("next"))
 	back := "/login?next=" + url.QueryEscape(next) + "&error="
 	if !usernameRE.MatchString(name) {
-		http.Redirect(w, r, back+url.QueryEscape("Pick a user name of lower-case letters, digits, dot, dash or underscore (up to 32)."), http.StatusSeeOther)
+		http.Redirect(w, r, back+"name", http.StatusSeeOther)
 		return
 	}
-	addr := clientAddr(r)
-	if wait, d := s.signIns.blocked(addr); wait {
-		w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds())+1))
-		s.uiError(w, r, incident.Errorf(incident.KindUnauthorized, "too many wrong tokens from %s: try again in %s", addr, d.Round(time.Second)))
+	if s.cfg.APIToken != "" {
+		if err := s.checkSecret(w, r, r.PostFormValue("token"), s.cfg.APIToken, incident.Errorf(incident.KindUnauthorized, "wrong access token")); err != nil {
+			if incident.ErrorKind(err) == incident.KindTooMany {
+				s.uiError(w, r, err)
+				return
+			}
+			s.log.Warn("wrong access token at sign-in", "addr", clientAddr(r), "user", name)
+			http.Redirect(w, r, back+"token", http.StatusSeeOther)
+			return
+		}
+	}
+	if old := sessionOf(r); old != nil {
+		_ = s.Sessions.DeleteSession(r.Context(), old.idHash) // a new sign-in gets a new id
+	}
+	if err := s.startSession(w, r, name); err != nil {
+		s.uiError(w, r, err)
 		return
 	}
-	if s.cfg.APIToken != "" && !bearerOK(&http.Request{Header: http.Header{"Authorization": {"Bearer " + r.PostFormValue("token")}}}, s.cfg.APIToken) {
-		s.signIns.fail(addr)
-		s.log.Warn("wrong access token at sign-in", "addr", addr, "user", name)
-		http.Redirect(w, r, back+url.QueryEscape("Wrong access token: it is api.token in warroom's config."), http.StatusSeeOther)
-		return
-	}
-	http.SetCookie(w, &http.Cookie{Name: userCookie, Value: s.signUser(name), Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: strings.HasPrefix(s.cfg.PublicURL, "https://"), MaxAge: 30 * 24 * 3600})
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: userCookie, Value: "", Path: "/", MaxAge: -1})
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := checkCSRF(r); err != nil && sessionOf(r) != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	if err := s.endSession(w, r); err != nil {
+		s.uiError(w, r, err)
+		return
+	}
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
-// safeNext keeps redirects on this site.
+// safeNext keeps redirects after sign-in on this site: a path that starts
+// with one "/", with no backslash and no control character (browsers drop
+// tabs and newlines, so "/\t/evil.example" would be "//evil.example"), no
+// scheme and no host. Anything else goes to the incident list.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, `\`) {
-		return "/incidents"
+	const home = "/incidents"
+	if next == "" || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+		return home
+	}
+	for _, c := range next {
+		if c < 0x20 || c == 0x7f || c == '\\' {
+			return home
+		}
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return home
 	}
 	return next
 }
@@ -211,6 +252,10 @@ func (s *Server) incidentsPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) declarePage(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+	if err := checkCSRF(r); err != nil {
+		s.uiError(w, r, err)
+		return
+	}
 	d := incident.Declaration{Title: r.PostFormValue("title"), Summary: r.PostFormValue("summary"),
 		Actor: s.uiUser(r), Commander: s.uiUser(r), Source: "web"}
 	sev, err := incident.ParseSeverity(r.PostFormValue("severity"))
@@ -219,11 +264,13 @@ func (s *Server) declarePage(w http.ResponseWriter, r *http.Request) {
 		var inc *incident.Incident
 		if inc, err = s.Service.Declare(r.Context(), d); err == nil {
 			s.kick()
-			http.Redirect(w, r, "/incidents/"+inc.Key+"?notice="+url.QueryEscape(inc.Key+" declared; its channel is opening."), http.StatusSeeOther)
+			s.flash(r, flashNotice, inc.Key+" declared; its channel is opening.")
+			http.Redirect(w, r, "/incidents/"+inc.Key, http.StatusSeeOther)
 			return
 		}
 	}
-	http.Redirect(w, r, "/incidents?error="+url.QueryEscape(incident.ErrorMessage(err)), http.StatusSeeOther)
+	s.flash(r, flashError, incident.ErrorMessage(err))
+	http.Redirect(w, r, "/incidents", http.StatusSeeOther)
 }
 
 // transcriptView is the archived JSON transcript, read back for the page.

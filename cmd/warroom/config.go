@@ -158,6 +158,9 @@ type AlertmanagerConfig struct {
 // APIConfig protects the JSON API and the web UI.
 type APIConfig struct {
 	Token string `yaml:"token"`
+	// AllowUnauthenticated lets a listener beyond loopback go without
+	// api.token: only behind a proxy that authenticates every request.
+	AllowUnauthenticated bool `yaml:"allow_unauthenticated"`
 }
 
 // JobsConfig tunes the durable job runner.

@@ -35,8 +35,8 @@ func TestLoadConfig(t *testing.T) {
 				t.Errorf("public_url = %q", c.PublicURL)
 			}
 		}},
-		{name: "file overrides defaults", file: "listen: 0.0.0.0:9000\napi:\n  token: s3cret\n", check: func(t *testing.T, c Config) {
-			if c.Listen != "0.0.0.0:9000" || c.API.Token != "s3cret" || c.Store.DSN != "warroom.db" {
+		{name: "file overrides defaults", file: "listen: 0.0.0.0:9000\napi:\n  token: s3cret-xyz\n", check: func(t *testing.T, c Config) {
+			if c.Listen != "0.0.0.0:9000" || c.API.Token != "s3cret-xyz" || c.Store.DSN != "warroom.db" {
 				t.Errorf("got %+v", c)
 			}
 		}},
@@ -93,14 +93,19 @@ func TestUnknownEnvIsReported(t *testing.T) {
 }
 
 // The sample config must hold every key and be valid as shipped, and it
-// must configure the secrets.
+// must carry no usable secret: run as it is, it listens on loopback only.
 func TestSampleConfig(t *testing.T) {
 	c, _, err := loadConfig(filepath.Join("..", "..", "warroom.example.yaml"), nil)
 	if err != nil {
 		t.Fatalf("warroom.example.yaml: %v", err)
 	}
-	if c.API.Token == "" || c.Sources.Alertmanager.Token == "" {
-		t.Error("the sample config must set api.token and sources.alertmanager.token")
+	for _, s := range c.secrets() {
+		if s.value != "" {
+			t.Errorf("warroom.example.yaml sets %s to %q: the sample must carry no secret", s.key, s.value)
+		}
+	}
+	if !isLoopback(c.Listen) || c.API.AllowUnauthenticated {
+		t.Errorf("the sample listens on %q (allow_unauthenticated %v): without a token it must stay on loopback", c.Listen, c.API.AllowUnauthenticated)
 	}
 	raw, err := os.ReadFile(filepath.Join("..", "..", "warroom.example.yaml"))
 	if err != nil {
@@ -140,7 +145,7 @@ func TestCLI(t *testing.T) {
 		{"no command", nil, nil, 2, "", "Usage:"},
 		{"unknown command", []string{"launch"}, nil, 2, "", `unknown command "launch"`},
 		{"check default", []string{"check-config"}, nil, 0, "config OK", ""},
-		{"check sample", []string{"check-config", "-config", "../../warroom.example.yaml"}, nil, 0, "api.token: (set)", ""},
+		{"check sample", []string{"check-config", "-config", "../../warroom.example.yaml"}, nil, 0, "api.token: (not set)", ""},
 		{"check missing file", []string{"check-config", "-config", "/nonexistent.yaml"}, nil, 1, "", "no such file"},
 		{"check bad file", []string{"check-config", "-config", writeConfig(t, "chat: {backend: builtin, colour: red}\n")}, nil, 1, "",
 			"field colour not found"},

@@ -134,6 +134,7 @@ func (c Config) validate() error {
 			}
 		}
 	}
+	c.validateSecrets(bad)
 	if c.Limits.MaxBodyBytes < 1024 {
 		bad("limits.max_body_bytes: %d; use at least 1024", c.Limits.MaxBodyBytes)
 	}

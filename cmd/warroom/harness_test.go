@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -31,6 +33,10 @@ type harness struct {
 	client *http.Client
 	cancel context.CancelFunc
 	done   chan error
+	// csrf is the session's CSRF token after login; do adds it to the
+	// forms it posts to the UI, as the page's hidden field does.
+	csrf    string
+	stopped bool
 }
 
 // testConfig is the embedded default with a temp database, port 0, secrets
@@ -61,15 +67,24 @@ func startHarness(t testing.TB, cfg Config) *harness {
 	}
 	jar, _ := cookiejar.New(nil)
 	h := &harness{t: t, URL: "http://" + m.Addr(), cfg: cfg, cancel: cancel, done: make(chan error, 1),
-		client: &http.Client{Jar: jar, Timeout: 10 * time.Second,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+		client: noRedirectClient(jar)}
 	go func() { h.done <- m.Run(ctx); m.Close() }()
 	t.Cleanup(h.stop)
 	h.waitFor("readyz", func() bool { code, _ := h.do("GET", "/readyz", nil, nil); return code == 200 })
 	return h
 }
 
+// noRedirectClient shows redirects to the test instead of following them.
+func noRedirectClient(jar http.CookieJar) *http.Client {
+	return &http.Client{Jar: jar, Timeout: 10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
 func (h *harness) stop() {
+	if h.stopped {
+		return
+	}
+	h.stopped = true
 	h.cancel()
 	select {
 	case err := <-h.done:
@@ -99,6 +114,10 @@ func (h *harness) do(method, path string, body any, headers map[string]string) (
 	case []byte:
 		r, ctype = bytes.NewReader(b), "application/json"
 	case url.Values:
+		if _, set := b["csrf"]; !set && h.csrf != "" && !strings.HasPrefix(path, "/api/") && !strings.HasPrefix(path, "/hooks/") {
+			b = cloneValues(b)
+			b.Set("csrf", h.csrf)
+		}
 		r, ctype = strings.NewReader(b.Encode()), "application/x-www-form-urlencoded"
 	default:
 		raw, err := json.Marshal(b)
@@ -115,6 +134,10 @@ func (h *harness) do(method, path string, body any, headers map[string]string) (
 		req.Header.Set("Content-Type", ctype)
 	}
 	for k, v := range headers {
+		if k == "Host" {
+			req.Host = v // what a browser sends for a rebound DNS name
+			continue
+		}
 		req.Header.Set(k, v)
 	}
 	resp, err := h.client.Do(req)
@@ -183,13 +206,41 @@ func countKind(evs []map[string]any, kind string) int {
 	return n
 }
 
-// login signs in to the web UI as name.
+// login signs in to the web UI as name, and keeps the session's CSRF
+// token from the page, as a browser has it in the page's forms.
 func (h *harness) login(name string) {
 	h.t.Helper()
 	code, body := h.do("POST", "/login", url.Values{"name": {name}, "token": {testAPIToken}, "next": {"/incidents"}}, nil)
 	if code != http.StatusSeeOther {
 		h.t.Fatalf("login: %d %s", code, body)
 	}
+	h.csrf = h.pageCSRF("/incidents")
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// pageCSRF reads the CSRF token from a page's forms.
+func (h *harness) pageCSRF(path string) string {
+	h.t.Helper()
+	code, page := h.do("GET", path, nil, nil)
+	m := csrfField.FindSubmatch(page)
+	if code != 200 || m == nil {
+		h.t.Fatalf("GET %s: %d, no CSRF token in the page:\n%s", path, code, page)
+	}
+	return string(m[1])
+}
+
+func newJar() http.CookieJar {
+	jar, _ := cookiejar.New(nil)
+	return jar
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
 }
 
 func (h *harness) waitFor(what string, cond func() bool) {
@@ -229,6 +280,7 @@ func (h *harness) upload(room, text, name string, data []byte) int {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	w.WriteField("text", text)
+	w.WriteField("csrf", h.csrf)
 	fw, _ := w.CreateFormFile("file", name)
 	fw.Write(data)
 	w.Close()
@@ -249,4 +301,21 @@ func (h *harness) waitJobsDone(key string) {
 		}
 		return true
 	})
+}
+
+var bannerRE = regexp.MustCompile(`(?s)<p class="(?:notice|error)" role="(?:status|alert)">(.*?)</p>`)
+
+// say posts text to a builtin channel as the compose form does, follows the
+// redirect and returns the banner the page shows (a command's reply), or "".
+func (h *harness) say(room, text string) string {
+	h.t.Helper()
+	code, body := h.do("POST", room+"/messages", url.Values{"text": {text}}, nil)
+	if code != http.StatusSeeOther {
+		h.t.Fatalf("say %q: %d %s", text, code, body)
+	}
+	_, page := h.do("GET", room, nil, nil)
+	if m := bannerRE.FindSubmatch(page); m != nil {
+		return html.UnescapeString(string(m[1]))
+	}
+	return ""
 }

@@ -79,7 +79,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	if code := h.upload(room, "the latency export", "latency.csv", []byte("t,p99\n1,2300\n2,300\n")); code != http.StatusSeeOther {
 		t.Fatalf("upload: %d", code)
 	}
-	code, body = h.do("POST", room+"/messages/"+msgID[1]+"/pin", nil, nil)
+	code, body = h.do("POST", room+"/messages/"+msgID[1]+"/pin", url.Values{}, nil)
 	if code != http.StatusSeeOther {
 		t.Fatalf("pin: %d %s", code, body)
 	}
@@ -303,7 +303,7 @@ func TestSignInThrottle(t *testing.T) {
 		}
 	}
 	code, body := h.do("POST", "/login", url.Values{"name": {"mallory"}, "token": {testAPIToken}}, nil)
-	if code != http.StatusUnauthorized || !strings.Contains(string(body), "too many wrong tokens") {
+	if code != http.StatusTooManyRequests || !strings.Contains(string(body), "too many wrong tokens") {
 		t.Errorf("after 5 wrong tokens: %d %.200s", code, body)
 	}
 }

@@ -30,6 +30,7 @@ Usage:
   warroom serve [-config FILE]          run the service (no config: the embedded default)
   warroom check-config [-config FILE]   check a configuration and print what it resolves to
   warroom oncall [-config FILE] [-at T] who is on call now (or at T) and next, per schedule
+  warroom secret                        print a random token for a secret key (api.token, ...)
   warroom version                       print the version
 
 Every config key can be set by an environment variable: WARROOM_ + the key path
@@ -46,6 +47,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	case "version", "-version", "--version":
 		fmt.Fprintf(stdout, "warroom %s\n", version)
 		return 0
+	case "secret":
+		return printSecret(stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -119,6 +122,26 @@ func or(s, def string) string {
 	return s
 }
 
+// hookOff notes a hook that refuses everything: api.token is set and the
+// hook has no secret of its own.
+func hookOff(cfg Config, secret, path string) string {
+	if cfg.API.Token != "" && secret == "" {
+		return " (POST " + path + " is off)"
+	}
+	return ""
+}
+
+// apiAccess says in one line who can use the API and the UI.
+func apiAccess(cfg Config) string {
+	switch {
+	case cfg.API.Token != "":
+		return "bearer api.token; hooks without a secret of their own are off"
+	case cfg.API.AllowUnauthenticated && !isLoopback(cfg.Listen):
+		return "OPEN to anyone who reaches " + cfg.Listen + " (api.allow_unauthenticated): only behind an authenticating proxy"
+	}
+	return "open to this machine only (loopback, no api.token), cross-site requests refused"
+}
+
 func checkConfig(cfg Config, path string, stdout io.Writer) int {
 	src := path
 	if src == "" {
@@ -138,7 +161,9 @@ func checkConfig(cfg Config, path string, stdout io.Writer) int {
 		"chat.backend: " + cfg.Chat.Backend,
 		"tickets.backend: " + cfg.Tickets.Backend,
 		"api.token: " + redact(cfg.API.Token),
-		"sources.alertmanager.token: " + redact(cfg.Sources.Alertmanager.Token),
+		"api access: " + apiAccess(cfg),
+		"sources.alertmanager.token: " + redact(cfg.Sources.Alertmanager.Token) + hookOff(cfg, cfg.Sources.Alertmanager.Token, "/hooks/alertmanager"),
+		"sources.grafana.secret: " + redact(cfg.Sources.Grafana.Secret) + hookOff(cfg, cfg.Sources.Grafana.Secret+cfg.Sources.Grafana.Token, "/hooks/grafana"),
 	}
 	fmt.Fprintln(stdout, strings.Join(lines, "\n"))
 	fmt.Fprintln(stdout, "config OK")

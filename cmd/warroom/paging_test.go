@@ -153,13 +153,8 @@ func TestOnCallCommands(t *testing.T) {
 		return room != ""
 	})
 	h.login("alice")
-	resp, err := h.client.PostForm(h.URL+"/channels/"+room+"/messages", formOf("text", "/incident oncall"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "primary") {
-		t.Errorf("/incident oncall answered %s", loc)
+	if banner := h.say("/channels/"+room, "/incident oncall"); !strings.Contains(banner, "primary") {
+		t.Errorf("/incident oncall answered %q", banner)
 	}
 }
 

@@ -114,9 +114,10 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	m.runner.OnPark = svc.RecordFailure
 
 	callbacks := append(append(chat.hooks(svc), tix.hooks(svc)...), icingaHook(src.icinga, cfg.Sources.Icinga2, svc)...)
-	srv, err := web.New(web.Config{APIToken: cfg.API.Token, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Version: version},
+	srv, err := web.New(web.Config{APIToken: cfg.API.Token, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Version: version,
+		Hosts: knownHosts(cfg.Listen, cfg.PublicURL)},
 		web.Deps{
-			Service: svc, Transcripts: m.db, Jobs: m.db, Ready: m, Chat: chat.rooms, Hooks: src.hooks, Callbacks: callbacks,
+			Service: svc, Transcripts: m.db, Jobs: m.db, Ready: m, Sessions: m.db, Chat: chat.rooms, Hooks: src.hooks, Callbacks: callbacks,
 			Metrics: metrics, Kick: m.runner.Kick, Clock: clock, Logger: m.log,
 		})
 	if err != nil {

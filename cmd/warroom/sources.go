@@ -22,10 +22,15 @@ type sources struct {
 // sourceWiring builds the webhooks and the Icinga 2 client from sources.*.
 func (m *Main) sourceWiring() (sources, error) {
 	cfg := m.cfg.Sources
+	gf := web.Hook{Path: "/hooks/grafana", Source: grafana.Source, Token: cfg.Grafana.Token, Decode: grafana.Decode,
+		Key: "sources.grafana.secret"}
+	if cfg.Grafana.Secret != "" {
+		gf.Verify = grafana.Verifier{Secret: cfg.Grafana.Secret, Header: cfg.Grafana.Header, TimestampHeader: cfg.Grafana.TimestampHeader}.Verify
+	}
 	out := sources{upstreams: map[string]incident.Upstream{}, hooks: []web.Hook{
-		{Path: "/hooks/alertmanager", Source: alertmanager.Source, Token: cfg.Alertmanager.Token, Decode: alertmanager.Decode},
-		{Path: "/hooks/grafana", Source: grafana.Source, Token: cfg.Grafana.Token, Decode: grafana.Decode,
-			Verify: grafana.Verifier{Secret: cfg.Grafana.Secret, Header: cfg.Grafana.Header, TimestampHeader: cfg.Grafana.TimestampHeader}.Verify},
+		{Path: "/hooks/alertmanager", Source: alertmanager.Source, Token: cfg.Alertmanager.Token, Decode: alertmanager.Decode,
+			Key: "sources.alertmanager.token"},
+		gf,
 	}}
 	if g := cfg.Generic; g.Title != "" || g.DedupKey != "" {
 		dec, err := generic.New(generic.Mapping{Title: g.Title, Summary: g.Summary, Severity: g.Severity, DedupKey: g.DedupKey,
@@ -33,7 +38,8 @@ func (m *Main) sourceWiring() (sources, error) {
 		if err != nil {
 			return sources{}, err
 		}
-		out.hooks = append(out.hooks, web.Hook{Path: "/hooks/generic", Source: generic.Source, Token: g.Token, Decode: dec.Decode})
+		out.hooks = append(out.hooks, web.Hook{Path: "/hooks/generic", Source: generic.Source, Token: g.Token, Decode: dec.Decode,
+			Key: "sources.generic.token"})
 	}
 	if ic := cfg.Icinga2; ic.URL != "" {
 		c, err := icinga2.New(icinga2.Config{URL: ic.URL, User: ic.User, Password: ic.Password, CAFile: ic.CAFile,

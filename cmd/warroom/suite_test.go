@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -140,7 +141,7 @@ func (d *builtinDriver) upload(t *testing.T, room, name string, data []byte) {
 }
 
 func (d *builtinDriver) pin(t *testing.T, room, msgID string) {
-	if code, _ := d.h.do("POST", "/channels/"+room+"/messages/"+msgID+"/pin", nil, nil); code != http.StatusSeeOther {
+	if code, _ := d.h.do("POST", "/channels/"+room+"/messages/"+msgID+"/pin", url.Values{}, nil); code != http.StatusSeeOther {
 		t.Fatalf("pin: %d", code)
 	}
 }

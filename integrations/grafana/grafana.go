@@ -162,7 +162,7 @@ type Verifier struct {
 // Verify returns a KindUnauthorized error for a missing, wrong or stale signature.
 func (v Verifier) Verify(r *http.Request, body []byte) error {
 	if v.Secret == "" {
-		return nil
+		return incident.Errorf(incident.KindUnauthorized, "no HMAC secret configured: set sources.grafana.secret and the same secret in the contact point")
 	}
 	header := v.Header
 	if header == "" {

@@ -68,7 +68,7 @@ func TestVerify(t *testing.T) {
 		headers map[string]string
 		ok      bool
 	}{
-		{"no secret, no check", Verifier{}, nil, true},
+		{"no secret refuses everything", Verifier{}, map[string]string{"X-Grafana-Alerting-Signature": sign("", body)}, false},
 		{"good", Verifier{Secret: "s"}, map[string]string{"X-Grafana-Alerting-Signature": sign("s", body)}, true},
 		{"upper-case hex", Verifier{Secret: "s"}, map[string]string{"X-Grafana-Alerting-Signature": strings.ToUpper(sign("s", body))}, true},
 		{"prefixed is not Grafana's form", Verifier{Secret: "s"}, map[string]string{"X-Grafana-Alerting-Signature": "sha256=" + sign("s", body)}, false},

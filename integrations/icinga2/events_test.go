@@ -90,11 +90,19 @@ func TestNotificationHook(t *testing.T) {
 		{"no host", `{"service":"http","state":"OK"}`, "", "", incident.KindInvalid, 0, 0, false},
 		{"wrong token", `{"host":"web1","state":"DOWN","state_type":"HARD"}`, "t", "Bearer x", incident.KindUnauthorized, 0, 0, false},
 		{"good token", `{"host":"web1","state":"DOWN","state_type":"HARD"}`, "t", "Bearer t", "", 1, 0, true},
+		{"no token configured refuses", `{"host":"web1","state":"DOWN","state_type":"HARD"}`, "off", "Bearer ", incident.KindUnauthorized, 0, 0, false},
+		{"no token configured, none sent", `{"host":"web1","state":"DOWN","state_type":"HARD"}`, "off", "", incident.KindUnauthorized, 0, 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &recorder{}
 			r := httptest.NewRequest("POST", HookPath, nil)
+			switch tt.token {
+			case "":
+				tt.token, tt.auth = "t", "Bearer t"
+			case "off":
+				tt.token = ""
+			}
 			if tt.auth != "" {
 				r.Header.Set("Authorization", tt.auth)
 			}

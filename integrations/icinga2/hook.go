@@ -36,15 +36,17 @@ type notification struct {
 var stateNumbers = map[string]float64{"OK": 0, "UP": 0, "WARNING": 1, "DOWN": 1, "CRITICAL": 2, "UNKNOWN": 3}
 
 // HandleNotification serves POST /hooks/icinga2 for setups that notify
-// through a script instead of (or besides) the event stream. token, when
-// set, must come as "Authorization: Bearer <token>".
+// through a script instead of (or besides) the event stream. token must
+// come as "Authorization: Bearer <token>"; an empty token refuses every
+// request.
 func (c *Client) HandleNotification(svc Incidents, token string) func(ctx context.Context, r *http.Request, body []byte) (any, error) {
 	return func(ctx context.Context, r *http.Request, body []byte) (any, error) {
-		if token != "" {
-			got, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-			if subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
-				return nil, incident.Errorf(incident.KindUnauthorized, "missing or wrong token: send \"Authorization: Bearer <sources.icinga2.token>\"")
-			}
+		if token == "" {
+			return nil, incident.Errorf(incident.KindUnauthorized, "POST /hooks/icinga2 is off: set sources.icinga2.token (make one with `warroom secret`)")
+		}
+		got, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
+			return nil, incident.Errorf(incident.KindUnauthorized, "missing or wrong token: send \"Authorization: Bearer <sources.icinga2.token>\"")
 		}
 		var n notification
 		if err := json.Unmarshal(body, &n); err != nil {

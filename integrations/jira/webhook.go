@@ -160,6 +160,8 @@ func (b *Backend) authenticate(r *http.Request, body []byte) error {
 		if subtle.ConstantTimeCompare([]byte(r.URL.Query().Get("token")), []byte(b.cfg.WebhookToken)) != 1 {
 			return incident.Errorf(incident.KindUnauthorized, "missing or wrong token: register the webhook as %s?token=<tickets.jira.webhook_token>", HookPath)
 		}
+	default:
+		return incident.Errorf(incident.KindUnauthorized, "the Jira webhook is off: set tickets.jira.webhook_secret (make one with `warroom secret`) and the same secret in Jira's webhook")
 	}
 	return nil
 }

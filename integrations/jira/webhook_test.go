@@ -58,7 +58,8 @@ func TestWebhookAuthentication(t *testing.T) {
 		{"token, good", Config{WebhookToken: "tok"}, HookPath + "?token=tok", "", false},
 		{"token, wrong", Config{WebhookToken: "tok"}, HookPath + "?token=nope", "", true},
 		{"token, missing", Config{WebhookToken: "tok"}, HookPath, "", true},
-		{"no secret configured", Config{}, HookPath, "", false},
+		{"no secret configured refuses", Config{}, HookPath, "", true},
+		{"no secret configured, empty token sent", Config{}, HookPath + "?token=", "", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -105,9 +106,9 @@ func TestWebhookPayloads(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b := testBackend(t, Config{Trigger: tt.trigger})
+			b := testBackend(t, Config{Trigger: tt.trigger, WebhookToken: "tok"})
 			svc := &recordingTickets{}
-			out, err := b.HandleWebhook(svc)(context.Background(), httptest.NewRequest("POST", HookPath, nil), body)
+			out, err := b.HandleWebhook(svc)(context.Background(), httptest.NewRequest("POST", HookPath+"?token=tok", nil), body)
 			if err != nil {
 				t.Fatal(err)
 			}

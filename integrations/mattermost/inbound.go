@@ -41,7 +41,8 @@ func (b *Backend) HandleCommand(cmds Commands) func(ctx context.Context, r *http
 		if scheme, t, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Token") {
 			token = t
 		}
-		if b.cfg.CommandToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(b.cfg.CommandToken)) != 1 {
+		// An empty command token refuses everything: the check is never skipped.
+		if b.cfg.CommandToken == "" || subtle.ConstantTimeCompare([]byte(token), []byte(b.cfg.CommandToken)) != 1 {
 			return nil, incident.Errorf(incident.KindUnauthorized,
 				"wrong slash command token: set chat.mattermost.command_token to the token Mattermost shows for the /incident command")
 		}

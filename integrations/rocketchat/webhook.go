@@ -44,7 +44,8 @@ func (b *Backend) HandleWebhook(cmds Commands) func(ctx context.Context, r *http
 		if err := json.Unmarshal(body, &in); err != nil {
 			return nil, incident.Errorf(incident.KindInvalid, "body is not an outgoing webhook: %v", err)
 		}
-		if b.cfg.WebhookToken != "" && subtle.ConstantTimeCompare([]byte(in.Token), []byte(b.cfg.WebhookToken)) != 1 {
+		// An empty webhook token refuses everything: the check is never skipped.
+		if b.cfg.WebhookToken == "" || subtle.ConstantTimeCompare([]byte(in.Token), []byte(b.cfg.WebhookToken)) != 1 {
 			return nil, incident.Errorf(incident.KindUnauthorized,
 				"wrong outgoing webhook token: set chat.rocketchat.webhook_token to the integration's token")
 		}
