@@ -133,7 +133,18 @@ func checkArchivedOnce(t *testing.T, h *harness, key, said string) {
 			t.Errorf("%s: the %s post is in the transcript %d times, want 1", key, what, n)
 		}
 	}
-	_, jobs := h.api("GET", "/incidents/"+key+"/jobs", nil)
+	// The last step marks the incident archived before its job is finished,
+	// so wait until no job of the incident is pending or running.
+	var jobs map[string]any
+	h.waitFor(key+"'s jobs to settle", func() bool {
+		_, jobs = h.api("GET", "/incidents/"+key+"/jobs", nil)
+		for _, j := range jobs["jobs"].([]any) {
+			if s := j.(map[string]any)["state"]; s == "pending" || s == "running" {
+				return false
+			}
+		}
+		return true
+	})
 	for _, j := range jobs["jobs"].([]any) {
 		job := j.(map[string]any)
 		if job["state"] != "done" {
