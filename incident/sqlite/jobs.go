@@ -113,7 +113,7 @@ func claimQuery(n int) string {
 		heads[i] = `SELECT * FROM (SELECT id, run_at FROM jobs WHERE head = 1 AND state = 'pending' AND kind = ? AND run_at <= ?
 			ORDER BY run_at, id LIMIT 1)`
 	}
-	return `SELECT id FROM (SELECT id FROM jobs WHERE state = 'running' AND locked_until <= ? AND kind IN (` + marks + `)
+	return `SELECT id FROM (SELECT id FROM jobs INDEXED BY jobs_lapsed WHERE state = 'running' AND locked_until <= ? AND kind IN (` + marks + `)
 			ORDER BY locked_until LIMIT 1)
 		UNION ALL SELECT id FROM (SELECT id, run_at FROM (` + strings.Join(heads, " UNION ALL ") + `) ORDER BY run_at, id LIMIT 1)
 		LIMIT 1`

@@ -128,12 +128,16 @@ func (s *DB) ResumeParked(ctx context.Context, backend string, limit int, now ti
 	return n, err
 }
 
+// pruneQuery deletes the oldest done jobs through jobs_done, never a scan
+// of the done jobs however many there are.
+const pruneQuery = `DELETE FROM jobs WHERE id IN (
+	SELECT id FROM jobs INDEXED BY jobs_done WHERE state = 'done' AND updated_at < ? ORDER BY updated_at LIMIT ?)`
+
 // PruneJobs deletes up to limit done jobs last updated before before.
 func (s *DB) PruneJobs(ctx context.Context, before time.Time, limit int) (int, error) {
 	var n int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM jobs WHERE id IN (
-			SELECT id FROM jobs WHERE state = 'done' AND updated_at < ? ORDER BY updated_at LIMIT ?)`, nanos(before), limit)
+		res, err := tx.ExecContext(ctx, pruneQuery, nanos(before), limit)
 		if err != nil {
 			return fmt.Errorf("prune done jobs: %w", err)
 		}
