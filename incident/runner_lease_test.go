@@ -63,14 +63,14 @@ func (c *timerClock) Waiting() int { c.mu.Lock(); defer c.mu.Unlock(); return le
 // spyQueue wraps the store's queue: it reports renewals and can fail the
 // first calls of Finish, as a busy database would.
 type spyQueue struct {
-	incident.JobQueue
+	*sqlite.DB
 	renewed    chan incident.Lease
 	failFinish atomic.Int32
 	finishes   atomic.Int32
 }
 
 func (q *spyQueue) Renew(ctx context.Context, l incident.Lease, until time.Time) error {
-	err := q.JobQueue.Renew(ctx, l, until)
+	err := q.DB.Renew(ctx, l, until)
 	if q.renewed != nil {
 		q.renewed <- l
 	}
@@ -82,7 +82,7 @@ func (q *spyQueue) Finish(ctx context.Context, l incident.Lease, now time.Time) 
 	if q.failFinish.Add(-1) >= 0 {
 		return errors.New("commit: database is locked (5) (SQLITE_BUSY)")
 	}
-	return q.JobQueue.Finish(ctx, l, now)
+	return q.DB.Finish(ctx, l, now)
 }
 
 // queueEnv is a runner over a real SQLite queue with one incident.
@@ -107,7 +107,7 @@ func newQueueEnv(t *testing.T, clock incident.Clock, cfg incident.RunnerConfig, 
 	if err := db.Update(ctx, func(tx incident.Tx) error { return tx.CreateIncident(ctx, inc) }); err != nil {
 		t.Fatal(err)
 	}
-	spy := &spyQueue{JobQueue: db}
+	spy := &spyQueue{DB: db}
 	if cfg.Poll == 0 {
 		cfg.Poll = 2 * time.Millisecond
 	}
@@ -139,7 +139,7 @@ func (e *queueEnv) enqueue(t *testing.T, kind incident.JobKind, key string) {
 
 func (e *queueEnv) job(t *testing.T, key string) incident.Job {
 	t.Helper()
-	jobs, err := e.db.Jobs(context.Background(), e.inc, "")
+	jobs, err := e.db.Jobs(context.Background(), 0, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -132,29 +132,43 @@ func claimArgs(now time.Time, kinds []incident.JobKind) []any {
 
 // Claim leases the next runnable job: the head of its lane, pending and
 // due, or a running job whose lease lapsed. Each claim gets a new token.
+// The candidate is found with a read, so an idle poll never takes the
+// write lock; the write re-checks it, and a candidate taken meanwhile
+// (by another process) makes Claim look again.
 func (s *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, kinds []incident.JobKind) (*incident.Job, error) {
 	if len(kinds) == 0 {
 		return nil, nil
 	}
-	var job *incident.Job
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	query, args := claimQuery(len(kinds)), claimArgs(now, kinds)
+	for range 3 {
 		var id int64
-		err := tx.QueryRowContext(ctx, claimQuery(len(kinds)), claimArgs(now, kinds)...).Scan(&id)
+		err := s.db.QueryRowContext(ctx, query, args...).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("claim job: %w", err)
+		}
+		var job *incident.Job
+		err = s.tx(ctx, func(tx *sql.Tx) error {
+			j, err := scanJob(tx.QueryRowContext(ctx, `UPDATE jobs SET state = 'running', attempts = attempts + 1, token = token + 1,
+				locked_until = ?, updated_at = ? WHERE id = ?
+				AND ((state = 'pending' AND head = 1 AND run_at <= ?) OR (state = 'running' AND locked_until <= ?))
+				RETURNING `+jobColumns, nanos(now.Add(lease)), nanos(now), id, nanos(now), nanos(now)))
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil // claimed meanwhile
+			}
+			if err != nil {
+				return fmt.Errorf("claim job %d: %w", id, err)
+			}
+			job = j
 			return nil
+		})
+		if err != nil || job != nil {
+			return job, err
 		}
-		if err != nil {
-			return fmt.Errorf("claim job: %w", err)
-		}
-		j, err := scanJob(tx.QueryRowContext(ctx, `UPDATE jobs SET state = 'running', attempts = attempts + 1, token = token + 1,
-			locked_until = ?, updated_at = ? WHERE id = ? RETURNING `+jobColumns, nanos(now.Add(lease)), nanos(now), id))
-		if err != nil {
-			return fmt.Errorf("claim job %d: %w", id, err)
-		}
-		job = j
-		return nil
-	})
-	return job, err
+	}
+	return nil, nil
 }
 
 // held runs an update of a running job under its lease and returns the
