@@ -2,6 +2,7 @@ package incident
 
 import (
 	"encoding/json"
+	"sort"
 	"time"
 )
 
@@ -19,11 +20,100 @@ const (
 	JobDeleteChannel   JobKind = "channel.delete" // delete the channel after the verified store
 )
 
+// The backends jobs talk to. Concurrency limits, backend-wide 429 pauses
+// and the automatic resume of parked jobs go by backend.
+const (
+	BackendChat       = "chat"       // Mattermost, Rocket.Chat or the builtin chat
+	BackendTickets    = "tickets"    // Jira or the builtin tickets
+	BackendPaging     = "paging"     // PagerDuty, page webhooks, direct messages
+	BackendUpstream   = "upstream"   // the alert's source (Icinga 2 acknowledgements)
+	BackendPrometheus = "prometheus" // graphs
+	BackendInternal   = "internal"   // warroom's own scheduling (escalation steps)
+)
+
+// KindSpec is what warroom knows about a kind of job: the lane its jobs
+// keep their order in, the backend they talk to, and how long one attempt
+// may run.
+type KindSpec struct {
+	Lane    string
+	Backend string
+	Timeout time.Duration
+}
+
+// defaultJobTimeout bounds one attempt of a kind that names no timeout.
+const defaultJobTimeout = 2 * time.Minute
+
+// jobKinds is the one list of job kinds: config validation, the runner and
+// the store all read it. A handler for a kind not listed here is refused.
+var jobKinds = map[JobKind]KindSpec{
+	JobOpenChannel:     {Lane: "chat", Backend: BackendChat},
+	JobPost:            {Lane: "chat", Backend: BackendChat},
+	JobSyncChannel:     {Lane: "chat", Backend: BackendChat},
+	JobGraphs:          {Lane: "chat", Backend: BackendPrometheus},
+	JobGraph:           {Lane: "chat", Backend: BackendPrometheus},
+	JobBuildTranscript: {Lane: "chat", Backend: BackendChat, Timeout: 15 * time.Minute}, // a long channel
+	JobDeleteChannel:   {Lane: "chat", Backend: BackendChat},
+	JobOpenTicket:      {Lane: "ticket", Backend: BackendTickets},
+	JobStoreTranscript: {Lane: "ticket", Backend: BackendTickets, Timeout: 15 * time.Minute}, // many attachments
+	JobTicketComment:   {Lane: "ticket", Backend: BackendTickets},
+	JobCloseTicket:     {Lane: "ticket", Backend: BackendTickets},
+	JobUpstreamAck:     {Lane: "upstream", Backend: BackendUpstream},
+	JobPageUpdate:      {Lane: "upstream", Backend: BackendPaging},
+	JobPageStep:        {Lane: "escalation", Backend: BackendInternal},
+	JobPageNotify:      {Lane: "notify", Backend: BackendPaging},
+}
+
+// JobKinds lists every kind of job, sorted.
+func JobKinds() []JobKind {
+	out := make([]JobKind, 0, len(jobKinds))
+	for k := range jobKinds {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// JobBackends lists the backends jobs talk to, sorted.
+func JobBackends() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range jobKinds {
+		if !seen[s.Backend] {
+			seen[s.Backend] = true
+			out = append(out, s.Backend)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Spec returns what warroom knows about the kind; ok is false for a kind
+// that is not registered.
+func (k JobKind) Spec() (s KindSpec, ok bool) {
+	s, ok = jobKinds[k]
+	if s.Timeout == 0 {
+		s.Timeout = defaultJobTimeout
+	}
+	if !ok {
+		s.Lane, s.Backend = "chat", BackendInternal
+	}
+	return s, ok
+}
+
+// Lane groups the jobs of one incident that must run in order. Chat work and
+// ticket work run in separate lanes so that a ticket system outage never
+// holds up the channel.
+func (k JobKind) Lane() string { s, _ := k.Spec(); return s.Lane }
+
+// Backend is the outside system the kind's jobs talk to.
+func (k JobKind) Backend() string { s, _ := k.Spec(); return s.Backend }
+
 // JobState is where a job is in its life.
 type JobState string
 
-// The job states. A parked job ran out of attempts or failed for good; it
-// keeps its last error and can be retried by an operator.
+// The job states. A parked job failed for good or for longer than the
+// runner's maximum age; it keeps its last error and can be retried by an
+// operator (transient ones resume by themselves when their backend answers).
 const (
 	JobPending JobState = "pending"
 	JobRunning JobState = "running"
@@ -31,23 +121,55 @@ const (
 	JobParked  JobState = "parked"
 )
 
+// JobStates lists the states in the order of a job's life.
+func JobStates() []JobState { return []JobState{JobPending, JobRunning, JobDone, JobParked} }
+
+// Failure classifies why a job failed, which decides how it is retried.
+type Failure string
+
+// The failure classes. A transient failure (5xx, 429, timeout, refused
+// connection) retries until the runner's maximum age and, once parked,
+// resumes when its backend answers again; a permanent one (401, 403, 404,
+// invalid) parks at once; an unclassified one retries a bounded number of
+// times, as it is more likely a bug than an outage.
+const (
+	FailureTransient Failure = "transient"
+	FailurePermanent Failure = "permanent"
+	FailureInternal  Failure = "internal"
+)
+
 // Job is one outside side effect, persisted in the same transaction as the
-// state change that caused it. Jobs of one incident run in the order they
-// were enqueued; Key makes enqueueing idempotent.
+// state change that caused it. Jobs of one incident and lane run in the
+// order they were enqueued; Key makes enqueueing idempotent.
 type Job struct {
-	ID          int64           `json:"id"`
-	Kind        JobKind         `json:"kind"`
-	IncidentID  int64           `json:"incident_id"`
-	Key         string          `json:"key"`
-	Payload     json.RawMessage `json:"payload,omitempty"`
-	State       JobState        `json:"state"`
-	Attempts    int             `json:"attempts"`
-	MaxAttempts int             `json:"max_attempts"`
-	RunAt       time.Time       `json:"run_at"`
-	LastError   string          `json:"last_error,omitempty"`
-	CreatedAt   time.Time       `json:"created_at"`
-	UpdatedAt   time.Time       `json:"updated_at"`
+	ID           int64           `json:"id"`
+	Kind         JobKind         `json:"kind"`
+	Backend      string          `json:"backend"`
+	IncidentID   int64           `json:"incident_id"`
+	Key          string          `json:"key"`
+	Payload      json.RawMessage `json:"payload,omitempty"`
+	State        JobState        `json:"state"`
+	Attempts     int             `json:"attempts"`
+	MaxAttempts  int             `json:"max_attempts"`
+	RunAt        time.Time       `json:"run_at"`
+	LastError    string          `json:"last_error,omitempty"`
+	Failure      Failure         `json:"failure,omitempty"`       // why it last failed, while failing or parked
+	FailingSince *time.Time      `json:"failing_since,omitempty"` // first failure of the current run of failures
+	CreatedAt    time.Time       `json:"created_at"`
+	UpdatedAt    time.Time       `json:"updated_at"`
+	// Token fences the current claim: it grows with every claim, and only
+	// the holder of the newest may record the job's outcome.
+	Token int64 `json:"-"`
 }
+
+// Lease names one claim of a job: its ID and the claim's fencing token.
+type Lease struct {
+	ID    int64
+	Token int64
+}
+
+// Lease returns the claim this copy of the job was handed out under.
+func (j Job) Lease() Lease { return Lease{ID: j.ID, Token: j.Token} }
 
 // NewJob builds a job for an incident. key must be unique for what the job
 // does (for example "INC-4/post/ack"), so that a repeat enqueue is a no-op.
@@ -60,23 +182,15 @@ func NewJob(kind JobKind, incidentID int64, key string, payload any) (Job, error
 		}
 		raw = b
 	}
-	return Job{Kind: kind, IncidentID: incidentID, Key: key, Payload: raw, State: JobPending}, nil
+	return Job{Kind: kind, Backend: kind.Backend(), IncidentID: incidentID, Key: key, Payload: raw, State: JobPending}, nil
 }
 
-// Lane groups the jobs of one incident that must run in order. Chat work and
-// ticket work run in separate lanes so that a ticket system outage never
-// holds up the channel.
-func (k JobKind) Lane() string {
-	switch k {
-	case JobOpenTicket, JobStoreTranscript, JobTicketComment, JobCloseTicket:
-		return "ticket"
-	case JobUpstreamAck, JobPageUpdate:
-		return "upstream"
-	case JobPageStep:
-		return "escalation"
-	case JobPageNotify:
-		return "notify"
-	default:
-		return "chat"
-	}
+// JobCount is how many jobs are in one state, of one kind and backend,
+// failing in one way ("" when not failing).
+type JobCount struct {
+	State   JobState `json:"state"`
+	Kind    JobKind  `json:"kind"`
+	Backend string   `json:"backend"`
+	Failure Failure  `json:"failure,omitempty"`
+	N       int      `json:"n"`
 }

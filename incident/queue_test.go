@@ -78,23 +78,23 @@ func TestRetryDuringALaterJobKeepsItInLine(t *testing.T) {
 	}
 
 	open := claim("open")
-	if parked, err := db.Park(ctx, open.ID, "bot is not in the team", time.Now()); err != nil || !parked {
+	if parked, err := db.Park(ctx, open.Lease(), incident.Parking{Reason: "bot is not in the team", Failure: incident.FailurePermanent}, time.Now()); err != nil || !parked {
 		t.Fatalf("park the first job of a lane: parked=%v err=%v", parked, err)
 	}
 	post := claim("post") // the lane goes on past a parked job
 	if err := db.RetryParked(ctx, open.ID, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	parked, err := db.Park(ctx, post.ID, "no channel to post in", time.Now())
+	parked, err := db.Park(ctx, post.Lease(), incident.Parking{Reason: "no channel to post in", Failure: incident.FailurePermanent}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if parked || state(post.ID) != incident.JobPending {
 		t.Fatalf("the post was parked (%v, state %s) although the job before it was retried", parked, state(post.ID))
 	}
-	claim("open") // in order: the channel first, the post waits for it
+	open = claim("open") // in order: the channel first, the post waits for it
 	claim("")
-	if err := db.Finish(ctx, open.ID, time.Now()); err != nil {
+	if err := db.Finish(ctx, open.Lease(), time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	claim("post")

@@ -5,61 +5,71 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"sync"
 	"time"
 )
-
-// JobQueue is the store side of the durable jobs. Claim leases the next
-// runnable job: pending, due, of one of kinds, and with no earlier unfinished
-// job of the same incident and lane, so an incident's jobs keep their order.
-type JobQueue interface {
-	Claim(ctx context.Context, now time.Time, lease time.Duration, kinds []JobKind) (*Job, error)
-	Finish(ctx context.Context, id int64, now time.Time) error
-	Retry(ctx context.Context, id int64, runAt time.Time, reason string, now time.Time) error
-	// Park stops retrying a job. It reports false when the job was put back
-	// to wait for an earlier job of its lane that was retried meanwhile.
-	Park(ctx context.Context, id int64, reason string, now time.Time) (bool, error)
-}
 
 // JobHandler runs one job. It must be idempotent: after a crash it runs again.
 type JobHandler func(ctx context.Context, j Job) error
 
 // RunnerConfig tunes the Runner.
 type RunnerConfig struct {
-	Workers     int           // jobs run at once; default 2
-	MaxAttempts int           // tries before a job is parked; default 20
-	BaseDelay   time.Duration // first retry delay; default 1s
-	MaxDelay    time.Duration // retry delay cap; default 5m
-	Lease       time.Duration // how long a claim lasts without renewal; default 5m
-	Poll        time.Duration // idle polling interval; default 1s
-	Paused      []JobKind     // kinds not run (operator pause); later jobs of the same lane wait
+	Workers     int            // jobs run at once; default 16
+	MaxAttempts int            // tries of an unclassified failure before it parks; default 20
+	MaxAge      time.Duration  // how long a transient failure is retried before it parks; default 24h
+	BaseDelay   time.Duration  // first retry delay; default 1s
+	MaxDelay    time.Duration  // retry delay cap; default 5m
+	Lease       time.Duration  // how long a claim lasts unrenewed; renewed every third of it; default 1m
+	Poll        time.Duration  // idle polling interval; default 1s
+	Paused      []JobKind      // kinds not run (operator pause); later jobs of the same lane wait
+	Limits      map[string]int // jobs of a backend run at once, by backend; default Workers
+	Timeouts    map[JobKind]time.Duration
+	Retention   time.Duration // done jobs are pruned after this; default 7 days, negative keeps them
+	PruneEvery  time.Duration // how often to prune; default 1m
+	PruneBatch  int           // jobs deleted per transaction; default 500
 }
 
-// Runner claims jobs from the queue and runs their handlers, retrying with
-// exponential backoff and full jitter, and parks a job with its reason after
-// its last attempt or on a permanent error.
+// Runner claims jobs from the queue and runs their handlers under a
+// renewed lease and a per-kind timeout. Transient failures retry with
+// capped, jittered exponential backoff until MaxAge; permanent ones park at
+// once with their reason; a backend that answers again resumes its jobs
+// parked for transient failures.
 type Runner struct {
 	q        JobQueue
 	cfg      RunnerConfig
 	clock    Clock
+	timers   Timers
 	log      *slog.Logger
 	handlers map[JobKind]JobHandler
 	kick     chan struct{}
+
+	mu       sync.Mutex
+	inflight map[string]int       // running jobs by backend
+	blocked  map[string]time.Time // backend -> no claims before (a 429's Retry-After)
+	parked   map[string]bool      // backend -> may have jobs parked for a transient failure
+
 	// OnPark is called after a job is parked, to make the reason visible.
 	OnPark func(ctx context.Context, j Job, reason string)
 	// Observe is called after every attempt with its outcome (done, retry,
-	// parked, requeued, interrupted).
+	// parked, requeued, interrupted, lease_lost, unrecorded).
 	Observe func(kind JobKind, outcome string, d time.Duration)
+	// OnResume is called when parked jobs of a backend were resumed.
+	OnResume func(backend string, n int)
+	// OnPrune is called with the number of done jobs pruned.
+	OnPrune func(n int)
 }
 
-// NewRunner builds a Runner.
+// NewRunner builds a Runner. When clock is also Timers, renewals and store
+// retries are timed by it.
 func NewRunner(q JobQueue, cfg RunnerConfig, clock Clock, log *slog.Logger) *Runner {
 	if cfg.Workers <= 0 {
-		cfg.Workers = 2
+		cfg.Workers = 16
 	}
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 20
+	}
+	if cfg.MaxAge <= 0 {
+		cfg.MaxAge = 24 * time.Hour
 	}
 	if cfg.BaseDelay <= 0 {
 		cfg.BaseDelay = time.Second
@@ -68,16 +78,56 @@ func NewRunner(q JobQueue, cfg RunnerConfig, clock Clock, log *slog.Logger) *Run
 		cfg.MaxDelay = 5 * time.Minute
 	}
 	if cfg.Lease <= 0 {
-		cfg.Lease = 5 * time.Minute
+		cfg.Lease = time.Minute
 	}
 	if cfg.Poll <= 0 {
 		cfg.Poll = time.Second
 	}
-	return &Runner{q: q, cfg: cfg, clock: clock, log: log, handlers: map[JobKind]JobHandler{}, kick: make(chan struct{}, 1)}
+	if cfg.Retention == 0 {
+		cfg.Retention = 7 * 24 * time.Hour
+	}
+	if cfg.PruneEvery <= 0 {
+		cfg.PruneEvery = time.Minute
+	}
+	if cfg.PruneBatch <= 0 {
+		cfg.PruneBatch = 500
+	}
+	timers, ok := clock.(Timers)
+	if !ok {
+		timers = wallTimers{clock}
+	}
+	parked := map[string]bool{}
+	for _, b := range JobBackends() {
+		parked[b] = true // unknown until the first resume finds none
+	}
+	return &Runner{q: q, cfg: cfg, clock: clock, timers: timers, log: log, handlers: map[JobKind]JobHandler{},
+		kick: make(chan struct{}, 1), inflight: map[string]int{}, blocked: map[string]time.Time{}, parked: parked}
 }
 
-// Handle registers the handler for a kind.
-func (r *Runner) Handle(kind JobKind, h JobHandler) { r.handlers[kind] = h }
+type wallTimers struct{ Clock }
+
+func (wallTimers) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// Handle registers the handler for a kind. The kind must be one of
+// JobKinds: a kind missing there would be refused by jobs.paused and have
+// no lane, backend or timeout.
+func (r *Runner) Handle(kind JobKind, h JobHandler) {
+	if _, ok := kind.Spec(); !ok {
+		panic(fmt.Sprintf("job kind %q is not registered in incident.jobKinds", kind))
+	}
+	r.handlers[kind] = h
+}
+
+// Kinds lists the kinds that have a handler.
+func (r *Runner) Kinds() []JobKind {
+	var out []JobKind
+	for _, k := range JobKinds() {
+		if r.handlers[k] != nil {
+			out = append(out, k)
+		}
+	}
+	return out
+}
 
 // Kick wakes the workers: new jobs were enqueued.
 func (r *Runner) Kick() {
@@ -89,22 +139,19 @@ func (r *Runner) Kick() {
 
 // Run works until ctx is cancelled.
 func (r *Runner) Run(ctx context.Context) {
-	kinds := make([]JobKind, 0, len(r.handlers))
-	for k := range r.handlers {
-		if !containsKind(r.cfg.Paused, k) {
-			kinds = append(kinds, k)
-		}
-	}
 	var wg sync.WaitGroup
 	for range r.cfg.Workers {
-		wg.Go(func() { r.work(ctx, kinds) })
+		wg.Go(func() { r.work(ctx) })
+	}
+	if p, ok := r.q.(JobPruner); ok && r.cfg.Retention > 0 {
+		wg.Go(func() { r.prune(ctx, p) })
 	}
 	wg.Wait()
 }
 
-func (r *Runner) work(ctx context.Context, kinds []JobKind) {
+func (r *Runner) work(ctx context.Context) {
 	for ctx.Err() == nil {
-		j, err := r.q.Claim(ctx, r.clock.Now(), r.cfg.Lease, kinds)
+		j, err := r.claim(ctx)
 		if err != nil && ctx.Err() == nil {
 			r.log.Error("claim job", "err", err)
 		}
@@ -117,68 +164,120 @@ func (r *Runner) work(ctx context.Context, kinds []JobKind) {
 			continue
 		}
 		r.runOne(ctx, *j)
-		r.Kick() // the next job of this incident may be runnable now
+		r.release(j.Backend)
+		r.Kick() // the next job of this lane may be runnable now
 	}
 }
 
-// runOne runs a job and records its outcome. The outcome is written with a
-// context that survives shutdown, so a finished job is not run again.
+// claim leases a job of a kind whose backend has a free slot and is not
+// waiting out a 429. Claims are serialized, so the slots hold.
+func (r *Runner) claim(ctx context.Context) (*Job, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := r.clock.Now()
+	var kinds []JobKind
+	for _, k := range r.Kinds() {
+		b := k.Backend()
+		if containsKind(r.cfg.Paused, k) || r.blocked[b].After(now) || r.inflight[b] >= r.limit(b) {
+			continue
+		}
+		kinds = append(kinds, k)
+	}
+	if len(kinds) == 0 {
+		return nil, nil
+	}
+	j, err := r.q.Claim(ctx, now, r.cfg.Lease, kinds)
+	if j != nil {
+		j.Backend = j.Kind.Backend()
+		r.inflight[j.Backend]++
+	}
+	return j, err
+}
+
+func (r *Runner) release(backend string) {
+	r.mu.Lock()
+	r.inflight[backend]--
+	r.mu.Unlock()
+}
+
+func (r *Runner) limit(backend string) int {
+	if n := r.cfg.Limits[backend]; n > 0 {
+		return n
+	}
+	return r.cfg.Workers
+}
+
+func (r *Runner) timeout(k JobKind) time.Duration {
+	if d := r.cfg.Timeouts[k]; d > 0 {
+		return d
+	}
+	s, _ := k.Spec()
+	return s.Timeout
+}
+
+// block stops claims of a backend until t (it answered 429).
+func (r *Runner) block(backend string, t time.Time) {
+	r.mu.Lock()
+	if t.After(r.blocked[backend]) {
+		r.blocked[backend] = t
+	}
+	r.mu.Unlock()
+}
+
+// errLeaseLost cancels a handler whose lease was lost.
+var errLeaseLost = errors.New("lease lost")
+
+// runOne runs a job under its lease and records its outcome. The outcome is
+// written with a context that survives shutdown, so a finished job is not
+// run again.
 func (r *Runner) runOne(ctx context.Context, j Job) {
 	start := time.Now()
-	err := r.call(ctx, j)
-	done := context.WithoutCancel(ctx)
-	now := r.clock.Now()
-	log := r.log.With("job", j.ID, "kind", j.Kind, "incident_id", j.IncidentID, "attempt", j.Attempts)
-	outcome := "done"
-	switch {
-	case err == nil:
-		if ferr := r.q.Finish(done, j.ID, now); ferr != nil {
-			log.Error("finish job", "err", ferr)
-		}
-	case ctx.Err() != nil:
-		// Shutting down mid-job: leave it to be claimed again after restart.
-		outcome = "interrupted"
-		if rerr := r.q.Retry(done, j.ID, now, "interrupted by shutdown", now); rerr != nil {
-			log.Error("release job", "err", rerr)
-		}
-	case ErrorKind(err) == KindPermanent || ErrorKind(err) == KindInvalid || j.Attempts >= r.maxAttempts(j):
-		outcome = "parked"
-		reason := err.Error()
-		if ErrorKind(err) != KindPermanent && ErrorKind(err) != KindInvalid {
-			reason = fmt.Sprintf("gave up after %d attempts: %s", j.Attempts, reason)
-		}
-		parked, perr := r.q.Park(done, j.ID, reason, now)
-		switch {
-		case perr != nil:
-			log.Error("job parked", "err", err)
-			log.Error("park job", "err", perr)
-		case !parked:
-			outcome = "requeued"
-			log.Warn("job failed while an earlier job of its lane was retried; it runs again after that one", "err", err)
-		default:
-			log.Error("job parked", "err", err)
-		}
-		if parked && r.OnPark != nil {
-			r.OnPark(done, j, reason)
-		}
-	default:
-		outcome = "retry"
-		delay := r.backoff(j.Attempts, err)
-		log.Warn("job failed; will retry", "err", err, "in", delay.Round(time.Millisecond))
-		if rerr := r.q.Retry(done, j.ID, now.Add(delay), err.Error(), now); rerr != nil {
-			log.Error("reschedule job", "err", rerr)
-		}
+	hctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stopRenew := r.keepLease(hctx, j, cancel)
+	tctx, tcancel := context.WithTimeout(hctx, r.timeout(j.Kind))
+	err := r.call(tctx, j)
+	if err != nil && tctx.Err() == context.DeadlineExceeded && hctx.Err() == nil {
+		err = Errorf(KindTransient, "%s did not finish within its %s timeout: %w", j.Kind, r.timeout(j.Kind), err)
 	}
+	tcancel()
+	var outcome string
+	if context.Cause(hctx) == errLeaseLost {
+		outcome = "lease_lost"
+		r.log.Warn("job lease lost while it ran; the newer attempt records the outcome", "job", j.ID, "kind", j.Kind)
+	} else {
+		outcome = r.settle(ctx, j, err)
+	}
+	stopRenew()
 	if r.Observe != nil {
 		r.Observe(j.Kind, outcome, time.Since(start))
 	}
 }
 
-func (r *Runner) maxAttempts(j Job) int {
-	if j.MaxAttempts > 0 {
-		return j.MaxAttempts
-	}
-	return r.cfg.MaxAttempts
+// keepLease renews the job's lease every third of it until stopped, and
+// cancels the handler when the lease is lost.
+func (r *Runner) keepLease(ctx context.Context, j Job, cancel context.CancelCauseFunc) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		rctx := context.WithoutCancel(ctx)
+		for {
+			select {
+			case <-done:
+				return
+			case <-r.timers.After(r.cfg.Lease / 3):
+			}
+			err := r.q.Renew(rctx, j.Lease(), r.clock.Now().Add(r.cfg.Lease))
+			switch {
+			case errors.Is(err, ErrLeaseLost):
+				cancel(errLeaseLost)
+				return
+			case err != nil:
+				r.log.Warn("renew job lease; trying again", "job", j.ID, "kind", j.Kind, "err", err)
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
 }
 
 // call runs the handler, turning a panic into an error so that one bad job
@@ -196,32 +295,36 @@ func (r *Runner) call(ctx context.Context, j Job) (err error) {
 	return h(ctx, j)
 }
 
-// RetryAfter is an error from an outside system that says when to come back
-// (HTTP 429 with a reset header). The runner waits at least that long.
-type RetryAfter struct {
-	After time.Duration
-	Err   error
-}
-
-// Error implements error.
-func (e *RetryAfter) Error() string { return fmt.Sprintf("%v (retry after %s)", e.Err, e.After) }
-
-// Unwrap returns the cause.
-func (e *RetryAfter) Unwrap() error { return e.Err }
-
-// backoff is exponential with full jitter, capped, and never shorter than
-// what the outside system asked for.
-func (r *Runner) backoff(attempt int, err error) time.Duration {
-	d := r.cfg.BaseDelay << min(attempt-1, 20)
-	if d > r.cfg.MaxDelay || d <= 0 {
-		d = r.cfg.MaxDelay
+// prune deletes done jobs past the retention in small batches, each its
+// own short transaction, so claims interleave.
+func (r *Runner) prune(ctx context.Context, p JobPruner) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.timers.After(r.cfg.PruneEvery):
+		}
+		total := 0
+		for ctx.Err() == nil {
+			n, err := p.PruneJobs(ctx, r.clock.Now().Add(-r.cfg.Retention), r.cfg.PruneBatch)
+			if err != nil {
+				if ctx.Err() == nil {
+					r.log.Warn("prune done jobs; trying again later", "err", err)
+				}
+				break
+			}
+			total += n
+			if n < r.cfg.PruneBatch {
+				break
+			}
+		}
+		if total > 0 {
+			r.log.Info("pruned done jobs", "jobs", total, "older_than", r.cfg.Retention)
+			if r.OnPrune != nil {
+				r.OnPrune(total)
+			}
+		}
 	}
-	d = d/2 + rand.N(d/2+1)
-	var ra *RetryAfter
-	if errors.As(err, &ra) && ra.After > d {
-		d = ra.After
-	}
-	return d
 }
 
 func containsKind(list []JobKind, k JobKind) bool {

@@ -28,6 +28,7 @@ func (s *Server) api(r chi.Router) {
 		r.Post("/notes", s.textAction(s.Service.AddNote))
 	})
 	r.Get("/jobs", s.listJobs)
+	r.Get("/jobs/stats", s.jobStats)
 	r.Post("/jobs/{id}/retry", s.retryJob)
 }
 
@@ -267,6 +268,26 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"jobs": jobs})
+}
+
+// jobStats answers how many jobs are in each state, by kind and backend,
+// and how many are failing (retrying) and why: what an operator checks in
+// a storm or an outage.
+func (s *Server) jobStats(w http.ResponseWriter, r *http.Request) {
+	counts, err := s.Jobs.JobStats(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	byState := map[incident.JobState]int{}
+	failing := map[string]int{}
+	for _, c := range counts {
+		byState[c.State] += c.N
+		if c.State == incident.JobPending && c.Failure != "" {
+			failing[c.Backend] += c.N
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"counts": counts, "by_state": byState, "failing_by_backend": failing})
 }
 
 func (s *Server) retryJob(w http.ResponseWriter, r *http.Request) {

@@ -37,6 +37,8 @@ type Transcripts interface {
 type Jobs interface {
 	Jobs(ctx context.Context, incidentID int64, state incident.JobState) ([]incident.Job, error)
 	RetryParked(ctx context.Context, id int64, now time.Time) error
+	// JobStats counts jobs by state, kind, backend and failure.
+	JobStats(ctx context.Context) ([]incident.JobCount, error)
 }
 
 // Readiness is checked by /readyz.

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/warroom/warroom/incident"
 )
 
 // Config is warroom's whole configuration: one YAML file, every key
@@ -165,11 +167,14 @@ type APIConfig struct {
 
 // JobsConfig tunes the durable job runner.
 type JobsConfig struct {
-	Workers     int      `yaml:"workers"`
-	MaxAttempts int      `yaml:"max_attempts"`
-	BaseDelay   Duration `yaml:"base_delay"`
-	MaxDelay    Duration `yaml:"max_delay"`
-	Paused      []string `yaml:"paused"`
+	Workers     int            `yaml:"workers"`
+	MaxAttempts int            `yaml:"max_attempts"` // tries of an unclassified failure
+	MaxAge      Duration       `yaml:"max_age"`      // how long transient failures are retried
+	BaseDelay   Duration       `yaml:"base_delay"`
+	MaxDelay    Duration       `yaml:"max_delay"`
+	Retention   Duration       `yaml:"retention"` // done jobs are pruned after this
+	Limits      map[string]int `yaml:"limits"`    // jobs running at once per backend (chat, tickets, paging, ...)
+	Paused      []string       `yaml:"paused"`
 }
 
 // TemplatesConf points at operator overrides of the chat texts.
@@ -235,8 +240,9 @@ func defaultConfig() Config {
 			PinPoll: Duration(15 * time.Second), MaxFileBytes: 10 << 20}},
 		Tickets: TicketsConfig{Backend: "builtin", Jira: JiraConfig{IssueType: "Incident", DoneTransition: "Done", CreateFor: "all",
 			Comments: []string{"acked", "severity_changed", "status_update", "resolved"}, MaxAttachmentBytes: 10 << 20}},
-		Jobs: JobsConfig{Workers: 2, MaxAttempts: 20, BaseDelay: Duration(time.Second),
-			MaxDelay: Duration(5 * time.Minute)},
+		Jobs: JobsConfig{Workers: 16, MaxAttempts: 20, MaxAge: Duration(24 * time.Hour), BaseDelay: Duration(time.Second),
+			MaxDelay: Duration(5 * time.Minute), Retention: Duration(7 * 24 * time.Hour),
+			Limits: map[string]int{incident.BackendChat: 8, incident.BackendTickets: 4, incident.BackendPaging: 4}},
 		Limits:     LimitsConfig{MaxBodyBytes: 1 << 20},
 		Sources:    SourcesConfig{Grafana: GrafanaConfig{Header: "X-Grafana-Alerting-Signature"}},
 		Prometheus: PrometheusConfig{TimeZone: "UTC", Before: Duration(time.Hour), After: Duration(15 * time.Minute)},

@@ -2,12 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/incident"
 )
 
 func writeConfig(t *testing.T, body string) string {
@@ -59,6 +64,14 @@ func TestLoadConfig(t *testing.T) {
 		{name: "bad env number", env: []string{"WARROOM_JOBS_WORKERS=many"}, wantErr: "WARROOM_JOBS_WORKERS"},
 		{name: "bad listen", file: "listen: 8080\n", wantErr: "listen: \"8080\" is not host:port"},
 		{name: "paused kind must exist", file: "jobs:\n  paused: [channel.nuke]\n", wantErr: `unknown job kind "channel.nuke"`},
+		{name: "jobs limits name a backend", file: "jobs:\n  limits: {jira: 2}\n", wantErr: `jobs.limits: unknown backend "jira"; backends are chat,`},
+		{name: "jobs limits are positive", file: "jobs:\n  limits: {chat: 0}\n", wantErr: "jobs.limits.chat: 0"},
+		{name: "jobs max_age too short", file: "jobs:\n  max_age: 1s\n", wantErr: "jobs.max_age: 1s"},
+		{name: "jobs limits merge over the defaults", file: "jobs:\n  limits: {chat: 2}\n  max_age: 2h\n", check: func(t *testing.T, c Config) {
+			if c.Jobs.Limits["chat"] != 2 || c.Jobs.Limits["tickets"] != 4 || time.Duration(c.Jobs.MaxAge) != 2*time.Hour {
+				t.Errorf("jobs = %+v", c.Jobs)
+			}
+		}},
 		{name: "every problem at once", file: "log:\n  level: loud\n  format: xml\n", wantErr: "log.format"},
 	}
 	for _, tt := range tests {
@@ -79,6 +92,36 @@ func TestLoadConfig(t *testing.T) {
 			}
 			tt.check(t, c)
 		})
+	}
+}
+
+// jobs.paused accepts every kind that exists (channel.sync was refused when
+// the list was written by hand) and exactly the kinds the wired runner has
+// handlers for.
+func TestPausedAcceptsEveryRegisteredKind(t *testing.T) {
+	for _, k := range incident.JobKinds() {
+		t.Run(string(k), func(t *testing.T) {
+			c, _, err := loadConfig("", []string{"WARROOM_JOBS_PAUSED=" + string(k)})
+			if err != nil {
+				t.Fatalf("jobs.paused: [%s] refused: %v", k, err)
+			}
+			if len(c.Jobs.Paused) != 1 || c.Jobs.Paused[0] != string(k) {
+				t.Errorf("paused = %v", c.Jobs.Paused)
+			}
+		})
+	}
+	cfg, _, err := loadConfig("", []string{"WARROOM_STORE_DSN=" + filepath.Join(t.TempDir(), "w.db"), "WARROOM_LISTEN=127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewMain(context.Background(), cfg, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { m.ln.Close(); m.Close() }()
+	got, want := fmt.Sprint(m.runner.Kinds()), fmt.Sprint(incident.JobKinds())
+	if got != want {
+		t.Errorf("the wired runner handles %s, but the registry lists %s", got, want)
 	}
 }
 

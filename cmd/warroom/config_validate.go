@@ -82,20 +82,7 @@ func (c Config) validate() error {
 	default:
 		bad("tickets.backend: %q; use builtin or jira", c.Tickets.Backend)
 	}
-	if c.Jobs.Workers < 1 || c.Jobs.Workers > 64 {
-		bad("jobs.workers: %d; use 1 to 64", c.Jobs.Workers)
-	}
-	if c.Jobs.MaxAttempts < 1 {
-		bad("jobs.max_attempts: %d; use at least 1", c.Jobs.MaxAttempts)
-	}
-	if c.Jobs.BaseDelay <= 0 || c.Jobs.MaxDelay < c.Jobs.BaseDelay {
-		bad("jobs.base_delay and jobs.max_delay: need 0 < base_delay <= max_delay")
-	}
-	for _, k := range c.Jobs.Paused {
-		if !oneOf(k, jobKindNames()...) {
-			bad("jobs.paused: unknown job kind %q; kinds are %s", k, strings.Join(jobKindNames(), ", "))
-		}
-	}
+	c.Jobs.validate(bad)
 	for i, r := range c.Routing {
 		if len(r.Match) == 0 {
 			bad("routing[%d].match: empty; a rule without labels to match would route every incident", i)

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -14,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -194,7 +197,7 @@ func TestKillAtRandomMomentsCompletesExactlyOnce(t *testing.T) {
 	}
 	// Close one incident at a time and kill the process a few milliseconds
 	// later, so the kills land inside the archive steps at varying points.
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 42))
+	rng := crashRand(t)
 	kills := 0
 	for key := range said {
 		if code, out := p.h.api("POST", "/incidents/"+key+"/close", map[string]string{"actor": "alice"}); code != 200 {
@@ -217,4 +220,114 @@ func TestKillAtRandomMomentsCompletesExactlyOnce(t *testing.T) {
 		}
 		checkArchivedOnce(t, p.h, key, text)
 	}
+}
+
+var crashSeed = flag.Uint64("crash.seed", 0, "seed of the kill moments in the crash tests (0: from the clock); each test logs the seed it used")
+
+// crashRand is the random source of a crash test. It logs its seed, so a
+// failing run can be repeated with -crash.seed.
+func crashRand(t *testing.T) *rand.Rand {
+	seed := *crashSeed
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	t.Logf("kill moments from seed %d (repeat with -args -crash.seed=%d)", seed, seed)
+	return rand.New(rand.NewPCG(seed, 42))
+}
+
+// TestKillDuringStormOpensEachChannelOnce sends a storm of new alert groups
+// from concurrent senders that retry as Alertmanager does, and kills the
+// process at random moments while the hooks are answered and the jobs drain.
+// Afterwards every group has exactly one incident, one channel and one
+// welcome and status post: nothing lost, nothing twice.
+func TestKillDuringStormOpensEachChannelOnce(t *testing.T) {
+	bin := buildBinary(t)
+	db := filepath.Join(t.TempDir(), "warroom.db")
+	rng := crashRand(t)
+	firing := readTestdata(t, "alertmanager-0.31.1-firing.json")
+	const groups, senders, kills = 60, 8, 3
+	body := func(i int) []byte {
+		return bytes.Replace(firing, []byte(`"groupKey": "{}:{alertname=\"HighLatency\"}"`),
+			fmt.Appendf(nil, `"groupKey": "{}:{alertname=\"HighLatency\", n=\"%d\"}"`, i), 1)
+	}
+	if bytes.Equal(body(1), firing) {
+		t.Fatal("the test data's groupKey changed; the storm would be one group")
+	}
+	var mu sync.Mutex
+	p := startProcess(t, bin, db)
+	current := func() *process { mu.Lock(); defer mu.Unlock(); return p }
+	// Senders retry each notification until it is accepted, through kills.
+	work := make(chan int, groups)
+	for i := range groups {
+		work <- i
+	}
+	close(work)
+	var wg sync.WaitGroup
+	for range senders {
+		wg.Go(func() {
+			for i := range work {
+				for {
+					url := current().h.URL + "/hooks/alertmanager"
+					req, _ := http.NewRequest("POST", url, bytes.NewReader(body(i)))
+					req.Header.Set("Authorization", "Bearer "+testAMToken)
+					req.Header.Set("Content-Type", "application/json")
+					resp, err := http.DefaultClient.Do(req)
+					if err == nil {
+						io.Copy(io.Discard, resp.Body)
+						resp.Body.Close()
+						if resp.StatusCode < 300 {
+							break
+						}
+						if resp.StatusCode < 500 {
+							t.Errorf("group %d: %d", i, resp.StatusCode)
+							break
+						}
+					}
+					time.Sleep(10 * time.Millisecond) // a sender's retry interval, not a wait on the process
+				}
+			}
+		})
+	}
+	for range kills {
+		time.Sleep(time.Duration(rng.IntN(400)) * time.Millisecond)
+		mu.Lock()
+		p.kill()
+		p = startProcess(t, bin, db)
+		mu.Unlock()
+	}
+	wg.Wait()
+	h := current().h
+	h.login("alice")
+	var incs []any
+	h.waitFor("every channel and welcome post", func() bool {
+		_, out := h.api("GET", "/incidents?limit=1000", nil)
+		incs, _ = out["incidents"].([]any)
+		if len(incs) < groups {
+			return false
+		}
+		_, jobs := h.api("GET", "/jobs/stats", nil)
+		byState, _ := jobs["by_state"].(map[string]any)
+		return byState["pending"] == nil && byState["running"] == nil
+	})
+	if len(incs) != groups {
+		t.Fatalf("%d incidents for %d alert groups", len(incs), groups)
+	}
+	for _, v := range incs {
+		inc := v.(map[string]any)
+		key := inc["key"].(string)
+		if n := countKind(h.events(key), "channel_opened"); n != 1 {
+			t.Errorf("%s: %d channel_opened events, want 1", key, n)
+		}
+		room, _ := inc["channel"].(map[string]any)["id"].(string)
+		code, page := h.do("GET", "/channels/"+room+"/log", nil, nil)
+		if code != 200 {
+			t.Fatalf("%s channel log: %d", key, code)
+		}
+		for what, marker := range map[string]string{"welcome": "This channel is for the response.", "status": "Status: "} {
+			if n := strings.Count(string(page), marker); n != 1 {
+				t.Errorf("%s: the %s post is in the channel %d times, want 1", key, what, n)
+			}
+		}
+	}
+	t.Logf("%d groups from %d senders, killed %d times", groups, senders, kills)
 }

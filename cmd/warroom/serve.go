@@ -98,19 +98,12 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		PublicURL: cfg.PublicURL, TicketComments: tix.comments, CloseTickets: tix.close, OpenTicketFor: tix.openFor,
 		Runbooks: ctxw.runbooks, RemoteRunbooks: runbooks.Fetcher{HTTP: &http.Client{Timeout: 5 * time.Second}},
 		Router: ctxw.router, Graphs: ctxw.graphs, Upstreams: src.upstreams, Paging: paging})
-	paused := make([]incident.JobKind, len(cfg.Jobs.Paused))
-	for i, k := range cfg.Jobs.Paused {
-		paused[i] = incident.JobKind(k)
-	}
-	m.runner = incident.NewRunner(m.db, incident.RunnerConfig{
-		Workers: cfg.Jobs.Workers, MaxAttempts: cfg.Jobs.MaxAttempts,
-		BaseDelay: time.Duration(cfg.Jobs.BaseDelay), MaxDelay: time.Duration(cfg.Jobs.MaxDelay), Paused: paused,
-	}, clock, m.log)
+	m.runner = incident.NewRunner(m.db, cfg.Jobs.runnerConfig(), clock, m.log)
 	svc.RegisterJobs(m.runner)
 	archive.New(m.db, chat.chat, tix.tickets, svc, clock, m.log,
 		archive.Options{PinEmoji: chat.pinEmoji, Summary: tix.summary, PublicURL: cfg.PublicURL}).Register(m.runner)
 	metrics := web.NewMetrics(m.db)
-	m.runner.Observe = metrics.ObserveJob
+	m.runner.Observe, m.runner.OnResume, m.runner.OnPrune = metrics.ObserveJob, metrics.ObserveResume, metrics.ObservePrune
 	m.runner.OnPark = svc.RecordFailure
 
 	callbacks := append(append(chat.hooks(svc), tix.hooks(svc)...), icingaHook(src.icinga, cfg.Sources.Icinga2, svc)...)
@@ -203,14 +196,4 @@ func newLogger(c LogConfig, out io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(out, opts))
 	}
 	return slog.New(slog.NewTextHandler(out, opts))
-}
-
-func jobKindNames() []string {
-	kinds := []incident.JobKind{incident.JobOpenChannel, incident.JobPost, incident.JobOpenTicket,
-		incident.JobBuildTranscript, incident.JobStoreTranscript, incident.JobDeleteChannel}
-	out := make([]string, len(kinds))
-	for i, k := range kinds {
-		out[i] = string(k)
-	}
-	return out
 }
