@@ -47,6 +47,8 @@ func (noJobs) Jobs(context.Context, int64, incident.JobState) ([]incident.Job, e
 }
 func (noJobs) RetryParked(context.Context, int64, time.Time) error { return nil }
 
+func (noJobs) JobStats(context.Context) ([]incident.JobCount, error) { return nil, nil }
+
 // noSessions is a Sessions that has none.
 type noSessions struct{}
 
