@@ -12,7 +12,7 @@ import (
 
 // UpdateArchive runs fn in one write transaction.
 func (s *DB) UpdateArchive(ctx context.Context, fn func(archive.Tx) error) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return fn(&archiveTx{txStore{tx: tx, clock: s.clock}}) })
+	return s.wtx(ctx, func(w writer) error { return fn(&archiveTx{txStore{tx: w, clock: s.clock}}) })
 }
 
 type archiveTx struct{ txStore }
@@ -43,7 +43,7 @@ func (t *archiveTx) MarkVerified(ctx context.Context, incidentID int64, name str
 // Transcripts returns the stored documents of an incident: Markdown, JSON,
 // then the files by name.
 func (s *DB) Transcripts(ctx context.Context, incidentID int64) ([]archive.Stored, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT format, name, content_type, content, sha256, created_at, verified_at
+	rows, err := reader{s}.QueryContext(ctx, `SELECT format, name, content_type, content, sha256, created_at, verified_at
 		FROM transcripts WHERE incident_id = ?
 		ORDER BY CASE format WHEN 'md' THEN 0 WHEN 'json' THEN 1 ELSE 2 END, name`, incidentID)
 	if err != nil {
