@@ -42,6 +42,9 @@ type DB struct {
 	clock incident.Clock
 	// wstmt and rstmt hold the statements prepared once on db and rdb.
 	wstmt, rstmt stmtCache
+	// trace, when set (by tests), sees every statement run through the
+	// caches, with its arguments.
+	trace func(query string, args []any)
 }
 
 // busyTimeoutMS is how long a connection waits for a lock another process

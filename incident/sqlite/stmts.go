@@ -59,6 +59,7 @@ func (c *stmtCache) close() {
 type reader struct{ s *DB }
 
 func (r reader) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	r.s.traced(query, args)
 	st, err := r.s.rstmt.get(ctx, r.s.rdb, query)
 	if err != nil {
 		return nil, err
@@ -67,6 +68,7 @@ func (r reader) ExecContext(ctx context.Context, query string, args ...any) (sql
 }
 
 func (r reader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	r.s.traced(query, args)
 	st, err := r.s.rstmt.get(ctx, r.s.rdb, query)
 	if err != nil {
 		return nil, err
@@ -75,6 +77,7 @@ func (r reader) QueryContext(ctx context.Context, query string, args ...any) (*s
 }
 
 func (r reader) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	r.s.traced(query, args)
 	st, err := r.s.rstmt.get(ctx, r.s.rdb, query)
 	if err != nil {
 		// sql.Row cannot carry an error of ours; the unprepared query
@@ -110,6 +113,7 @@ func (w writer) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 func (w writer) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	w.s.traced(query, args)
 	st, err := w.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -118,6 +122,7 @@ func (w writer) ExecContext(ctx context.Context, query string, args ...any) (sql
 }
 
 func (w writer) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	w.s.traced(query, args)
 	st, err := w.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -126,6 +131,7 @@ func (w writer) QueryContext(ctx context.Context, query string, args ...any) (*s
 }
 
 func (w writer) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	w.s.traced(query, args)
 	st, err := w.stmt(ctx, query)
 	if err != nil {
 		return w.tx.QueryRowContext(ctx, query, args...)
@@ -144,4 +150,10 @@ func (s *DB) wtx(ctx context.Context, fn func(writer) error) error {
 		}
 	}
 	return err
+}
+
+func (s *DB) traced(query string, args []any) {
+	if s.trace != nil {
+		s.trace(query, args)
+	}
 }

@@ -116,8 +116,11 @@ func (t *txStore) SetChatPost(ctx context.Context, incidentID int64, slot, postI
 	return nil
 }
 
+// byDedup finds the newest incident of a group through incidents_dedup.
+const byDedup = `source = ? AND dedup_key = ? ORDER BY id DESC LIMIT 1`
+
 func (t *txStore) IncidentByDedup(ctx context.Context, source, dedupKey string) (*incident.Incident, error) {
-	return getIncident(ctx, t.tx, `source = ? AND dedup_key = ? ORDER BY id DESC LIMIT 1`, source, dedupKey)
+	return getIncident(ctx, t.tx, byDedup, source, dedupKey)
 }
 
 func (t *txStore) IncidentByTicket(ctx context.Context, backend, key string) (*incident.Incident, error) {
