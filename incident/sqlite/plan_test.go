@@ -60,7 +60,7 @@ func TestHookPathUsesIndexes(t *testing.T) {
 
 // TestDedupLookupPlans pins the fix of issue 12: the lookup of a group's
 // live incident searches the partial index (the WHERE that lacked
-// dedup_key <> ” scanned), and the lookup of its newest incident has an
+// non-empty dedup_key term scanned), and the lookup of its newest incident has an
 // index of its own.
 func TestDedupLookupPlans(t *testing.T) {
 	db := openTest(t)
