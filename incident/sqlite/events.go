@@ -11,7 +11,16 @@ import (
 
 // Events returns an incident's timeline ordered by when things happened.
 func (s *DB) Events(ctx context.Context, incidentID int64) ([]incident.Event, error) {
-	rows, err := reader{s}.QueryContext(ctx, `SELECT id, incident_id, kind, actor, text, at, recorded_at, coalesce(ref, '')
+	return events(ctx, reader{s}, incidentID)
+}
+
+// Events returns the timeline as the transaction sees it.
+func (t *txStore) Events(ctx context.Context, incidentID int64) ([]incident.Event, error) {
+	return events(ctx, t.tx, incidentID)
+}
+
+func events(ctx context.Context, q queryer, incidentID int64) ([]incident.Event, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, incident_id, kind, actor, text, at, recorded_at, coalesce(ref, '')
 		FROM events WHERE incident_id = ? ORDER BY at, id`, incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("read timeline: %w", err)

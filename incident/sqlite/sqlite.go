@@ -23,6 +23,8 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/warroom/warroom/incident"
 
@@ -45,6 +47,11 @@ type DB struct {
 	// trace, when set (by tests), sees every statement run through the
 	// caches, with its arguments.
 	trace func(query string, args []any)
+	// updates, quit and stopped run the group commit (commit.go).
+	updates       chan update
+	quit, stopped chan struct{}
+	waiting       atomic.Int32 // updates not yet taken by the committer
+	stop          sync.Once
 }
 
 // busyTimeoutMS is how long a connection waits for a lock another process
@@ -89,6 +96,7 @@ func Open(ctx context.Context, path string, clock incident.Clock) (*DB, error) {
 	r.SetConnMaxLifetime(0)
 	r.SetConnMaxIdleTime(0)
 	s.rdb = r
+	s.startCommitter()
 	return s, nil
 }
 
@@ -109,6 +117,7 @@ func (s *DB) SQL() *sql.DB { return s.db }
 
 // Close closes the database.
 func (s *DB) Close() error {
+	s.stopCommitter()
 	s.wstmt.close()
 	s.rstmt.close()
 	return errors.Join(s.rdb.Close(), s.db.Close())

@@ -94,11 +94,16 @@ type writer struct {
 	tx *sql.Tx
 	// unprepared lists the queries this transaction met that are not in
 	// the cache yet. They cannot be prepared on s.db now (the transaction
-	// holds its one connection), so wtx prepares them when it ends.
+	// holds its one connection), so they are prepared when it ends.
 	unprepared *[]string
+	// ctx, when set, replaces the callers' contexts: in a group commit a
+	// statement interrupted by one caller's cancellation would roll back
+	// every update of the batch.
+	ctx context.Context
 }
 
 func (w writer) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	ctx = w.context(ctx)
 	if st := w.s.wstmt.lookup(query); st != nil {
 		// Already prepared on the one writer connection: this binds it
 		// to tx without preparing again.
@@ -113,6 +118,7 @@ func (w writer) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 func (w writer) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = w.context(ctx)
 	w.s.traced(query, args)
 	st, err := w.stmt(ctx, query)
 	if err != nil {
@@ -122,6 +128,7 @@ func (w writer) ExecContext(ctx context.Context, query string, args ...any) (sql
 }
 
 func (w writer) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = w.context(ctx)
 	w.s.traced(query, args)
 	st, err := w.stmt(ctx, query)
 	if err != nil {
@@ -131,6 +138,7 @@ func (w writer) QueryContext(ctx context.Context, query string, args ...any) (*s
 }
 
 func (w writer) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = w.context(ctx)
 	w.s.traced(query, args)
 	st, err := w.stmt(ctx, query)
 	if err != nil {
@@ -139,17 +147,11 @@ func (w writer) QueryRowContext(ctx context.Context, query string, args ...any) 
 	return st.QueryRowContext(ctx, args...)
 }
 
-// wtx runs fn in a write transaction with statements from the cache, and
-// then prepares the ones that were not cached yet.
-func (s *DB) wtx(ctx context.Context, fn func(writer) error) error {
-	var unprepared []string
-	err := s.tx(ctx, func(tx *sql.Tx) error { return fn(writer{s: s, tx: tx, unprepared: &unprepared}) })
-	for _, q := range unprepared {
-		if _, perr := s.wstmt.get(ctx, s.db, q); perr != nil {
-			break // it is prepared in the transaction again next time
-		}
+func (w writer) context(ctx context.Context) context.Context {
+	if w.ctx != nil {
+		return w.ctx
 	}
-	return err
+	return ctx
 }
 
 func (s *DB) traced(query string, args []any) {

@@ -12,7 +12,7 @@ import (
 
 // UpdateArchive runs fn in one write transaction.
 func (s *DB) UpdateArchive(ctx context.Context, fn func(archive.Tx) error) error {
-	return s.wtx(ctx, func(w writer) error { return fn(&archiveTx{txStore{tx: w, clock: s.clock}}) })
+	return s.update(ctx, func(w writer) error { return fn(&archiveTx{txStore{tx: w, clock: s.clock}}) })
 }
 
 type archiveTx struct{ txStore }

@@ -9,9 +9,11 @@ import (
 	"github.com/warroom/warroom/incident"
 )
 
-// Update runs fn in one write transaction.
+// Update runs fn in one write transaction, committed together with the
+// updates that arrived beside it (group commit, commit.go); fn's changes
+// commit or roll back as a whole either way.
 func (s *DB) Update(ctx context.Context, fn func(incident.Tx) error) error {
-	return s.wtx(ctx, func(w writer) error { return fn(&txStore{tx: w, clock: s.clock}) })
+	return s.update(ctx, func(w writer) error { return fn(&txStore{tx: w, clock: s.clock}) })
 }
 
 // txStore implements incident.Tx.
