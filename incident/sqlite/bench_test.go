@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,4 +39,30 @@ func BenchmarkNotification(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkNotificationConcurrent is BenchmarkNotification from 50
+// concurrent senders, as in a storm: group commit shares commits between
+// them.
+//
+//	go test ./incident/sqlite/ -run '^$' -bench NotificationConcurrent -count 6
+func BenchmarkNotificationConcurrent(b *testing.B) {
+	ctx := context.Background()
+	db := openTest(b)
+	svc := incident.NewService(incident.Deps{Store: db, Clock: incident.SystemClock{}})
+	start := time.Now().UTC().Add(-time.Hour)
+	var n atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(25) // 50 senders on 2 cores
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			g := testGroup(fmt.Sprintf("grp-%d", i%1000), start.Add(time.Duration(i)*time.Millisecond), true)
+			g.Alerts[0].Fingerprint = fmt.Sprintf("fp-%d", i)
+			if _, err := svc.IngestAlerts(ctx, g); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
