@@ -141,7 +141,9 @@ func (s *DB) Incidents(ctx context.Context, f incident.Filter) ([]*incident.Inci
 	}
 	query += ` ORDER BY id DESC LIMIT ? OFFSET ?`
 	args = append(args, limit, f.Offset)
-	rows, err := reader{s}.QueryContext(ctx, query, args...)
+	// Not from the statement cache: the SQL varies with the filter, and a
+	// cache keyed by it would grow with every new combination asked for.
+	rows, err := s.rdb.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list incidents: %w", err)
 	}
