@@ -51,7 +51,6 @@ func TestHookPathUsesIndexes(t *testing.T) {
 		if err != nil {
 			t.Fatalf("explain %s: %v", c.query, err)
 		}
-		t.Logf("%s\n  -> %s", c.query, plan)
 		if scan.MatchString(plan) {
 			t.Errorf("statement scans a table:\n%s\nplan:\n%s", c.query, plan)
 		}
@@ -59,9 +58,9 @@ func TestHookPathUsesIndexes(t *testing.T) {
 }
 
 // TestDedupLookupPlans pins the fix of issue 12: the lookup of a group's
-// live incident searches the partial index (the WHERE that lacked
-// non-empty dedup_key term scanned), and the lookup of its newest incident has an
-// index of its own.
+// live incident searches the partial index (its WHERE lacked the index's
+// non-empty dedup_key term and scanned), and the lookup of its newest
+// incident has an index of its own.
 func TestDedupLookupPlans(t *testing.T) {
 	db := openTest(t)
 	for _, tc := range []struct{ where, want string }{
@@ -141,5 +140,34 @@ func seedArchived(t testing.TB, db *DB, n int) {
 		SELECT 'channel.open', id, 'chat', 'INC-' || id || '/channel/open', 'done', %d, %d, %d FROM incidents WHERE status = 'archived'`, now, now, now))
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestHookStatementsPreparedOnce: after one round of the hook path (new
+// group, repeat, resolution, refire) every later notification runs on
+// statements already prepared.
+func TestHookStatementsPreparedOnce(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	svc := incident.NewService(incident.Deps{Store: db, Clock: incident.SystemClock{}})
+	start := time.Now().UTC().Add(-time.Hour)
+	round := func(key string) {
+		for i, firing := range []bool{true, true, false, true} {
+			g := testGroup(key, start.Add(time.Duration(i)*time.Second), firing)
+			if _, err := svc.IngestAlerts(ctx, g); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	round("warm-up")
+	before := db.wstmt.prepares.Load() + db.rstmt.prepares.Load()
+	for i := range 10 {
+		round(fmt.Sprintf("grp-%d", i))
+	}
+	if after := db.wstmt.prepares.Load() + db.rstmt.prepares.Load(); after != before {
+		t.Errorf("%d statements prepared again after the first round", after-before)
+	}
+	if before == 0 {
+		t.Error("nothing was prepared: the hook path does not go through the cache")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // stmtCache keeps each statement prepared once per handle, by its SQL text:
@@ -13,6 +14,8 @@ import (
 type stmtCache struct {
 	mu sync.RWMutex
 	m  map[string]*sql.Stmt
+	// prepares counts preparations, for the test that each happens once.
+	prepares atomic.Int64
 }
 
 // lookup returns the statement for query if it is prepared.
@@ -29,6 +32,7 @@ func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) (*sql.Stm
 	if st := c.lookup(query); st != nil {
 		return st, nil
 	}
+	c.prepares.Add(1)
 	st, err := db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("prepare: %w", err)
@@ -110,6 +114,7 @@ func (w writer) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 		return w.tx.StmtContext(ctx, st), nil
 	}
 	*w.unprepared = append(*w.unprepared, query)
+	w.s.wstmt.prepares.Add(1)
 	st, err := w.tx.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("prepare: %w", err)
