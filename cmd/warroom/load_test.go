@@ -58,7 +58,7 @@ func TestLoadCommand(t *testing.T) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	if m := regexp.MustCompile(`(?i)SQLITE_BUSY|database is locked|request failed|status=5\d\d`).FindString(log.String()); m != "" {
+	if m := regexp.MustCompile(`(?i)SQLITE_BUSY|database is locked|level=ERROR|status=5\d\d`).FindString(log.String()); m != "" {
 		t.Errorf("the service's log shows %q during the storm", m)
 	}
 
