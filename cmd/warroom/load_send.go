@@ -141,7 +141,7 @@ func sendOne(ctx context.Context, client *http.Client, url string, o loadOptions
 	t0 := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
-		return sendResult{took: time.Since(t0), err: err.Error()}
+		return sendResult{took: time.Since(t0), err: err.Error() + " (is warroom running at -url?)"}
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
