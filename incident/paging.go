@@ -226,7 +226,7 @@ func (s *Service) stopPaging(ctx context.Context, tx Tx, inc *Incident, action, 
 	if s.paging.Pager == nil {
 		return nil
 	}
-	events, err := s.store.Events(ctx, inc.ID)
+	events, err := tx.Events(ctx, inc.ID)
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,9 @@ type Tx interface {
 	UpdateIncident(ctx context.Context, inc *Incident) error
 	// Incident reads an incident for update.
 	Incident(ctx context.Context, id int64) (*Incident, error)
+	// Events returns an incident's timeline as this transaction sees it
+	// (Store.Events may not see what an update committed with it wrote).
+	Events(ctx context.Context, incidentID int64) ([]Event, error)
 	// ActiveIncidentByDedup returns the incident from source with that dedup
 	// key that is not yet closed, or a KindNotFound error.
 	ActiveIncidentByDedup(ctx context.Context, source, dedupKey string) (*Incident, error)

@@ -56,11 +56,17 @@ func testConfig(t testing.TB) Config {
 
 func startHarness(t testing.TB, cfg Config) *harness {
 	t.Helper()
+	return startHarnessLog(t, cfg, testLogWriter{t})
+}
+
+// startHarnessLog is startHarness with the service's log written to logOut.
+func startHarnessLog(t testing.TB, cfg Config, logOut io.Writer) *harness {
+	t.Helper()
 	if err := cfg.validate(); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	m, err := NewMain(ctx, cfg, testLogWriter{t})
+	m, err := NewMain(ctx, cfg, logOut)
 	if err != nil {
 		cancel()
 		t.Fatalf("NewMain: %v", err)

@@ -1,5 +1,5 @@
 // Command warroom gives every incident its own chat channel and keeps its
-// record afterwards. Subcommands: serve, check-config, version.
+// record afterwards. Subcommands: serve, check-config, oncall, load, version.
 package main
 
 import (
@@ -31,6 +31,8 @@ Usage:
   warroom check-config [-config FILE]   check a configuration and print what it resolves to
   warroom oncall [-config FILE] [-at T] who is on call now (or at T) and next, per schedule
   warroom secret                        print a random token for a secret key (api.token, ...)
+  warroom load [-url URL] [-n N] [-groups M] [-c C] [-floor]
+                                        send an alert storm to a running warroom and time it
   warroom version                       print the version
 
 Every config key can be set by an environment variable: WARROOM_ + the key path
@@ -52,6 +54,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
+	case "load":
+		return runLoad(ctx, args[1:], environ, stdout, stderr)
 	case "serve", "check-config", "oncall":
 	default:
 		fmt.Fprintf(stderr, "warroom: unknown command %q\n\n%s", args[0], usage)

@@ -16,8 +16,8 @@ func fillBacklog(b *testing.B, db *DB, n, perLane int) []int64 {
 	b.Helper()
 	ctx := context.Background()
 	var incs []int64
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		ts := &txStore{tx: tx, clock: db.clock}
+	err := db.update(ctx, func(w writer) error {
+		ts := &txStore{tx: w, clock: db.clock}
 		for i := 0; i < n; i++ {
 			if i%perLane == 0 {
 				inc := &incident.Incident{Title: "x", Severity: incident.SeverityHigh, Status: incident.StatusOpen, Source: "bench",
@@ -29,7 +29,7 @@ func fillBacklog(b *testing.B, db *DB, n, perLane int) []int64 {
 			}
 			j := job(b, incident.JobPost, incs[len(incs)-1], fmt.Sprint("backlog/", i))
 			j.RunAt = t0.Add(-time.Hour)
-			if err := enqueue(ctx, tx, j, t0); err != nil {
+			if err := enqueue(ctx, w, j, t0); err != nil {
 				return err
 			}
 		}

@@ -11,7 +11,16 @@ import (
 
 // Events returns an incident's timeline ordered by when things happened.
 func (s *DB) Events(ctx context.Context, incidentID int64) ([]incident.Event, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, incident_id, kind, actor, text, at, recorded_at, coalesce(ref, '')
+	return events(ctx, reader{s}, incidentID)
+}
+
+// Events returns the timeline as the transaction sees it.
+func (t *txStore) Events(ctx context.Context, incidentID int64) ([]incident.Event, error) {
+	return events(ctx, t.tx, incidentID)
+}
+
+func events(ctx context.Context, q queryer, incidentID int64) ([]incident.Event, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, incident_id, kind, actor, text, at, recorded_at, coalesce(ref, '')
 		FROM events WHERE incident_id = ? ORDER BY at, id`, incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("read timeline: %w", err)
@@ -34,7 +43,7 @@ func (s *DB) Events(ctx context.Context, incidentID int64) ([]incident.Event, er
 // ChatPost returns the ID of the message posted in a slot, or "".
 func (s *DB) ChatPost(ctx context.Context, incidentID int64, slot string) (string, error) {
 	var id string
-	err := s.db.QueryRowContext(ctx, `SELECT post_id FROM chat_posts WHERE incident_id = ? AND slot = ?`, incidentID, slot).Scan(&id)
+	err := reader{s}.QueryRowContext(ctx, `SELECT post_id FROM chat_posts WHERE incident_id = ? AND slot = ?`, incidentID, slot).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

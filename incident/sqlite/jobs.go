@@ -142,7 +142,7 @@ func (s *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, kind
 	query, args := claimQuery(len(kinds)), claimArgs(now, kinds)
 	for range 3 {
 		var id int64
-		err := s.db.QueryRowContext(ctx, query, args...).Scan(&id)
+		err := reader{s}.QueryRowContext(ctx, query, args...).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, nil
 		}

@@ -32,7 +32,7 @@ func (s *DB) CreateSession(ctx context.Context, idHash, user, csrf, tokenFP stri
 // error when there is none (never made, signed out, expired, or made under
 // another api.token).
 func (s *DB) Session(ctx context.Context, idHash, tokenFP string, now time.Time) (user, csrf string, flash bool, err error) {
-	err = s.db.QueryRowContext(ctx, `SELECT user_name, csrf, flash_kind <> '' FROM sessions WHERE id_hash = ? AND token_fp = ? AND expires_at > ?`,
+	err = reader{s}.QueryRowContext(ctx, `SELECT user_name, csrf, flash_kind <> '' FROM sessions WHERE id_hash = ? AND token_fp = ? AND expires_at > ?`,
 		idHash, tokenFP, nanos(now)).Scan(&user, &csrf, &flash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", false, incident.Errorf(incident.KindNotFound, "no such session: sign in again")
@@ -64,7 +64,7 @@ func (s *DB) SetFlash(ctx context.Context, idHash, kind, text string) error {
 // TakeFlash returns the session's message and forgets it, so it is shown
 // once. A page view with no message only reads.
 func (s *DB) TakeFlash(ctx context.Context, idHash string) (kind, text string, err error) {
-	err = s.db.QueryRowContext(ctx, `SELECT flash_kind, flash_text FROM sessions WHERE id_hash = ? AND flash_kind <> ''`, idHash).Scan(&kind, &text)
+	err = reader{s}.QueryRowContext(ctx, `SELECT flash_kind, flash_text FROM sessions WHERE id_hash = ? AND flash_kind <> ''`, idHash).Scan(&kind, &text)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", nil
 	}

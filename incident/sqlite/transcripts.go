@@ -19,7 +19,7 @@ const chunkBytes = 256 << 10
 
 // UpdateArchive runs fn in one write transaction.
 func (s *DB) UpdateArchive(ctx context.Context, fn func(archive.Tx) error) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return fn(&archiveTx{txStore{tx: tx, clock: s.clock}}) })
+	return s.update(ctx, func(w writer) error { return fn(&archiveTx{txStore{tx: w, clock: s.clock}}) })
 }
 
 type archiveTx struct{ txStore }
@@ -116,7 +116,7 @@ func (t *archiveTx) place(ctx context.Context, incidentID int64, name string, p 
 // passed, or nil.
 func (s *DB) RecordedCount(ctx context.Context, incidentID int64) (*archive.Count, error) {
 	var detail string
-	err := s.db.QueryRowContext(ctx, `SELECT detail FROM transcript_counts WHERE incident_id = ?`, incidentID).Scan(&detail)
+	err := reader{s}.QueryRowContext(ctx, `SELECT detail FROM transcript_counts WHERE incident_id = ?`, incidentID).Scan(&detail)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -134,7 +134,7 @@ func (s *DB) RecordedCount(ctx context.Context, incidentID int64) (*archive.Coun
 // (Markdown, JSON, then the files by name); each opens as a stream that
 // reads one chunk at a time.
 func (s *DB) Documents(ctx context.Context, incidentID int64) ([]archive.Stored, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT format, name, content_type, size, sha256, created_at, verified_at, placement, reason
+	rows, err := reader{s}.QueryContext(ctx, `SELECT format, name, content_type, size, sha256, created_at, verified_at, placement, reason
 		FROM transcript_docs WHERE incident_id = ?
 		ORDER BY CASE format WHEN 'md' THEN 0 WHEN 'json' THEN 1 ELSE 2 END, name`, incidentID)
 	if err != nil {
@@ -153,7 +153,7 @@ func (s *DB) Documents(ctx context.Context, incidentID int64) ([]archive.Stored,
 		d.CreatedAt, d.VerifiedAt, d.Placement = fromNanos(created), nullTime(verified), archive.Placement(placement)
 		name := d.Name
 		d.Open = func(ctx context.Context) (io.ReadCloser, error) {
-			return &chunkReader{ctx: ctx, db: s.db, incidentID: incidentID, name: name}, nil
+			return &chunkReader{ctx: ctx, db: s.rdb, incidentID: incidentID, name: name}, nil
 		}
 		out = append(out, d)
 	}

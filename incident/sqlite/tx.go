@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -10,24 +9,40 @@ import (
 	"github.com/warroom/warroom/incident"
 )
 
-// Update runs fn in one write transaction.
+// Update runs fn in one write transaction, committed together with the
+// updates that arrived beside it (group commit, commit.go); fn's changes
+// commit or roll back as a whole either way.
 func (s *DB) Update(ctx context.Context, fn func(incident.Tx) error) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return fn(&txStore{tx: tx, clock: s.clock}) })
+	return s.update(ctx, func(w writer) error { return fn(&txStore{tx: w, clock: s.clock}) })
 }
 
 // txStore implements incident.Tx.
 type txStore struct {
-	tx    *sql.Tx
+	tx    writer
 	clock incident.Clock
 }
+
+// insertIncident and updateIncident write every column but id; they are
+// built once so that each is one prepared statement.
+var (
+	insertIncident = `INSERT INTO incidents (` + strings.TrimPrefix(incidentColumns, "id, ") + `)
+		VALUES (?` + strings.Repeat(",?", strings.Count(incidentColumns, ",")-1) + `)`
+	updateIncident = func() string {
+		cols := strings.Split(strings.TrimPrefix(incidentColumns, "id, "), ",")
+		sets := make([]string, len(cols))
+		for i, c := range cols {
+			sets[i] = strings.TrimSpace(c) + " = ?"
+		}
+		return `UPDATE incidents SET ` + strings.Join(sets, ", ") + ` WHERE id = ?`
+	}()
+)
 
 func (t *txStore) CreateIncident(ctx context.Context, inc *incident.Incident) error {
 	args, err := incidentArgs(inc)
 	if err != nil {
 		return err
 	}
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO incidents (`+strings.TrimPrefix(incidentColumns, "id, ")+`)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+	res, err := t.tx.ExecContext(ctx, insertIncident, args...)
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE constraint failed") {
 			return incident.Errorf(incident.KindConflict, "an open incident for %s %q already exists", inc.Source, inc.DedupKey)
@@ -46,13 +61,8 @@ func (t *txStore) UpdateIncident(ctx context.Context, inc *incident.Incident) er
 	if err != nil {
 		return err
 	}
-	cols := strings.Split(strings.TrimPrefix(incidentColumns, "id, "), ",")
-	sets := make([]string, len(cols))
-	for i, c := range cols {
-		sets[i] = strings.TrimSpace(c) + " = ?"
-	}
 	args = append(args, inc.ID)
-	_, err = t.tx.ExecContext(ctx, `UPDATE incidents SET `+strings.Join(sets, ", ")+` WHERE id = ?`, args...)
+	_, err = t.tx.ExecContext(ctx, updateIncident, args...)
 	if err != nil {
 		return fmt.Errorf("update incident %s: %w", inc.Key, err)
 	}
@@ -67,8 +77,13 @@ func (t *txStore) Incident(ctx context.Context, id int64) (*incident.Incident, e
 	return inc, err
 }
 
+// activeByDedup repeats the WHERE of the partial index
+// incidents_active_dedup term by term, so that SQLite uses it: without
+// dedup_key <> ” it cannot and scans every incident ever opened.
+const activeByDedup = `source = ? AND dedup_key = ? AND dedup_key <> '' AND status IN ('open', 'acked', 'resolved')`
+
 func (t *txStore) ActiveIncidentByDedup(ctx context.Context, source, dedupKey string) (*incident.Incident, error) {
-	return getIncident(ctx, t.tx, `source = ? AND dedup_key = ? AND status IN ('open','acked','resolved')`, source, dedupKey)
+	return getIncident(ctx, t.tx, activeByDedup, source, dedupKey)
 }
 
 func (t *txStore) AddEvent(ctx context.Context, ev *incident.Event) (bool, error) {
@@ -103,8 +118,11 @@ func (t *txStore) SetChatPost(ctx context.Context, incidentID int64, slot, postI
 	return nil
 }
 
+// byDedup finds the newest incident of a group through incidents_dedup.
+const byDedup = `source = ? AND dedup_key = ? ORDER BY id DESC LIMIT 1`
+
 func (t *txStore) IncidentByDedup(ctx context.Context, source, dedupKey string) (*incident.Incident, error) {
-	return getIncident(ctx, t.tx, `source = ? AND dedup_key = ? ORDER BY id DESC LIMIT 1`, source, dedupKey)
+	return getIncident(ctx, t.tx, byDedup, source, dedupKey)
 }
 
 func (t *txStore) IncidentByTicket(ctx context.Context, backend, key string) (*incident.Incident, error) {
