@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,16 +9,17 @@ import (
 )
 
 // TestJiraSummaryTruthAfterFailureAndRestart: the transcripts are over
-// Jira's attachment limit and stay in warroom; the copied file fails to
-// attach (a 503) and the job parks; warroom restarts and the job is retried.
-// The summary comment must still say that the transcripts are kept in
-// warroom and only the file is attached: where each document went is on
-// disk, not in the memory of the process that died.
+// Jira's attachment limit and stay in warroom; the copied file cannot be
+// attached while Jira answers 503, so the store job keeps being retried
+// (a transient failure parks nothing); warroom restarts meanwhile, Jira
+// comes back, and the job completes by itself. The summary comment must
+// still say that the transcripts are kept in warroom and only the file is
+// attached: where each document went is on disk, not in the memory of the
+// process that died.
 func TestJiraSummaryTruthAfterFailureAndRestart(t *testing.T) {
 	const limit = 600
 	h, j := jiraHarness(t, jiratest.Options{MaxAttachmentBytes: limit}, func(c *Config) {
 		c.Tickets.Jira.MaxAttachmentBytes = limit
-		c.Jobs.MaxAttempts = 1 // park at the first failure
 	})
 	h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json"))
 	issue := jiraIssueOf(h, "INC-1")
@@ -28,15 +28,17 @@ func TestJiraSummaryTruthAfterFailureAndRestart(t *testing.T) {
 	if code := h.upload("/channels/"+room, "the latency export", "latency.csv", []byte("t,p99\n1,2300\n2,300\n")); code != http.StatusSeeOther {
 		t.Fatalf("upload: %d", code)
 	}
-	j.Inject(jiratest.Fault{Method: "POST", Path: "/attachments", Status: http.StatusServiceUnavailable, Body: "down for maintenance"})
+	j.Inject(jiratest.Fault{Method: "POST", Path: "/attachments", Times: 1 << 20, Status: http.StatusServiceUnavailable, Body: "down for maintenance"})
 	h.api("POST", "/incidents/INC-1/close", map[string]string{"actor": "alice"})
 
-	var parked float64
-	h.waitFor("the store job to park", func() bool {
+	h.waitFor("the store job to be retried", func() bool {
 		_, out := h.api("GET", "/incidents/INC-1/jobs", nil)
 		for _, v := range out["jobs"].([]any) {
-			if job := v.(map[string]any); job["kind"] == "archive.store" && job["state"] == "parked" {
-				parked = job["id"].(float64)
+			job := v.(map[string]any)
+			if job["kind"] == "archive.store" && job["state"] == "parked" {
+				t.Fatalf("a transient failure parked the store job: %v", job["last_error"])
+			}
+			if job["kind"] == "archive.store" && job["failure"] == "transient" && job["failing_since"] != nil {
 				return true
 			}
 		}
@@ -48,12 +50,9 @@ func TestJiraSummaryTruthAfterFailureAndRestart(t *testing.T) {
 	h.stop()
 	h.done <- nil // the Cleanup's stop finds it stopped
 
+	j.ClearFaults() // Jira is back
 	cfg := h.cfg
-	cfg.Jobs.MaxAttempts = 20
 	h = startHarness(t, cfg)
-	if code, out := h.api("POST", fmt.Sprintf("/jobs/%d/retry", int64(parked)), nil); code != http.StatusOK {
-		t.Fatalf("retry: %d %v", code, out)
-	}
 	h.waitStatus("INC-1", "archived")
 	var v jiratest.IssueView
 	h.waitFor("summary comment", func() bool { v = j.Issue(issue); return commentsWith(v, "h3. INC-1 archived") > 0 })

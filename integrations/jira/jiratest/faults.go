@@ -53,6 +53,13 @@ func (s *Server) FailNext(n int, status int, headers map[string]string, body str
 	s.Inject(Fault{Times: n, Status: status, Header: headers, Body: body})
 }
 
+// ClearFaults drops every queued fault: the outage they stood for is over.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
 // SetDown switches an outage on or off: while down, every request gets 503
 // with an HTML page, as from a proxy in front of a stopped Jira.
 func (s *Server) SetDown(down bool) {
