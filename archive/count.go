@@ -15,6 +15,13 @@ type Tally struct {
 	// for newer messages starts; empty for an empty channel.
 	LastID string    `json:"last_id,omitempty"`
 	LastAt time.Time `json:"last_at"`
+	// Began is a time, by the chat server's clock, no later than the
+	// walk's first read: a message deleted before it cannot be in the
+	// walk. Zero when the backend does not know it.
+	Began time.Time `json:"began,omitzero"`
+	// Unread are messages deleted after Began that the walk did not read
+	// (deleted before it reached them), which the server still counts.
+	Unread []string `json:"unread,omitempty"`
 }
 
 // Count is the chat server's own account of a channel, set against a walk.
