@@ -183,6 +183,10 @@ func TestCountComplete(t *testing.T) {
 		{archive.Count{Server: 11, Accounted: 10, Floor: true}, false},
 		{archive.Count{Server: 10, Accounted: 10, Newer: 1}, false},
 		{archive.Count{Server: 10, Accounted: 10, Newer: 1, Floor: true}, false},
+		{archive.Count{Server: 13, Accounted: 10, Floor: true, Accepted: 3}, true}, // an operator accepted 3
+		{archive.Count{Server: 13, Accounted: 10, Floor: true, Accepted: 2}, false},
+		{archive.Count{Server: 13, Accounted: 10, Accepted: 3, Newer: 1}, false},
+		{archive.Count{Server: 10, Accounted: 11, Accepted: 5}, false},
 	} {
 		if got := tt.c.Complete(); got != tt.want {
 			t.Errorf("%+v: complete %v, want %v", tt.c, got, tt.want)
@@ -251,4 +255,49 @@ func content(t *testing.T, d archive.Stored) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestAcceptedShortfallIsAuditedAndBounded: a walk short of the server's
+// count fails until an operator accepts the shortfall on the timeline; an
+// acceptance smaller than the shortfall does not let it pass; the
+// transcript and the check before the delete name who accepted what.
+func TestAcceptedShortfallIsAuditedAndBounded(t *testing.T) {
+	ctx := context.Background()
+	db, inc := setup(t)
+	chat := &fakeChat{msgs: messages(50), claim: 53}
+	reg := registry{}
+	archive.New(db, chat, &fakeTickets{docs: map[string][]byte{}}, &lifecycle{}, incident.SystemClock{}, slog.New(slog.DiscardHandler), archive.Options{}).Register(reg)
+	job := incident.Job{Kind: incident.JobBuildTranscript, IncidentID: inc.ID}
+	for _, bad := range []struct {
+		n          int
+		by, reason string
+	}{{0, "bob", "deleted"}, {3, " ", "deleted"}, {3, "bob", ""}} {
+		if err := archive.AcceptUncounted(ctx, db, inc, bad.n, bad.by, bad.reason, time.Now()); incident.ErrorKind(err) != incident.KindInvalid {
+			t.Errorf("accept %+v: %v, want an invalid-input error", bad, err)
+		}
+	}
+	if err := archive.AcceptUncounted(ctx, db, inc, 2, "bob", "posts deleted in Mattermost", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := reg[incident.JobBuildTranscript](ctx, job); incident.ErrorKind(err) != incident.KindTransient || !strings.Contains(err.Error(), "bob accepted up to 2 uncounted, 3 short") {
+		t.Fatalf("build with too small an acceptance: %v", err)
+	}
+	for range 2 { // the same acceptance twice is one event
+		if err := archive.AcceptUncounted(ctx, db, inc, 3, "bob", "posts deleted in Mattermost", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if evs := kinds(t, db, inc.ID, archive.EventUncountedAccepted); len(evs) != 2 || evs[1].Actor != "bob" || !strings.Contains(evs[1].Text, "up to 3") {
+		t.Fatalf("timeline: %+v, want the two acceptances, signed", evs)
+	}
+	if err := reg[incident.JobBuildTranscript](ctx, job); err != nil {
+		t.Fatalf("build with the shortfall accepted: %v", err)
+	}
+	docs, _ := db.Documents(ctx, inc.ID)
+	if md := content(t, docs[0]); !bytes.Contains(md, []byte("accounted for 50; 3 short, accepted by bob (up to 3")) {
+		t.Errorf("the transcript does not say who accepted the shortfall:\n%s", md[max(0, len(md)-400):])
+	}
+	if rec, _ := db.RecordedCount(ctx, inc.ID); rec == nil || rec.Accepted != 3 || rec.AcceptedBy != "bob" {
+		t.Errorf("recorded count %+v", rec)
+	}
 }

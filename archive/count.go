@@ -37,6 +37,10 @@ type Count struct {
 	// not short.
 	Floor     bool      `json:"floor,omitempty"`
 	CheckedAt time.Time `json:"checked_at"`
+	// Accepted is how many messages short of Server an operator accepted
+	// (AcceptUncounted), and AcceptedBy who; 0 when none.
+	Accepted   int    `json:"accepted,omitempty"`
+	AcceptedBy string `json:"accepted_by,omitempty"`
 	// Walk is the tally of the walk the transcript was built from, for
 	// checking the channel again right before it is deleted.
 	Walk Tally `json:"walk"`
@@ -45,11 +49,16 @@ type Count struct {
 // Complete reports whether the walk accounts for everything the server
 // counts (exactly, or at least when the number is a floor) and nothing
 // arrived after it.
+//
+// A walk short by no more than an operator accepted (Accepted) passes too;
+// a walk that accounts for more than an exact count never does, and
+// nothing newer than the walk may have arrived.
 func (c Count) Complete() bool {
-	if c.Floor {
-		return c.Accounted >= c.Server && c.Newer == 0
+	short := c.Server - c.Accounted
+	if c.Newer != 0 || !c.Floor && short < 0 {
+		return false
 	}
-	return c.Server == c.Accounted && c.Newer == 0
+	return short <= 0 || short <= c.Accepted
 }
 
 // String names the numbers, for the timeline and a job's error.
@@ -60,6 +69,9 @@ func (c Count) String() string {
 	}
 	if c.Newer > 0 {
 		s += fmt.Sprintf("; %d messages are newer than the walk", c.Newer)
+	}
+	if short := c.Server - c.Accounted; short > 0 && c.Accepted > 0 {
+		s += fmt.Sprintf("; %s accepted up to %d uncounted, %d short", c.AcceptedBy, c.Accepted, short)
 	}
 	return s
 }

@@ -31,6 +31,9 @@ Usage:
   warroom check-config [-config FILE]   check a configuration and print what it resolves to
   warroom oncall [-config FILE] [-at T] who is on call now (or at T) and next, per schedule
   warroom version                       print the version
+  warroom accept-uncounted -incident KEY -count N -by NAME -reason TEXT [-config FILE]
+                                        accept, on the timeline, an archive short of the chat
+                                        server's count by up to N (deleted posts out of reach)
 
 Every config key can be set by an environment variable: WARROOM_ + the key path
 in upper case joined by "_" (chat.backend -> WARROOM_CHAT_BACKEND).
@@ -49,6 +52,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
+	case "accept-uncounted":
+		return acceptUncounted(ctx, args[1:], environ, stdout, stderr)
 	case "serve", "check-config", "oncall":
 	default:
 		fmt.Fprintf(stderr, "warroom: unknown command %q\n\n%s", args[0], usage)
