@@ -33,10 +33,12 @@ const sinceLimit = 1000
 const countBasis = "Mattermost total_msg_count, a floor: every post saved, replies and system posts included, joins and leaves not, deleted posts still counted; a channel update racing with posts can set it back"
 
 // Count sets the channel's total_msg_count against a walk. Deleted posts
-// stay in that number, so when the walk falls short of it the deleted posts
-// are counted with since= in windows (see deletedPosts), in a channel of
-// any size; a walk that already accounts for the number needs no more. The
-// last look reads the posts after the walk's newest.
+// stay in that number: those deleted during the walk before it read them
+// come with the walk (Tally.Unread); when the walk still falls short, the
+// older ones are counted from since= answers as far as they reach (see
+// deletedPosts), and the basis says when that may not be far enough. A walk
+// that already accounts for the number needs no more. The last look reads
+// the posts after the walk's newest.
 // A channel that is gone or archived is a KindNotFound error.
 func (b *Backend) Count(ctx context.Context, ch incident.ChannelRef, t archive.Tally) (archive.Count, error) {
 	c := archive.Count{Accounted: t.Counted, Basis: countBasis, Floor: true}
