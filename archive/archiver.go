@@ -114,6 +114,7 @@ func (a *Archiver) build(ctx context.Context, j incident.Job) error {
 		count.Walk = tally
 	}
 	count.Archived, count.CheckedAt = r.messages, a.clock.Now()
+	accept(&count, events)
 	if !count.Complete() {
 		return a.incomplete(ctx, inc, count, "transcript of %s is incomplete: %s; nothing was saved, the channel stays and the channel is read again")
 	}

@@ -158,13 +158,13 @@ func TestIncompleteTranscriptIsARetriedVisibleFailure(t *testing.T) {
 		t.Fatalf("documents %d, %v", len(docs), err)
 	}
 	for _, d := range docs {
-		if archive.Digest(d.Content) != d.SHA256 || int64(len(d.Content)) != d.Size {
+		if b := content(t, d); archive.Digest(b) != d.SHA256 || int64(len(b)) != d.Size {
 			t.Errorf("%s: stored digest or size does not match its content", d.Name)
 		}
 	}
-	if !bytes.Contains(docs[0].Content, []byte("100 messages, checked against the chat server's own count: 100 (fake count)")) ||
-		!bytes.Contains(docs[1].Content, []byte(`"completeness":{"archived":100,"server":100,"accounted":100`)) {
-		t.Errorf("the transcript does not record the count it was checked against:\n%s", docs[0].Content[len(docs[0].Content)-300:])
+	if !bytes.Contains(content(t, docs[0]), []byte("100 messages, checked against the chat server's own count: 100 (fake count)")) ||
+		!bytes.Contains(content(t, docs[1]), []byte(`"completeness":{"archived":100,"server":100,"accounted":100`)) {
+		t.Errorf("the transcript does not record the count it was checked against:\n%s", content(t, docs[0])[len(content(t, docs[0]))-300:])
 	}
 	if rec, err := db.RecordedCount(ctx, inc.ID); err != nil || rec == nil || rec.Server != 100 || rec.Walk.Messages != 100 {
 		t.Errorf("recorded count %+v, %v", rec, err)
@@ -183,6 +183,10 @@ func TestCountComplete(t *testing.T) {
 		{archive.Count{Server: 11, Accounted: 10, Floor: true}, false},
 		{archive.Count{Server: 10, Accounted: 10, Newer: 1}, false},
 		{archive.Count{Server: 10, Accounted: 10, Newer: 1, Floor: true}, false},
+		{archive.Count{Server: 13, Accounted: 10, Floor: true, Accepted: 3}, true}, // an operator accepted 3
+		{archive.Count{Server: 13, Accounted: 10, Floor: true, Accepted: 2}, false},
+		{archive.Count{Server: 13, Accounted: 10, Accepted: 3, Newer: 1}, false},
+		{archive.Count{Server: 10, Accounted: 11, Accepted: 5}, false},
 	} {
 		if got := tt.c.Complete(); got != tt.want {
 			t.Errorf("%+v: complete %v, want %v", tt.c, got, tt.want)
@@ -231,9 +235,69 @@ func TestChannelChangedBeforeDeleteRebuilds(t *testing.T) {
 	run(incident.JobStoreTranscript, string(rebuild.Payload))
 	run(incident.JobDeleteChannel, string(rebuild.Payload))
 	docs, _ := db.Transcripts(ctx, inc.ID)
-	if chat.deleted != 1 || life.archived != 1 || !bytes.Contains(docs[0].Content, []byte("one more thing")) {
+	if chat.deleted != 1 || life.archived != 1 || !bytes.Contains(content(t, docs[0]), []byte("one more thing")) {
 		t.Fatalf("after the rebuild: deleted %d, archived %d", chat.deleted, life.archived)
 	}
 	// A crash after the delete: the channel is gone, which needs no check.
 	run(incident.JobDeleteChannel, string(rebuild.Payload))
+}
+
+// content reads a stored document whole, through its stream.
+func content(t *testing.T, d archive.Stored) []byte {
+	t.Helper()
+	rc, err := d.Open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestAcceptedShortfallIsAuditedAndBounded: a walk short of the server's
+// count fails until an operator accepts the shortfall on the timeline; an
+// acceptance smaller than the shortfall does not let it pass; the
+// transcript and the check before the delete name who accepted what.
+func TestAcceptedShortfallIsAuditedAndBounded(t *testing.T) {
+	ctx := context.Background()
+	db, inc := setup(t)
+	chat := &fakeChat{msgs: messages(50), claim: 53}
+	reg := registry{}
+	archive.New(db, chat, &fakeTickets{docs: map[string][]byte{}}, &lifecycle{}, incident.SystemClock{}, slog.New(slog.DiscardHandler), archive.Options{}).Register(reg)
+	job := incident.Job{Kind: incident.JobBuildTranscript, IncidentID: inc.ID}
+	for _, bad := range []struct {
+		n          int
+		by, reason string
+	}{{0, "bob", "deleted"}, {3, " ", "deleted"}, {3, "bob", ""}} {
+		if err := archive.AcceptUncounted(ctx, db, inc, bad.n, bad.by, bad.reason, time.Now()); incident.ErrorKind(err) != incident.KindInvalid {
+			t.Errorf("accept %+v: %v, want an invalid-input error", bad, err)
+		}
+	}
+	if err := archive.AcceptUncounted(ctx, db, inc, 2, "bob", "posts deleted in Mattermost", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := reg[incident.JobBuildTranscript](ctx, job); incident.ErrorKind(err) != incident.KindTransient || !strings.Contains(err.Error(), "bob accepted up to 2 uncounted, 3 short") {
+		t.Fatalf("build with too small an acceptance: %v", err)
+	}
+	for range 2 { // the same acceptance twice is one event
+		if err := archive.AcceptUncounted(ctx, db, inc, 3, "bob", "posts deleted in Mattermost", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if evs := kinds(t, db, inc.ID, archive.EventUncountedAccepted); len(evs) != 2 || evs[1].Actor != "bob" || !strings.Contains(evs[1].Text, "up to 3") {
+		t.Fatalf("timeline: %+v, want the two acceptances, signed", evs)
+	}
+	if err := reg[incident.JobBuildTranscript](ctx, job); err != nil {
+		t.Fatalf("build with the shortfall accepted: %v", err)
+	}
+	docs, _ := db.Documents(ctx, inc.ID)
+	if md := content(t, docs[0]); !bytes.Contains(md, []byte("accounted for 50; 3 short, accepted by bob (up to 3")) {
+		t.Errorf("the transcript does not say who accepted the shortfall:\n%s", md[max(0, len(md)-400):])
+	}
+	if rec, _ := db.RecordedCount(ctx, inc.ID); rec == nil || rec.Accepted != 3 || rec.AcceptedBy != "bob" {
+		t.Errorf("recorded count %+v", rec)
+	}
 }

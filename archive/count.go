@@ -15,6 +15,13 @@ type Tally struct {
 	// for newer messages starts; empty for an empty channel.
 	LastID string    `json:"last_id,omitempty"`
 	LastAt time.Time `json:"last_at"`
+	// Began is a time, by the chat server's clock, no later than the
+	// walk's first read: a message deleted before it cannot be in the
+	// walk. Zero when the backend does not know it.
+	Began time.Time `json:"began,omitzero"`
+	// Unread are messages deleted after Began that the walk did not read
+	// (deleted before it reached them), which the server still counts.
+	Unread []string `json:"unread,omitempty"`
 }
 
 // Count is the chat server's own account of a channel, set against a walk.
@@ -30,6 +37,10 @@ type Count struct {
 	// not short.
 	Floor     bool      `json:"floor,omitempty"`
 	CheckedAt time.Time `json:"checked_at"`
+	// Accepted is how many messages short of Server an operator accepted
+	// (AcceptUncounted), and AcceptedBy who; 0 when none.
+	Accepted   int    `json:"accepted,omitempty"`
+	AcceptedBy string `json:"accepted_by,omitempty"`
 	// Walk is the tally of the walk the transcript was built from, for
 	// checking the channel again right before it is deleted.
 	Walk Tally `json:"walk"`
@@ -38,11 +49,16 @@ type Count struct {
 // Complete reports whether the walk accounts for everything the server
 // counts (exactly, or at least when the number is a floor) and nothing
 // arrived after it.
+//
+// A walk short by no more than an operator accepted (Accepted) passes too;
+// a walk that accounts for more than an exact count never does, and
+// nothing newer than the walk may have arrived.
 func (c Count) Complete() bool {
-	if c.Floor {
-		return c.Accounted >= c.Server && c.Newer == 0
+	short := c.Server - c.Accounted
+	if c.Newer != 0 || !c.Floor && short < 0 {
+		return false
 	}
-	return c.Server == c.Accounted && c.Newer == 0
+	return short <= 0 || short <= c.Accepted
 }
 
 // String names the numbers, for the timeline and a job's error.
@@ -53,6 +69,9 @@ func (c Count) String() string {
 	}
 	if c.Newer > 0 {
 		s += fmt.Sprintf("; %d messages are newer than the walk", c.Newer)
+	}
+	if short := c.Server - c.Accounted; short > 0 && c.Accepted > 0 {
+		s += fmt.Sprintf("; %s accepted up to %d uncounted, %d short", c.AcceptedBy, c.Accepted, short)
 	}
 	return s
 }

@@ -95,9 +95,6 @@ type Document struct {
 // Stored is a document as kept in warroom's own store.
 type Stored struct {
 	Document
-	// Content is the whole document, filled only by readers that want it
-	// in memory (the web UI's downloads); the archive streams through Open.
-	Content    []byte
 	CreatedAt  time.Time
 	VerifiedAt *time.Time // when it was placed
 	Placement  Placement

@@ -316,6 +316,9 @@ func (r *renderer) finish(inc *incident.Incident, events []incident.Event, count
 	if count.Deleted > 0 {
 		mdTail += fmt.Sprintf(", of which %d deleted", count.Deleted)
 	}
+	if short := count.Server - count.Accounted; short > 0 {
+		mdTail += fmt.Sprintf("; %d short, accepted by %s (up to %d; see the timeline for the reason)", short, count.AcceptedBy, count.Accepted)
+	}
 	mdTail += ". Checked " + count.CheckedAt.Format(timeLayout) + ".\n"
 
 	head, err := json.Marshal(struct {

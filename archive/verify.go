@@ -183,7 +183,12 @@ func (a *Archiver) deleteChannel(ctx context.Context, j incident.Job) error {
 		case err != nil:
 			return fmt.Errorf("check the channel of %s before deleting it: %w", inc.Key, err)
 		default:
-			if now.Archived = rec.Archived; !now.Complete() {
+			events, err := a.store.Events(ctx, inc.ID)
+			if err != nil {
+				return err
+			}
+			now.Archived = rec.Archived
+			if accept(&now, events); !now.Complete() {
 				return a.rebuild(ctx, inc, rd, now)
 			}
 		}

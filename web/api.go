@@ -144,10 +144,7 @@ func (s *Server) transcript(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, d := range docs {
 		if d.Format == format {
-			w.Header().Set("Content-Type", d.ContentType)
-			w.Header().Set("Content-Disposition", `inline; filename="`+d.Name+`"`)
-			w.Header().Set("X-Warroom-SHA256", d.SHA256)
-			w.Write(d.Content)
+			s.serveDocument(w, r, d, `inline; filename="`+d.Name+`"`)
 			return
 		}
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"embed"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -309,7 +308,7 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
 	for _, d := range docs {
 		if d.Format == "json" {
 			var tv transcriptView
-			if err := json.Unmarshal(d.Content, &tv); err != nil {
+			if err := decodeDocument(r.Context(), d, &tv); err != nil {
 				s.uiError(w, r, fmt.Errorf("read transcript of %s: %w", inc.Key, err))
 				return
 			}
@@ -335,11 +334,7 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) {
 	name := chi.URLParam(r, "*")
 	for _, d := range docs {
 		if d.Name == name {
-			w.Header().Set("Content-Type", d.ContentType)
-			w.Header().Set("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(path.Base(d.Name), `"`, "")+`"`)
-			w.Header().Set("X-Content-Type-Options", "nosniff")
-			w.Header().Set("X-Warroom-SHA256", d.SHA256)
-			w.Write(d.Content)
+			s.serveDocument(w, r, d, `attachment; filename="`+strings.ReplaceAll(path.Base(d.Name), `"`, "")+`"`)
 			return
 		}
 	}

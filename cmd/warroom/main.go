@@ -33,6 +33,9 @@ Usage:
   warroom secret                        print a random token for a secret key (api.token, ...)
   warroom load [-url URL] [-n N] [-groups M] [-c C] [-floor]
                                         send an alert storm to a running warroom and time it
+  warroom accept-uncounted -incident KEY -count N -by NAME -reason TEXT [-config FILE]
+                                        accept, on the timeline, an archive short of the chat
+                                        server's count by up to N (deleted posts out of reach)
   warroom version                       print the version
 
 Every config key can be set by an environment variable: WARROOM_ + the key path
@@ -56,6 +59,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		return 0
 	case "load":
 		return runLoad(ctx, args[1:], environ, stdout, stderr)
+	case "accept-uncounted":
+		return acceptUncounted(ctx, args[1:], environ, stdout, stderr)
 	case "serve", "check-config", "oncall":
 	default:
 		fmt.Fprintf(stderr, "warroom: unknown command %q\n\n%s", args[0], usage)

@@ -160,25 +160,11 @@ func (s *DB) Documents(ctx context.Context, incidentID int64) ([]archive.Stored,
 	return out, rows.Err()
 }
 
-// Transcripts returns the stored documents of an incident with their whole
-// content, for the web UI.
+// Transcripts returns the stored documents of an incident for the web UI:
+// as Documents does, each opening as a stream, so that a download is copied
+// chunk by chunk and never held whole in memory.
 func (s *DB) Transcripts(ctx context.Context, incidentID int64) ([]archive.Stored, error) {
-	docs, err := s.Documents(ctx, incidentID)
-	if err != nil {
-		return nil, err
-	}
-	for i := range docs {
-		rc, _ := docs[i].Open(ctx)
-		var b bytes.Buffer
-		b.Grow(int(docs[i].Size))
-		_, err := io.Copy(&b, rc)
-		rc.Close()
-		if err != nil {
-			return nil, err
-		}
-		docs[i].Content = b.Bytes()
-	}
-	return docs, nil
+	return s.Documents(ctx, incidentID)
 }
 
 // chunkReader reads a stored document chunk by chunk, in seq order.

@@ -3,8 +3,11 @@ package mattermost
 import (
 	"context"
 	"fmt"
+	"io"
+	"math"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
@@ -13,7 +16,7 @@ import (
 )
 
 // sinceLimit is how many changed posts Mattermost answers to since= at
-// most (sqlstore GetPostsSince: LIMIT 1000, in no defined order).
+// most (sqlstore GetPostsSince: UpdateAt > since, LIMIT 1000, no ORDER BY).
 const sinceLimit = 1000
 
 // countBasis says what Mattermost's number counts. Read in the 9.9 server
@@ -30,11 +33,12 @@ const sinceLimit = 1000
 const countBasis = "Mattermost total_msg_count, a floor: every post saved, replies and system posts included, joins and leaves not, deleted posts still counted; a channel update racing with posts can set it back"
 
 // Count sets the channel's total_msg_count against a walk. Deleted posts
-// stay in that number, so they are counted from since=<channel created>,
-// which returns deleted posts too, when the channel has fewer than 1000
-// changed posts (no other call counts them: include_deleted breaks the
-// order of the pages, see page). The last look reads the posts after the
-// walk's newest.
+// stay in that number: those deleted during the walk before it read them
+// come with the walk (Tally.Unread); when the walk still falls short, the
+// older ones are counted from since= answers as far as they reach (see
+// deletedPosts), and the basis says when that may not be far enough. A walk
+// that already accounts for the number needs no more. The last look reads
+// the posts after the walk's newest.
 // A channel that is gone or archived is a KindNotFound error.
 func (b *Backend) Count(ctx context.Context, ch incident.ChannelRef, t archive.Tally) (archive.Count, error) {
 	c := archive.Count{Accounted: t.Counted, Basis: countBasis, Floor: true}
@@ -50,17 +54,16 @@ func (b *Backend) Count(ctx context.Context, ch incident.ChannelRef, t archive.T
 		return c, err
 	}
 	c.Server = int(total)
-	if total < sinceLimit {
-		deleted, complete, err := b.deletedPosts(ctx, ch, channel.CreateAt)
+	c.Deleted = len(t.Unread)
+	if need := c.Server - c.Accounted - c.Deleted; need > 0 {
+		d, err := b.deletedPosts(ctx, ch, channel.CreateAt, t.Began, need)
 		if err != nil {
 			return c, err
 		}
-		if complete {
-			c.Deleted = deleted
+		c.Deleted += d.n
+		if d.stuck != "" {
+			c.Basis += "; " + d.stuck
 		}
-	}
-	if c.Server != c.Accounted+c.Deleted && c.Deleted == 0 && total >= sinceLimit {
-		c.Basis += fmt.Sprintf("; deleted posts cannot be counted in a channel of over %d posts, so a difference may be deleted posts", sinceLimit)
 	}
 	c.Accounted += c.Deleted
 	if t.LastID != "" {
@@ -105,23 +108,153 @@ func (b *Backend) totalMsgCount(ctx context.Context, ch incident.ChannelRef) (in
 	return member.MsgCount + unread.MsgCount, nil
 }
 
+// deleted is what the since= count found: n deleted posts, and why the
+// count could not find all it needed, if it could not.
+type deleted struct {
+	n     int
+	stuck string
+}
+
 // deletedPosts counts the deleted posts of the channel that Mattermost
-// still counts; complete is false when the answer may be cut off.
-func (b *Backend) deletedPosts(ctx context.Context, ch incident.ChannelRef, createdAt int64) (n int, complete bool, err error) {
-	r, err := b.client.DoAPIGet(ctx, "/channels/"+ch.ID+"/posts?since="+strconv.FormatInt(max(createdAt-1, 1), 10), "")
+// still counts and that the walk cannot hold because they changed (a
+// deletion sets UpdateAt, and so DeleteAt) before began, the server's clock
+// a margin before the walk's first read: no edit's old copy (OriginalId),
+// no join or leave. The ones deleted after began the walk sorted out for
+// itself (Tally.Unread, see recentDeletions). It stops once need are found.
+//
+// since=T answers at most 1000 of the posts with UpdateAt > T, deleted ones
+// too, and no other call lists deleted posts to a bot that is not a system
+// admin (include_deleted needs one). The query has no ORDER BY, and on 9.9
+// with PostgreSQL the 1000 of a full answer are not the lowest UpdateAt
+// (seen on the real server: live posts first, by CreateAt, as the index
+// on ChannelId, DeleteAt, CreateAt reads them). So only a short answer is
+// known whole: every post changed after T. The count walks windows
+// (since=M-1 after an answer whose newest change is M), then looks for the
+// lowest T with a short answer by halving the gap between the last full
+// answer and the first short one; it counts every deleted post any answer
+// lists, once by ID. A deleted post with 1000 or more changes after it may
+// be in no answer at all: the count cannot reach it and says so.
+//
+// The count can only come out low, never high: each post counted is one the
+// server listed as deleted, once, that changed before began. A low count
+// fails the check visibly, with the numbers, and it is retried.
+func (b *Backend) deletedPosts(ctx context.Context, ch incident.ChannelRef, createdAt int64, began time.Time, need int) (deleted, error) {
+	cut := int64(math.MaxInt64)
+	if !began.IsZero() {
+		cut = began.UnixMilli()
+	}
+	ids, stuck, err := b.listDeleted(ctx, ch, max(createdAt-1, 1), func(p *model.Post) bool { return p.UpdateAt < cut }, need)
+	d := deleted{n: len(ids), stuck: stuck}
+	if err == nil && stuck == "" && d.n < need {
+		d.stuck = fmt.Sprintf("%d deleted posts found; Mattermost 9.9 lists a deleted post to a bot only among the last %d changes of the channel (since=; include_deleted needs a system admin), so older deletions may not be countable", d.n, sinceLimit)
+	}
+	return d, err
+}
+
+// listDeleted collects the IDs of the deleted posts (no edit's old copy, no
+// join or leave) that keep accepts among the since= answers from the time
+// from on (see deletedPosts for the walk), until it has need of them (0: as
+// many as it can reach). stuck says why it had to stop early.
+func (b *Backend) listDeleted(ctx context.Context, ch incident.ChannelRef, from int64, keep func(*model.Post) bool, need int) (ids map[string]bool, stuck string, err error) {
+	ids = map[string]bool{}
+	enough := func() bool { return need > 0 && len(ids) >= need }
+	read := func(at int64) (full bool, newest int64, err error) {
+		posts, err := b.since(ctx, ch, at)
+		if err != nil {
+			return false, 0, err
+		}
+		newest = at
+		for _, p := range posts {
+			newest = max(newest, p.UpdateAt)
+			if p.DeleteAt > 0 && p.OriginalId == "" && !p.IsJoinLeaveMessage() && keep(p) {
+				ids[p.Id] = true
+			}
+		}
+		return len(posts) >= sinceLimit, newest, nil
+	}
+	lastFull, at := int64(-1), from
+	for {
+		full, newest, err := read(at)
+		if err != nil || enough() {
+			return ids, "", err
+		}
+		if !full {
+			break
+		}
+		lastFull = at
+		if at == newest-1 {
+			return ids, fmt.Sprintf("deleted posts counted up to %s only: %d or more posts changed in that one millisecond, which since= cannot page past",
+				time.UnixMilli(newest).UTC().Format(time.RFC3339Nano), sinceLimit), nil
+		}
+		at = newest - 1
+	}
+	for lo, hi := lastFull, at; lo >= 0 && hi-lo > 1 && !enough(); { // the lowest time with a short answer
+		mid := lo + (hi-lo)/2
+		full, _, err := read(mid)
+		if err != nil {
+			return ids, "", err
+		}
+		if full {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return ids, "", nil
+}
+
+// since reads the posts of the channel changed after a time, deleted ones
+// too (not the thread roots the answer adds for context).
+func (b *Backend) since(ctx context.Context, ch incident.ChannelRef, at int64) ([]*model.Post, error) {
+	r, err := b.client.DoAPIGet(ctx, "/channels/"+ch.ID+"/posts?since="+strconv.FormatInt(at, 10), "")
 	if err != nil {
-		return 0, false, classify("look for deleted posts of "+ch.Name, model.BuildResponse(r), err)
+		return nil, classify("look for deleted posts of "+ch.Name, model.BuildResponse(r), err)
 	}
 	defer r.Body.Close()
 	var list model.PostList
 	if err := decodeJSON(r.Body, &list); err != nil {
-		return 0, false, incident.Errorf(incident.KindTransient, "look for deleted posts of %s: %w", ch.Name, err)
+		return nil, incident.Errorf(incident.KindTransient, "look for deleted posts of %s: %w", ch.Name, err)
 	}
+	out := make([]*model.Post, 0, len(list.Order))
 	for _, id := range list.Order {
-		p := list.Posts[id]
-		if p != nil && p.DeleteAt > 0 && p.OriginalId == "" && !p.IsJoinLeaveMessage() {
-			n++
+		if p := list.Posts[id]; p != nil {
+			out = append(out, p)
 		}
 	}
-	return n, len(list.Order) < sinceLimit, nil
+	return out, nil
+}
+
+// clockMargin is how far before the server's clock a walk says it began: a
+// deletion takes its time before its transaction commits, and one that
+// committed after the walk read the post must not count as deleted before.
+const clockMargin = 10 * time.Second
+
+// recentDeletions lists the posts deleted since began, read right after
+// the walk back, for the walk to strike out those it read. A post in the
+// list the walk did not read was deleted before it got there (nothing else
+// hides a post from the walk). Deletions after this read are counted
+// nowhere, so the check comes out short, visibly, and a retry sorts them
+// out. It reads since= as deletedPosts does, so a deletion with 1000 or
+// more changes after it may be missed, with the same result.
+func (b *Backend) recentDeletions(ctx context.Context, ch incident.ChannelRef, began time.Time) (map[string]bool, error) {
+	cut := began.UnixMilli()
+	ids, _, err := b.listDeleted(ctx, ch, cut-1, func(p *model.Post) bool { return p.UpdateAt >= cut }, 0)
+	return ids, err
+}
+
+// serverTime is the Mattermost server's clock, from the Date header of a
+// ping (whole seconds, cut down), less clockMargin: a time before any read
+// that follows it.
+func (b *Backend) serverTime(ctx context.Context) (time.Time, error) {
+	r, err := b.client.DoAPIGet(ctx, "/system/ping", "")
+	if err != nil {
+		return time.Time{}, classify("read the chat server's clock", model.BuildResponse(r), err)
+	}
+	defer r.Body.Close()
+	_, _ = io.Copy(io.Discard, r.Body)
+	at, err := http.ParseTime(r.Header.Get("Date"))
+	if err != nil {
+		return time.Time{}, incident.Errorf(incident.KindTransient, "read the chat server's clock: the ping's Date header %q: %w", r.Header.Get("Date"), err)
+	}
+	return at.UTC().Add(-clockMargin), nil
 }

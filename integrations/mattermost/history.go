@@ -49,6 +49,11 @@ func (b *Backend) perPage() int {
 // way. Nothing grows with the channel but the file.
 func (b *Backend) History(ctx context.Context, ch incident.ChannelRef, fn func(archive.Message) error) (archive.Tally, error) {
 	var t archive.Tally
+	began, err := b.serverTime(ctx)
+	if err != nil {
+		return t, err
+	}
+	t.Began = began
 	sp, err := backspool.New("")
 	if err != nil {
 		return t, err
@@ -58,10 +63,15 @@ func (b *Backend) History(ctx context.Context, ch incident.ChannelRef, fn func(a
 	if err != nil {
 		return t, err
 	}
+	recent, err := b.recentDeletions(ctx, ch, began)
+	if err != nil {
+		return t, err
+	}
 	emit := func(p *model.Post) error {
 		if err := b.emit(ctx, ch, p, fn); err != nil {
 			return err
 		}
+		delete(recent, p.Id) // read before it was deleted: in the walk
 		t.Messages++
 		if !p.IsJoinLeaveMessage() {
 			t.Counted++
@@ -76,10 +86,14 @@ func (b *Backend) History(ctx context.Context, ch incident.ChannelRef, fn func(a
 		}
 		return emit(&p)
 	})
-	if err != nil || top.anchor == "" {
-		return t, err
+	if err == nil && top.anchor != "" {
+		err = b.walkForward(ctx, ch, top, emit)
 	}
-	return t, b.walkForward(ctx, ch, top, emit)
+	for id := range recent {
+		t.Unread = append(t.Unread, id)
+	}
+	sort.Strings(t.Unread)
+	return t, err
 }
 
 // edge is where a walk stopped: a cursor post older than the edge

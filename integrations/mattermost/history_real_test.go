@@ -36,6 +36,14 @@ func realChannel(t testing.TB, mm *mmtest.Server, n int) (incident.ChannelRef, [
 			t.Fatalf("add %s to the channel: %d", uid, code)
 		}
 	}
+	ref := incident.ChannelRef{Backend: "mattermost", ID: ch.ID, Name: ch.Name}
+	return ref, writePosts(t, mm, ref, 0, n)
+}
+
+// writePosts writes n posts as alice into the channel, 16 at a time,
+// numbered from the first, and returns their IDs.
+func writePosts(t testing.TB, mm *mmtest.Server, ch incident.ChannelRef, first, n int) []string {
+	t.Helper()
 	ids := make([]string, n)
 	var wg sync.WaitGroup
 	errs := make(chan error, 16)
@@ -46,7 +54,7 @@ func realChannel(t testing.TB, mm *mmtest.Server, n int) (incident.ChannelRef, [
 			c := model.NewAPIv4Client(mm.URL)
 			c.SetToken(mm.User.Token)
 			for i := w; i < n; i += 16 {
-				p, _, err := c.CreatePost(context.Background(), &model.Post{ChannelId: ch.ID, Message: "post " + strconv.Itoa(i)})
+				p, _, err := c.CreatePost(context.Background(), &model.Post{ChannelId: ch.ID, Message: "post " + strconv.Itoa(first+i)})
 				if err != nil {
 					errs <- err
 					return
@@ -60,7 +68,7 @@ func realChannel(t testing.TB, mm *mmtest.Server, n int) (incident.ChannelRef, [
 	for err := range errs {
 		t.Fatal(err)
 	}
-	return incident.ChannelRef{Backend: "mattermost", ID: ch.ID, Name: ch.Name}, ids
+	return ids
 }
 
 // naiveWalk is the walk warroom used to do: before=<oldest post of the

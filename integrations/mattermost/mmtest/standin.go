@@ -19,8 +19,10 @@ import (
 // answers posts with CreateAt below that post's, newest first; after=<id>
 // those above, oldest first; neither: newest first; page= is an offset;
 // per_page is capped at 200; posts of one CreateAt come in no defined order
-// (shuffled on every request here). since= answers the first 1000 posts
-// changed after that time, deleted ones too. The channel's total_msg_count
+// (shuffled on every request here). since= answers 1000 of the posts
+// changed after that time, deleted ones too, in the order the real server
+// was seen to pick them (the index on ChannelId, DeleteAt, CreateAt): live
+// posts first by CreateAt, then deleted ones by deletion. The channel's total_msg_count
 // (deleted posts in, joins out) is the bot's member msg_count (0) plus its
 // unread msg_count, as Mattermost reads them uncached. It is
 // for the history reader's tests and for load runs too big for a real
@@ -42,8 +44,21 @@ type StandIn struct {
 type StandInPost struct {
 	ID       string
 	CreateAt int64
+	// UpdateAt is when the post last changed (its deletion, for a deleted
+	// post); 0 means CreateAt, or CreateAt+1 for a deleted post.
+	UpdateAt int64
 	Deleted  bool
 	Type     string
+}
+
+func (p StandInPost) updateAt() int64 {
+	switch {
+	case p.UpdateAt != 0:
+		return p.UpdateAt
+	case p.Deleted:
+		return p.CreateAt + 1
+	}
+	return p.CreateAt
 }
 
 // NewStandIn serves a channel of n posts, perMilli of them sharing each
@@ -74,6 +89,9 @@ func NewStandIn(t testing.TB, n, perMilli int) *StandIn {
 		json.NewEncoder(w).Encode(map[string]any{"channel_id": r.PathValue("id"), "msg_count": s.total})
 	})
 	mux.HandleFunc("GET /api/v4/channels/{id}/posts", s.list)
+	mux.HandleFunc("GET /api/v4/system/ping", func(w http.ResponseWriter, r *http.Request) {
+		json.NewEncoder(w).Encode(map[string]string{"status": "OK"})
+	})
 	mux.HandleFunc("DELETE /api/v4/channels/{id}", func(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(map[string]string{"status": "OK"})
 	})
@@ -127,7 +145,19 @@ func (s *StandIn) list(w http.ResponseWriter, r *http.Request) {
 	var sel []StandInPost
 	switch {
 	case q.Get("since") != "":
-		sel = append(sel, s.posts[:min(len(s.posts), 1000)]...)
+		since, _ := strconv.ParseInt(q.Get("since"), 10, 64)
+		for _, p := range s.posts {
+			if p.updateAt() > since {
+				sel = append(sel, p)
+			}
+		}
+		sort.SliceStable(sel, func(i, j int) bool { // stable: by CreateAt within
+			if sel[i].Deleted != sel[j].Deleted {
+				return !sel[i].Deleted
+			}
+			return sel[i].Deleted && sel[i].updateAt() < sel[j].updateAt()
+		})
+		sel = sel[:min(len(sel), 1000)]
 	case q.Get("after") != "":
 		if at, ok := s.createAt(q.Get("after")); ok {
 			from := sort.Search(len(s.posts), func(i int) bool { return s.posts[i].CreateAt > at })
@@ -146,9 +176,9 @@ func (s *StandIn) list(w http.ResponseWriter, r *http.Request) {
 	for _, p := range sel {
 		order = append(order, p.ID)
 		post := map[string]any{"id": p.ID, "channel_id": r.PathValue("id"), "user_id": "u" + p.ID[len(p.ID)-1:],
-			"message": strings.Repeat("x", 200), "create_at": p.CreateAt, "type": p.Type}
+			"message": strings.Repeat("x", 200), "create_at": p.CreateAt, "update_at": p.updateAt(), "type": p.Type}
 		if p.Deleted {
-			post["delete_at"] = p.CreateAt + 1
+			post["delete_at"] = p.updateAt()
 		}
 		posts[p.ID] = post
 	}
