@@ -56,9 +56,8 @@ type Hook struct {
 	// Verify, when set, checks the raw body's signature before decoding.
 	Verify func(r *http.Request, body []byte) error
 	// Key names the config key of the hook's secret, for the answer to a
-	// request that a hook without any secret refuses. A hook with neither
-	// Token nor Verify is open only while the whole service is (no
-	// api.token, which cmd allows on loopback or when said explicitly).
+	// request that a hook without any secret refuses: a hook with neither
+	// Token nor Verify is off.
 	Key string
 }
 

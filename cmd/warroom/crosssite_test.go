@@ -55,7 +55,7 @@ func TestCrossSiteWritesRefused(t *testing.T) {
 			map[string]string{"Origin": h.URL, "Sec-Fetch-Site": "same-origin"}, 200, "INC-1"},
 		{"localhost", "GET", "/api/v1/incidents", nil, map[string]string{"Host": "localhost:8080"}, 200, "INC-1"},
 		{"public_url's host", "GET", "/api/v1/incidents", nil, map[string]string{"Host": "warroom.test"}, 200, "INC-1"},
-		{"alertmanager, no token while the API is open", "POST", "/hooks/alertmanager", readTestdata(t, "alertmanager-0.31.1-firing.json"), nil, 200, "accepted"},
+		{"alertmanager without its secret is off, even while the API is open", "POST", "/hooks/alertmanager", readTestdata(t, "alertmanager-0.31.1-firing.json"), nil, 401, "sources.alertmanager.token"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -215,7 +215,7 @@ func TestServeSampleConfig(t *testing.T) {
 		{"old sample token with a text body", "POST", "/api/v1/incidents", []byte(`{"title":"x"}`), oldToken, 400},
 		{"foreign Host", "GET", "/api/v1/incidents", nil, map[string]string{"Host": "warroom.evil.example"}, 403},
 		{"the tour's declare", "POST", "/api/v1/incidents", map[string]any{"title": "Checkout is slow"}, nil, 201},
-		{"the tour's alert", "POST", "/hooks/alertmanager", readTestdata(t, "alertmanager-0.31.1-firing.json"), nil, 200},
+		{"an alert hook without its secret is off", "POST", "/hooks/alertmanager", readTestdata(t, "alertmanager-0.31.1-firing.json"), nil, 401},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

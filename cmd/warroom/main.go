@@ -131,10 +131,9 @@ func or(s, def string) string {
 	return s
 }
 
-// hookOff notes a hook that refuses everything: api.token is set and the
-// hook has no secret of its own.
+// hookOff notes a hook that refuses everything: it has no secret of its own.
 func hookOff(cfg Config, secret, path string) string {
-	if cfg.API.Token != "" && secret == "" {
+	if secret == "" {
 		return " (POST " + path + " is off)"
 	}
 	return ""
@@ -144,7 +143,7 @@ func hookOff(cfg Config, secret, path string) string {
 func apiAccess(cfg Config) string {
 	switch {
 	case cfg.API.Token != "":
-		return "bearer api.token; hooks without a secret of their own are off"
+		return "bearer api.token"
 	case cfg.API.AllowUnauthenticated && !isLoopback(cfg.Listen):
 		return "OPEN to anyone who reaches " + cfg.Listen + " (api.allow_unauthenticated): only behind an authenticating proxy"
 	}
