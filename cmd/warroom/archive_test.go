@@ -11,7 +11,8 @@ import (
 
 // TestJiraSummaryTruthAfterFailureAndRestart: the transcripts are over
 // Jira's attachment limit and stay in warroom; the copied file fails to
-// attach (a 503) and the job parks; warroom restarts and the job is retried.
+// attach (a 403, which parks at once: a 503 is retried for jobs.max_age
+// since issue 12) and the job parks; warroom restarts and the job is retried.
 // The summary comment must still say that the transcripts are kept in
 // warroom and only the file is attached: where each document went is on
 // disk, not in the memory of the process that died.
@@ -19,7 +20,6 @@ func TestJiraSummaryTruthAfterFailureAndRestart(t *testing.T) {
 	const limit = 600
 	h, j := jiraHarness(t, jiratest.Options{MaxAttachmentBytes: limit}, func(c *Config) {
 		c.Tickets.Jira.MaxAttachmentBytes = limit
-		c.Jobs.MaxAttempts = 1 // park at the first failure
 	})
 	h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json"))
 	issue := jiraIssueOf(h, "INC-1")
@@ -28,7 +28,7 @@ func TestJiraSummaryTruthAfterFailureAndRestart(t *testing.T) {
 	if code := h.upload("/channels/"+room, "the latency export", "latency.csv", []byte("t,p99\n1,2300\n2,300\n")); code != http.StatusSeeOther {
 		t.Fatalf("upload: %d", code)
 	}
-	j.Inject(jiratest.Fault{Method: "POST", Path: "/attachments", Status: http.StatusServiceUnavailable, Body: "down for maintenance"})
+	j.Inject(jiratest.Fault{Method: "POST", Path: "/attachments", Status: http.StatusForbidden, Body: "attachments are off for this project"})
 	h.api("POST", "/incidents/INC-1/close", map[string]string{"actor": "alice"})
 
 	var parked float64
@@ -49,7 +49,6 @@ func TestJiraSummaryTruthAfterFailureAndRestart(t *testing.T) {
 	h.done <- nil // the Cleanup's stop finds it stopped
 
 	cfg := h.cfg
-	cfg.Jobs.MaxAttempts = 20
 	h = startHarness(t, cfg)
 	if code, out := h.api("POST", fmt.Sprintf("/jobs/%d/retry", int64(parked)), nil); code != http.StatusOK {
 		t.Fatalf("retry: %d %v", code, out)
