@@ -39,7 +39,9 @@ process (the same route, the same decoding into the same structs, 202 and no
 store) and prints the ratio, so that both are measured side by side.
 
 Tokens come from the flags or from WARROOM_SOURCES_ALERTMANAGER_TOKEN and
-WARROOM_API_TOKEN. The exit code is 1 when a notification failed, the
+WARROOM_API_TOKEN. The hook token is required (a hook without its secret is
+off); the API token only when warroom has one (on loopback with no api.token
+the API is open). The exit code is 1 when a notification failed, the
 number of incidents is not the number of groups, or the wait timed out.
 
 Flags:
@@ -99,9 +101,7 @@ func (o loadOptions) check() error {
 	case o.ResolveEvery < 0:
 		return fmt.Errorf("-resolve-every must be 0 or more")
 	case o.Token == "":
-		return fmt.Errorf("no hook token: give -token or set WARROOM_SOURCES_ALERTMANAGER_TOKEN (the value of sources.alertmanager.token)")
-	case o.Wait > 0 && o.APIToken == "":
-		return fmt.Errorf("no API token to wait for channels with: give -api-token, set WARROOM_API_TOKEN, or -wait 0")
+		return fmt.Errorf("no hook token: give -token or set WARROOM_SOURCES_ALERTMANAGER_TOKEN (the value of sources.alertmanager.token; make one with `warroom secret` and start warroom with it)")
 	case !strings.HasPrefix(o.URL, "http://") && !strings.HasPrefix(o.URL, "https://"):
 		return fmt.Errorf("-url %q: give the base URL, e.g. http://localhost:8080", o.URL)
 	}

@@ -137,7 +137,9 @@ func sendOne(ctx context.Context, client *http.Client, url string, o loadOptions
 		return sendResult{err: err.Error()}
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+o.Token)
+	if o.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+o.Token)
+	}
 	t0 := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {

@@ -25,7 +25,9 @@ func (w *waiter) get(ctx context.Context, path string, v any) error {
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+w.token)
+	if w.token != "" {
+		req.Header.Set("Authorization", "Bearer "+w.token)
+	}
 	resp, err := w.client.Do(req)
 	if err != nil {
 		return fmt.Errorf("GET %s: %w", path, err)

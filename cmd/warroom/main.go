@@ -70,6 +70,7 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "path of the YAML config file (default: none, the embedded default)")
 	atFlag := fs.String("at", "", "oncall: the time to ask about, RFC 3339 (default: now)")
+	cpuProfile := fs.String("cpuprofile", "", "serve: write a CPU profile (go tool pprof) to this file until shutdown")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -106,6 +107,14 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		}
 		fmt.Fprint(stdout, sched.Describe(at))
 		return 0
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "warroom: %v\n", err)
+			return 1
+		}
+		defer stop()
 	}
 	m, err := NewMain(ctx, cfg, stderr)
 	if err != nil {

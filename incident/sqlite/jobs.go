@@ -15,6 +15,12 @@ import (
 // job; only heads are claimable, through the partial index jobs_head_due,
 // so claims do not scan the backlog. Every statement that moves a job into
 // or out of pending/running keeps the head in the same transaction.
+//
+// The job writes (claim, renew, finish, retry, park) go through the group
+// commit with the hook writes (commit.go), each under its own savepoint, on
+// the statements prepared once: in a storm sixteen workers' finishes and
+// the hooks' writes share one commit instead of queueing for the one
+// writer connection a transaction each.
 
 func enqueue(ctx context.Context, q queryer, j incident.Job, now time.Time) error {
 	runAt := j.RunAt
@@ -150,7 +156,7 @@ func (s *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, kind
 			return nil, fmt.Errorf("claim job: %w", err)
 		}
 		var job *incident.Job
-		err = s.tx(ctx, func(tx *sql.Tx) error {
+		err = s.update(ctx, func(tx writer) error {
 			j, err := scanJob(tx.QueryRowContext(ctx, `UPDATE jobs SET state = 'running', attempts = attempts + 1, token = token + 1,
 				locked_until = ?, updated_at = ? WHERE id = ?
 				AND ((state = 'pending' AND head = 1 AND run_at <= ?) OR (state = 'running' AND locked_until <= ?))
@@ -173,7 +179,7 @@ func (s *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, kind
 
 // held runs an update of a running job under its lease and returns the
 // job's incident and lane; ErrLeaseLost when the lease is not the newest.
-func held(ctx context.Context, tx *sql.Tx, what string, l incident.Lease, set string, args ...any) (incidentID int64, lane string, err error) {
+func held(ctx context.Context, tx queryer, what string, l incident.Lease, set string, args ...any) (incidentID int64, lane string, err error) {
 	args = append(args, l.ID, l.Token)
 	err = tx.QueryRowContext(ctx, `UPDATE jobs SET `+set+` WHERE id = ? AND token = ? AND state = 'running'
 		RETURNING incident_id, lane`, args...).Scan(&incidentID, &lane)
@@ -188,7 +194,7 @@ func held(ctx context.Context, tx *sql.Tx, what string, l incident.Lease, set st
 
 // Renew extends a held lease.
 func (s *DB) Renew(ctx context.Context, l incident.Lease, until time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.update(ctx, func(tx writer) error {
 		_, _, err := held(ctx, tx, "renew", l, `locked_until = ?`, nanos(until))
 		return err
 	})
@@ -196,7 +202,7 @@ func (s *DB) Renew(ctx context.Context, l incident.Lease, until time.Time) error
 
 // Finish marks a job done and moves its lane's head on.
 func (s *DB) Finish(ctx context.Context, l incident.Lease, now time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.update(ctx, func(tx writer) error {
 		inc, lane, err := held(ctx, tx, "finish", l, `state = 'done', head = 0, locked_until = NULL, last_error = '',
 			failure = '', failing_since = NULL, updated_at = ?`, nanos(now))
 		if err != nil {
@@ -213,7 +219,7 @@ func (s *DB) Retry(ctx context.Context, l incident.Lease, r incident.RetryAt, no
 	if !r.FailingSince.IsZero() {
 		since = nanos(r.FailingSince)
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.update(ctx, func(tx writer) error {
 		_, _, err := held(ctx, tx, "retry", l, `state = 'pending', locked_until = NULL, run_at = ?, last_error = ?,
 			failure = ?, failing_since = ?, updated_at = ?`, nanos(r.RunAt), r.Reason, string(r.Failure), since, nanos(now))
 		return err
@@ -227,7 +233,7 @@ func (s *DB) Retry(ctx context.Context, l incident.Lease, r incident.RetryAt, no
 // "no channel yet"). Park reports whether the job was parked.
 func (s *DB) Park(ctx context.Context, l incident.Lease, p incident.Parking, now time.Time) (bool, error) {
 	parked := false
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.update(ctx, func(tx writer) error {
 		var head bool
 		if err := tx.QueryRowContext(ctx, `SELECT head FROM jobs WHERE id = ?`, l.ID).Scan(&head); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("park job %d: %w", l.ID, err)
