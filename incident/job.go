@@ -194,3 +194,10 @@ type JobCount struct {
 	Failure Failure  `json:"failure,omitempty"`
 	N       int      `json:"n"`
 }
+
+// Failing reports whether the counted jobs are being retried after a
+// failure: pending until their next try, or running it (a retry in progress
+// is still failing, so a gauge of them does not flicker during an outage).
+func (c JobCount) Failing() bool {
+	return c.Failure != "" && (c.State == JobPending || c.State == JobRunning)
+}

@@ -280,7 +280,7 @@ func (s *Server) jobStats(w http.ResponseWriter, r *http.Request) {
 	failing := map[string]int{}
 	for _, c := range counts {
 		byState[c.State] += c.N
-		if c.State == incident.JobPending && c.Failure != "" {
+		if c.Failing() {
 			failing[c.Backend] += c.N
 		}
 	}

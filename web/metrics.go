@@ -67,7 +67,7 @@ func NewMetrics(jobs JobCounter) *Metrics {
 			total: prometheus.NewDesc("warroom_jobs", "Durable jobs by state; parked jobs need an operator.", []string{"state"}, nil),
 			desc: prometheus.NewDesc("warroom_jobs_by_kind", "Durable jobs by state, kind and backend.",
 				[]string{"state", "kind", "backend"}, nil),
-			failing: prometheus.NewDesc("warroom_jobs_failing", "Pending jobs that are being retried, by kind, backend and failure (transient, internal).",
+			failing: prometheus.NewDesc("warroom_jobs_failing", "Jobs that are being retried (pending or running their next try), by kind, backend and failure (transient, internal).",
 				[]string{"kind", "backend", "failure"}, nil)})
 	}
 	return m
@@ -118,7 +118,7 @@ func (g *jobGauge) Collect(ch chan<- prometheus.Metric) {
 	for _, c := range counts {
 		total[c.State] += c.N
 		byKind[key{string(c.State), string(c.Kind), c.Backend}] += c.N
-		if c.State == incident.JobPending && c.Failure != "" {
+		if c.Failing() {
 			failing[key{string(c.Kind), c.Backend, string(c.Failure)}] += c.N
 		}
 	}
