@@ -108,13 +108,15 @@ func send(ctx context.Context, client *http.Client, o loadOptions, out io.Writer
 		})
 	}
 	done := make(chan struct{})
-	go progress(done, st, o.N, out, who)
+	var printer sync.WaitGroup
+	printer.Go(func() { progress(done, st, o.N, out, who) })
 	for i := 0; i < o.N && ctx.Err() == nil; i++ {
 		work <- i
 	}
 	close(work)
 	wg.Wait()
 	close(done)
+	printer.Wait() // out is the caller's again only once progress has stopped writing to it
 	st.elapsed = time.Since(st.start)
 	return st
 }
