@@ -176,21 +176,7 @@ func TestHistoryRealMattermostDeletionsAndArrivals(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.historyPage = 25
-	var texts []string
-	tally, err := b.History(context.Background(), ch, func(m archive.Message) error {
-		if !m.System {
-			texts = append(texts, m.Text)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := b.Count(context.Background(), ch, tally)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Archived = tally.Messages
+	texts, tally, c := archiveCheck(t, b, ch)
 	if len(texts) != n-2 || !c.Complete() || c.Deleted != 3 || c.Server != n+1 {
 		t.Fatalf("%d messages by people (want %d: %d - 3 deleted + 1 reply); tally %+v check %+v", len(texts), n-2, n, tally, c)
 	}
