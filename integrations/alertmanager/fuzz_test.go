@@ -1,28 +1,17 @@
 package alertmanager
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/integrations/internal/fuzzseed"
 )
 
 // FuzzDecode: any body either decodes (the same way every time, so repeats dedupe) or
 // is refused with a KindInvalid error (a 400 that Alertmanager does not
 // retry); nothing panics.
 func FuzzDecode(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.json")
-	if len(files) == 0 {
-		f.Fatal("no seed payloads in testdata/")
-	}
-	for _, p := range files {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	fuzzseed.Files(f, "testdata/*.json")
 	f.Add([]byte(`{"version":"4","groupKey":"g","alerts":[{"status":"firing","startsAt":"2026-01-01T00:00:00Z","labels":{},"annotations":{"description":"[x](&#106;avascript:alert(1))"}}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		g, err := Decode(body)

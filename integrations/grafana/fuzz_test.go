@@ -1,27 +1,16 @@
 package grafana
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/integrations/internal/fuzzseed"
 )
 
 // FuzzDecode: any body either decodes (the same way every time, so repeats dedupe) or
 // is refused with a KindInvalid error; nothing panics.
 func FuzzDecode(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.json")
-	if len(files) == 0 {
-		f.Fatal("no seed payloads in testdata/")
-	}
-	for _, p := range files {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	fuzzseed.Files(f, "testdata/*.json")
 	f.Fuzz(func(t *testing.T, body []byte) {
 		g, err := Decode(body)
 		if err != nil {

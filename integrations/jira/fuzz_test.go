@@ -5,12 +5,11 @@ import (
 	"context"
 	"log/slog"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/integrations/internal/fuzzseed"
 )
 
 // ticketCheck is a Tickets that fails the test on a call the Service
@@ -34,17 +33,7 @@ func (c ticketCheck) TicketStatusChanged(_ context.Context, ch incident.TicketCh
 // FuzzWebhook feeds bodies to POST /hooks/jira (with the right token): each
 // is answered or refused with a KindInvalid error; nothing panics.
 func FuzzWebhook(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.json")
-	if len(files) == 0 {
-		f.Fatal("no seed payloads in testdata/")
-	}
-	for _, p := range files {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	fuzzseed.Files(f, "testdata/*.json")
 	f.Add([]byte(`{"webhookEvent":"jira:issue_updated","issue":{"key":"OPS-1","fields":{"status":null}},"changelog":null}`))
 	f.Add([]byte(`{"webhookEvent":"jira:issue_created","issue":{"key":"OPS-1","fields":{"project":{"key":"OPS"},"priority":null,"reporter":null,"labels":["incident"]}}}`))
 	b, err := New(Config{URL: "https://jira.example", Token: "t", Project: "OPS", WebhookToken: "tok",

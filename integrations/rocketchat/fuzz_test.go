@@ -5,12 +5,11 @@ import (
 	"context"
 	"log/slog"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/integrations/internal/fuzzseed"
 )
 
 // commandCheck is a Commands that fails the test on a request the Service
@@ -29,17 +28,7 @@ func (c commandCheck) RunCommand(_ context.Context, req incident.CommandRequest)
 // past the check; each body is answered or refused with a 4xx error;
 // nothing panics.
 func FuzzWebhook(f *testing.F) {
-	files, _ := filepath.Glob("testdata/outgoing-*.json")
-	if len(files) == 0 {
-		f.Fatal("no recorded outgoing deliveries in testdata/")
-	}
-	for _, p := range files {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	fuzzseed.Files(f, "testdata/outgoing-*.json")
 	f.Add([]byte(`{"token":"outgoing-token","channel_id":"","user_name":"bob","text":"!inc ack"}`))
 	f.Add([]byte(`{"token":"outgoing-token","channel_id":"c","user_name":"bob","text":"!incident"}`))
 	b, err := New(Config{URL: "https://chat.example", UserID: "bot-id", Token: "t", WebhookToken: "outgoing-token", Trigger: "!inc"},
