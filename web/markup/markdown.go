@@ -69,11 +69,7 @@ func renderLink(w util.BufWriter, source []byte, node ast.Node, entering bool) (
 	_, _ = w.WriteString(`<a href="`)
 	_, _ = w.Write(util.EscapeHTML(dest))
 	_, _ = w.WriteString(`" rel="noreferrer"`)
-	if n.Title != nil {
-		_, _ = w.WriteString(` title="`)
-		html.DefaultWriter.Write(w, n.Title)
-		_ = w.WriteByte('"')
-	}
+	writeTitle(w, n.Title)
 	_ = w.WriteByte('>')
 	return ast.WalkContinue, nil
 }
@@ -97,11 +93,7 @@ func renderImage(w util.BufWriter, source []byte, node ast.Node, entering bool) 
 	_, _ = w.WriteString(`" alt="`)
 	html.DefaultWriter.Write(w, alt.Bytes())
 	_ = w.WriteByte('"')
-	if n.Title != nil {
-		_, _ = w.WriteString(` title="`)
-		html.DefaultWriter.Write(w, n.Title)
-		_ = w.WriteByte('"')
-	}
+	writeTitle(w, n.Title)
 	_ = w.WriteByte('>')
 	return ast.WalkSkipChildren, nil
 }
@@ -180,4 +172,14 @@ func plainText(buf *bytes.Buffer, source []byte, n ast.Node) {
 			plainText(buf, source, c)
 		}
 	}
+}
+
+// writeTitle writes a link's or image's title attribute, escaped, if it has one.
+func writeTitle(w util.BufWriter, title []byte) {
+	if title == nil {
+		return
+	}
+	_, _ = w.WriteString(` title="`)
+	html.DefaultWriter.Write(w, title)
+	_ = w.WriteByte('"')
 }
