@@ -61,6 +61,18 @@ type System struct {
 	Now func() time.Time
 }
 
+// WithHint returns a copy of s whose hint for status is hint, for a call
+// whose refusal means something more precise than the system's usual one.
+func (s System) WithHint(status int, hint string) System {
+	hints := make(map[int]string, len(s.Hints)+1)
+	for k, v := range s.Hints {
+		hints[k] = v
+	}
+	hints[status] = hint
+	s.Hints = hints
+	return s
+}
+
 // Error is an answer outside 2xx, the cause of the *incident.Error that
 // Answer returns. Detail is the system's own explanation.
 type Error struct {

@@ -129,6 +129,16 @@ func TestAnswerKeepsTheVendorsError(t *testing.T) {
 	}
 }
 
+func TestWithHint(t *testing.T) {
+	routing := jira.WithHint(401, "check the routing key")
+	if m := incident.ErrorMessage(routing.Answer("send", 401, nil, nil)); m != "send: Jira answered 401: Unauthorized; check the routing key" {
+		t.Errorf("with the hint: %q", m)
+	}
+	if m := incident.ErrorMessage(jira.Answer("send", 401, nil, nil)); !strings.HasSuffix(m, "check tickets.jira.user and tickets.jira.token") {
+		t.Errorf("the original changed: %q", m)
+	}
+}
+
 func TestFailure(t *testing.T) {
 	refused := errors.New("dial tcp 127.0.0.1:1: connect: connection refused")
 	tests := []struct {
