@@ -1,13 +1,17 @@
 package main
 
 import (
+	"fmt"
 	"log/slog"
+	"net/http"
+	"time"
 
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/integrations/alertmanager"
 	"github.com/warroom/warroom/integrations/generic"
 	"github.com/warroom/warroom/integrations/grafana"
 	"github.com/warroom/warroom/integrations/icinga2"
+	"github.com/warroom/warroom/integrations/prometheus"
 	"github.com/warroom/warroom/integrations/runbooks"
 	"github.com/warroom/warroom/web"
 )
@@ -73,12 +77,13 @@ func (m *Main) contextWiring(clock incident.Clock) (contextWiring, error) {
 		return out, err
 	}
 	out.router = router
-	if m.cfg.Prometheus.URL != "" {
-		g, err := newGrapher(m.cfg.Prometheus, clock)
+	if c := m.cfg.Prometheus; c.URL != "" {
+		loc, err := time.LoadLocation(c.TimeZone)
 		if err != nil {
-			return out, err
+			return out, fmt.Errorf("prometheus.time_zone %q: %w", c.TimeZone, err)
 		}
-		out.graphs = g
+		out.graphs = prometheus.NewGrapher(prometheus.New(c.URL, &http.Client{Timeout: 30 * time.Second}),
+			prometheus.GrapherOptions{Location: loc, Before: time.Duration(c.Before), After: time.Duration(c.After), Clock: clock})
 	}
 	return out, nil
 }
