@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -88,13 +87,12 @@ func (m *Main) contextWiring(clock incident.Clock) (contextWiring, error) {
 	return out, nil
 }
 
-// icingaHook mounts POST /hooks/icinga2 when the source is configured.
-func icingaHook(c *icinga2.Client, cfg Icinga2Config, svc *incident.Service) []web.Callback {
-	if c == nil && cfg.Token == "" {
+// icingaHook mounts POST /hooks/icinga2 when the source is configured (the
+// hook itself refuses every request while sources.icinga2.token is unset).
+func icingaHook(cfg Icinga2Config, svc icinga2.Incidents) []web.Callback {
+	if cfg.URL == "" && cfg.Token == "" {
 		return nil
 	}
-	if c == nil {
-		c, _ = icinga2.New(icinga2.Config{URL: "http://unused", User: "hook-only"}, slog.New(slog.DiscardHandler))
-	}
-	return []web.Callback{{Path: icinga2.HookPath, Source: "icinga2", Handle: c.HandleNotification(svc, cfg.Token)}}
+	h := icinga2.Hook{Token: cfg.Token, LinkBase: cfg.URL}
+	return []web.Callback{{Path: icinga2.HookPath, Source: icinga2.Source, Handle: h.Handle(svc)}}
 }
