@@ -31,6 +31,8 @@ func TestImportDirections(t *testing.T) {
 				(strings.HasPrefix(dep, "integrations/") && !strings.HasPrefix(dep, "integrations/internal/") &&
 					!strings.HasPrefix(dep, pkg) && !strings.HasPrefix(pkg, dep))):
 				t.Errorf("%s imports %s: an integration imports only the domain and its own SDK", pkg, imp)
+			case own && strings.HasSuffix(dep, "/httpclass") && !strings.HasPrefix(pkg, "integrations/"): // wherever it moves
+				t.Errorf("%s imports %s: only integrations classify what an outside system answered", pkg, imp)
 			case strings.HasPrefix(pkg, "web") && own && strings.HasPrefix(dep, "integrations/"):
 				t.Errorf("web imports %s: cmd hands web the integrations' handlers", imp)
 			}

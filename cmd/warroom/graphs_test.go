@@ -88,19 +88,3 @@ func TestGraphsFromRealPrometheus(t *testing.T) {
 	_, data = h.do("GET", links[1][1], nil, nil)
 	checkPNG(t, data)
 }
-
-func TestGuessUnit(t *testing.T) {
-	tests := map[string]string{
-		`histogram_quantile(0.99, sum by (le)(rate(http_request_duration_seconds_bucket[5m])))`: "s",
-		`rate(process_cpu_seconds_total[1m])`:                                                   "s/s",
-		`node_memory_MemAvailable_bytes`:                                                        "bytes",
-		`rate(node_network_receive_bytes_total[5m])`:                                            "bytes/s",
-		`sum(rate(http_requests_total{code=~"5.."}[5m]))`:                                       "/s",
-		`up`: "",
-	}
-	for q, want := range tests {
-		if got := guessUnit(q); got != want {
-			t.Errorf("guessUnit(%q) = %q, want %q", q, got, want)
-		}
-	}
-}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/warroom/warroom/integrations/icinga2/icingatest"
@@ -49,5 +50,34 @@ func TestIcinga2(t *testing.T) {
 	_, list := h.api("GET", "/incidents", nil)
 	if n := len(list["incidents"].([]any)); n != 1 {
 		t.Errorf("%d incidents: flapping must reopen the same one", n)
+	}
+}
+
+// TestIcinga2HookAlone: a notification script is enough, with no API
+// configured: the hook takes its token and opens an incident that links to
+// no Icinga 2 (the placeholder client cmd used to build for it linked to
+// "http://unused"); a wrong token opens nothing.
+func TestIcinga2HookAlone(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Sources.Icinga2 = Icinga2Config{Token: "icinga-hook"}
+	h := startHarness(t, cfg)
+	body := []byte(`{"host":"db1","service":"disk","state":"CRITICAL","state_type":"HARD","output":"DISK CRITICAL - 2% free",` +
+		`"notification_type":"PROBLEM","timestamp":"1795359336"}`)
+	if code, out := h.do("POST", "/hooks/icinga2", body, map[string]string{"Authorization": "Bearer wrong"}); code != 401 {
+		t.Errorf("wrong token: %d %s", code, out)
+	}
+	if code, out := h.do("POST", "/hooks/icinga2", body, map[string]string{"Authorization": "Bearer icinga-hook"}); code != 200 ||
+		!strings.Contains(string(out), `"object": "db1!disk"`) {
+		t.Fatalf("notification: %d %s", code, out)
+	}
+	inc := h.incident("INC-1")
+	if inc["source"] != "icinga2" || inc["title"] != "disk on db1" || inc["severity"] != "critical" {
+		t.Errorf("incident = %v", inc)
+	}
+	if links, _ := inc["links"].([]any); len(links) != 0 {
+		t.Errorf("links %v, want none: there is no Icinga 2 URL to link to", links)
+	}
+	if _, list := h.api("GET", "/incidents", nil); len(list["incidents"].([]any)) != 1 {
+		t.Errorf("%d incidents, want 1", len(list["incidents"].([]any)))
 	}
 }

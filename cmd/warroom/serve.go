@@ -106,7 +106,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	m.runner.Observe, m.runner.OnResume, m.runner.OnPrune = metrics.ObserveJob, metrics.ObserveResume, metrics.ObservePrune
 	m.runner.OnPark = svc.RecordFailure
 
-	callbacks := append(append(chat.hooks(svc), tix.hooks(svc)...), icingaHook(src.icinga, cfg.Sources.Icinga2, svc)...)
+	callbacks := append(append(chat.hooks(svc), tix.hooks(svc)...), icingaHook(cfg.Sources.Icinga2, svc)...)
 	srv, err := web.New(web.Config{APIToken: cfg.API.Token, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Version: version,
 		Hosts: knownHosts(cfg.Listen, cfg.PublicURL)},
 		web.Deps{

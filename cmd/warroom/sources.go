@@ -1,13 +1,16 @@
 package main
 
 import (
-	"log/slog"
+	"fmt"
+	"net/http"
+	"time"
 
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/integrations/alertmanager"
 	"github.com/warroom/warroom/integrations/generic"
 	"github.com/warroom/warroom/integrations/grafana"
 	"github.com/warroom/warroom/integrations/icinga2"
+	"github.com/warroom/warroom/integrations/prometheus"
 	"github.com/warroom/warroom/integrations/runbooks"
 	"github.com/warroom/warroom/web"
 )
@@ -73,23 +76,23 @@ func (m *Main) contextWiring(clock incident.Clock) (contextWiring, error) {
 		return out, err
 	}
 	out.router = router
-	if m.cfg.Prometheus.URL != "" {
-		g, err := newGrapher(m.cfg.Prometheus, clock)
+	if c := m.cfg.Prometheus; c.URL != "" {
+		loc, err := time.LoadLocation(c.TimeZone)
 		if err != nil {
-			return out, err
+			return out, fmt.Errorf("prometheus.time_zone %q: %w", c.TimeZone, err)
 		}
-		out.graphs = g
+		out.graphs = prometheus.NewGrapher(prometheus.New(c.URL, &http.Client{Timeout: 30 * time.Second}),
+			prometheus.GrapherOptions{Location: loc, Before: time.Duration(c.Before), After: time.Duration(c.After), Clock: clock})
 	}
 	return out, nil
 }
 
-// icingaHook mounts POST /hooks/icinga2 when the source is configured.
-func icingaHook(c *icinga2.Client, cfg Icinga2Config, svc *incident.Service) []web.Callback {
-	if c == nil && cfg.Token == "" {
+// icingaHook mounts POST /hooks/icinga2 when the source is configured (the
+// hook itself refuses every request while sources.icinga2.token is unset).
+func icingaHook(cfg Icinga2Config, svc icinga2.Incidents) []web.Callback {
+	if cfg.URL == "" && cfg.Token == "" {
 		return nil
 	}
-	if c == nil {
-		c, _ = icinga2.New(icinga2.Config{URL: "http://unused", User: "hook-only"}, slog.New(slog.DiscardHandler))
-	}
-	return []web.Callback{{Path: icinga2.HookPath, Source: "icinga2", Handle: c.HandleNotification(svc, cfg.Token)}}
+	h := icinga2.Hook{Token: cfg.Token, LinkBase: cfg.URL}
+	return []web.Callback{{Path: icinga2.HookPath, Source: icinga2.Source, Handle: h.Handle(svc)}}
 }

@@ -73,7 +73,6 @@ func TestHardStateChange(t *testing.T) {
 }
 
 func TestNotificationHook(t *testing.T) {
-	c := &Client{cfg: Config{URL: "https://icinga:5665"}}
 	tests := []struct {
 		name, body, token, auth string
 		wantErr                 incident.Kind
@@ -106,7 +105,7 @@ func TestNotificationHook(t *testing.T) {
 			if tt.auth != "" {
 				r.Header.Set("Authorization", tt.auth)
 			}
-			_, err := c.HandleNotification(rec, tt.token)(context.Background(), r, []byte(tt.body))
+			_, err := Hook{Token: tt.token, LinkBase: "https://icinga:5665"}.Handle(rec)(context.Background(), r, []byte(tt.body))
 			if tt.wantErr != "" {
 				if incident.ErrorKind(err) != tt.wantErr {
 					t.Fatalf("err = %v, want %s", err, tt.wantErr)

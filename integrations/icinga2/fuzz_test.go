@@ -92,7 +92,7 @@ func FuzzNotification(f *testing.F) {
 		rec := &recorder{}
 		req := httptest.NewRequest("POST", HookPath, bytes.NewReader(body))
 		req.Header.Set("Authorization", "Bearer tok")
-		out, err := c.HandleNotification(rec, "tok")(context.Background(), req, body)
+		out, err := Hook{Token: "tok", LinkBase: c.cfg.URL}.Handle(rec)(context.Background(), req, body)
 		if err != nil {
 			if incident.ErrorKind(err) != incident.KindInvalid || strings.TrimSpace(err.Error()) == "" {
 				t.Fatalf("error %v (kind %v): want a KindInvalid error that says what is wrong", err, incident.ErrorKind(err))

@@ -35,17 +35,26 @@ type notification struct {
 
 var stateNumbers = map[string]float64{"OK": 0, "UP": 0, "WARNING": 1, "DOWN": 1, "CRITICAL": 2, "UNKNOWN": 3}
 
-// HandleNotification serves POST /hooks/icinga2 for setups that notify
-// through a script instead of (or besides) the event stream. token must
-// come as "Authorization: Bearer <token>"; an empty token refuses every
-// request.
-func (c *Client) HandleNotification(svc Incidents, token string) func(ctx context.Context, r *http.Request, body []byte) (any, error) {
+// Hook takes a notification script's JSON on POST /hooks/icinga2, for
+// setups that notify through a script instead of (or besides) the event
+// stream. It needs no API client, so a script alone is enough.
+type Hook struct {
+	// Token must come as "Authorization: Bearer <token>"; an empty token
+	// refuses every request.
+	Token string
+	// LinkBase is the Icinga 2 URL an incident links to; empty: no link.
+	LinkBase string
+}
+
+// Handle serves POST /hooks/icinga2: HARD state changes become alert
+// notifications of svc, acknowledgements ack the incident.
+func (h Hook) Handle(svc Incidents) func(ctx context.Context, r *http.Request, body []byte) (any, error) {
 	return func(ctx context.Context, r *http.Request, body []byte) (any, error) {
-		if token == "" {
+		if h.Token == "" {
 			return nil, incident.Errorf(incident.KindUnauthorized, "POST /hooks/icinga2 is off: set sources.icinga2.token (make one with `warroom secret`)")
 		}
 		got, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
+		if subtle.ConstantTimeCompare([]byte(got), []byte(h.Token)) != 1 {
 			return nil, incident.Errorf(incident.KindUnauthorized, "missing or wrong token: send \"Authorization: Bearer <sources.icinga2.token>\"")
 		}
 		var n notification
@@ -59,7 +68,7 @@ func (c *Client) HandleNotification(svc Incidents, token string) func(ctx contex
 		if err != nil {
 			return nil, err
 		}
-		if err := c.handle(ctx, svc, e); err != nil {
+		if err := apply(ctx, svc, e, strings.TrimRight(h.LinkBase, "/")); err != nil {
 			return nil, err
 		}
 		return map[string]string{"status": "accepted", "object": e.key()}, nil

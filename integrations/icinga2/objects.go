@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/integrations/internal/httpclass"
 )
 
 // object is a Host or Service from the object API.
@@ -67,12 +69,12 @@ func (c *Client) get(ctx context.Context, path string, out any) error {
 	c.auth(req)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return incident.Errorf(incident.KindTransient, "Icinga 2 is unreachable: %w", err)
+		return system.Failure("GET "+path, err)
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	if resp.StatusCode != http.StatusOK {
-		return classify("GET "+path, resp.StatusCode, raw)
+		return classify("GET "+path, resp, raw)
 	}
 	return json.Unmarshal(raw, out)
 }
@@ -96,9 +98,10 @@ func (c *Client) Acknowledge(ctx context.Context, inc *incident.Incident, actor 
 		return err
 	}
 	c.auth(req)
+	op := "acknowledge " + inc.DedupKey
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return incident.Errorf(incident.KindTransient, "Icinga 2 is unreachable: %w", err)
+		return system.Failure(op, err)
 	}
 	defer resp.Body.Close()
 	out, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
@@ -106,23 +109,20 @@ func (c *Client) Acknowledge(ctx context.Context, inc *incident.Incident, actor 
 	case http.StatusOK, http.StatusConflict:
 		return nil
 	}
-	return classify("acknowledge "+inc.DedupKey, resp.StatusCode, out)
+	return classify(op, resp, out)
 }
 
-func classify(op string, status int, body []byte) error {
-	msg := string(bytes.TrimSpace(body))
-	if len(msg) > 300 {
-		msg = msg[:300] + "…"
-	}
-	switch {
-	case status >= 500:
-		return incident.Errorf(incident.KindTransient, "%s: Icinga 2 answered %d: %s", op, status, msg)
-	case status == http.StatusUnauthorized:
-		return incident.Errorf(incident.KindPermanent, "%s: Icinga 2 answered 401: check sources.icinga2.user and .password", op)
-	case status == http.StatusForbidden, status == http.StatusNotFound:
-		// Icinga 2.13 answers 404 ("No objects found") for what the ApiUser
-		// may not see, as well as for what does not exist.
-		return incident.Errorf(incident.KindPermanent, "%s: Icinga 2 answered %d: %s; the object is missing or the ApiUser lacks the permission for it", op, status, msg)
-	}
-	return incident.Errorf(incident.KindPermanent, "%s: Icinga 2 answered %d: %s", op, status, msg)
+// system is Icinga 2 as the shared classifier knows it. Icinga 2.13
+// answers 404 ("No objects found") for what the ApiUser may not see, as
+// well as for what does not exist.
+var system = httpclass.System{Name: "Icinga 2", Hints: map[int]string{
+	http.StatusUnauthorized: "check sources.icinga2.user and .password",
+	http.StatusForbidden:    "the object is missing or the ApiUser lacks the permission for it",
+	http.StatusNotFound:     "the object is missing or the ApiUser lacks the permission for it",
+}}
+
+// classify turns an answer other than 200 into a domain error (httpclass
+// has the rule), quoting Icinga's body.
+func classify(op string, resp *http.Response, body []byte) error {
+	return system.Answer(op, resp.StatusCode, resp.Header, errors.New(httpclass.Snippet(body)))
 }

@@ -91,15 +91,22 @@ func (c *Client) followOnce(ctx context.Context, svc Incidents, kick func()) err
 	return io.EOF
 }
 
-// handle applies one event: HARD state changes become alert notifications;
-// an acknowledgement set in Icinga 2 acks the incident.
+// handle applies one event of the stream or the resync, linking to this
+// Icinga 2.
 func (c *Client) handle(ctx context.Context, svc Incidents, e event) error {
+	return apply(ctx, svc, e, c.cfg.URL)
+}
+
+// apply applies one event: HARD state changes become alert notifications
+// (linking to linkBase, if any); an acknowledgement set in Icinga 2 acks
+// the incident.
+func apply(ctx context.Context, svc Incidents, e event, linkBase string) error {
 	switch e.Type {
 	case "StateChange":
 		if !e.hard() {
 			return nil // SOFT: Icinga is still making up its mind
 		}
-		_, err := svc.IngestAlerts(ctx, e.group(c.cfg.URL))
+		_, err := svc.IngestAlerts(ctx, e.group(linkBase))
 		return err
 	case "AcknowledgementSet":
 		author := e.Author

@@ -91,7 +91,7 @@ func (b *Backend) download(ctx context.Context, url string) (string, error) {
 	}
 	resp, err := b.http.Do(req)
 	if err != nil {
-		return "", incident.Errorf(incident.KindTransient, "download %s: %w", url, err)
+		return "", system.Failure("download "+url, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

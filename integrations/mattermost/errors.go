@@ -11,69 +11,55 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/integrations/internal/httpclass"
 )
 
-// apiError is what Mattermost answered, kept so callers can branch on the
-// status and the stable error id.
+// apiError is Mattermost's own explanation of a refusal, kept (under the
+// shared classifier's error) so that callers can branch on the stable id.
 type apiError struct {
-	Op      string
-	Status  int
 	ID      string
 	Message string
 }
 
 func (e *apiError) Error() string {
 	if e.ID != "" {
-		return fmt.Sprintf("%s: Mattermost answered %d %s (%s)", e.Op, e.Status, e.Message, e.ID)
+		return fmt.Sprintf("%s (%s)", e.Message, e.ID)
 	}
-	return fmt.Sprintf("%s: Mattermost answered %d %s", e.Op, e.Status, e.Message)
+	return e.Message
 }
 
-// classify turns a Client4 failure into a domain error: 429 waits as the
-// server says, 5xx and network errors retry, 401/403/404 are permanent with
-// a message that names what is missing.
+// system is Mattermost as the shared classifier knows it.
+var system = httpclass.System{Name: "Mattermost", Hold: time.Second, RateLimit: rateLimitReset, Hints: map[int]string{
+	http.StatusUnauthorized: "check chat.mattermost.token (a bot access token)",
+	http.StatusForbidden:    "the bot lacks the permission: check its roles and its team and channel memberships",
+	http.StatusNotFound:     "it does not exist or the bot cannot see it",
+}}
+
+// classify turns a Client4 failure into a domain error (httpclass has the
+// rule), keeping Mattermost's error id.
 func classify(op string, resp *model.Response, err error) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return incident.Errorf(incident.KindTransient, "%s: %w", op, err)
+	if resp == nil || resp.StatusCode == 0 || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return system.Failure(op, err)
 	}
-	status := 0
-	if resp != nil {
-		status = resp.StatusCode
-	}
-	ae := &apiError{Op: op, Status: status, Message: err.Error()}
+	ae := &apiError{Message: err.Error()}
 	var app *model.AppError
 	if errors.As(err, &app) {
 		ae.ID, ae.Message = app.Id, app.Message
 	}
-	switch {
-	case status == 0:
-		return incident.Errorf(incident.KindTransient, "%s: Mattermost is unreachable: %w", op, err)
-	case status == http.StatusTooManyRequests:
-		return &incident.RetryAfter{After: retryAfter(resp), Err: incident.Errorf(incident.KindTransient, "%s: rate limited: %w", op, ae)}
-	case status >= 500:
-		return incident.Errorf(incident.KindTransient, "%w", ae)
-	case status == http.StatusUnauthorized:
-		return incident.Errorf(incident.KindPermanent, "%w; check chat.mattermost.token (a bot access token)", ae)
-	case status == http.StatusForbidden:
-		return incident.Errorf(incident.KindPermanent, "%w; the bot lacks the permission: check its roles and its team and channel memberships", ae)
-	case status == http.StatusNotFound:
-		return incident.Errorf(incident.KindPermanent, "%w; it does not exist or the bot cannot see it", ae)
-	}
-	return incident.Errorf(incident.KindPermanent, "%w", ae)
+	return system.Answer(op, resp.StatusCode, resp.Header, ae)
 }
 
-// retryAfter reads how long Mattermost wants us to wait: X-RateLimit-Reset
-// is seconds until the bucket refills (not an epoch), Retry-After seconds.
-func retryAfter(resp *model.Response) time.Duration {
-	for _, h := range []string{"X-RateLimit-Reset", "Retry-After"} {
-		if v, err := strconv.Atoi(resp.Header.Get(h)); err == nil && v >= 0 {
-			return time.Duration(v)*time.Second + 100*time.Millisecond
-		}
+// rateLimitReset reads Mattermost's X-RateLimit-Reset: seconds until the
+// bucket refills (not an epoch).
+func rateLimitReset(h http.Header, _ time.Time) (time.Duration, bool) {
+	v, err := strconv.Atoi(h.Get("X-RateLimit-Reset"))
+	if err != nil || v < 0 {
+		return 0, false
 	}
-	return time.Second
+	return time.Duration(v)*time.Second + 100*time.Millisecond, true
 }
 
 // statusOf is the HTTP status of a failed call, or 0.

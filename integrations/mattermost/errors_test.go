@@ -1,6 +1,7 @@
 package mattermost
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -37,6 +38,13 @@ func TestClassify(t *testing.T) {
 		{"bad token", resp(401, nil), app("api.context.session_expired.app_error"), incident.KindPermanent, 0, "chat.mattermost.token"},
 		{"no permission", resp(403, nil), app("api.context.permissions.app_error"), incident.KindPermanent, 0, "lacks the permission"},
 		{"missing", resp(404, nil), app("app.channel.get.existing.app_error"), incident.KindPermanent, 0, "does not exist"},
+		// The shared rule, where Mattermost's copy had drifted from the others.
+		{"rate limited with Retry-After only", resp(429, map[string]string{"Retry-After": "5"}), errors.New("limit exceeded"),
+			incident.KindTransient, 5*time.Second + 100*time.Millisecond, "rate limited"},
+		{"unavailable with Retry-After holds", resp(503, map[string]string{"Retry-After": "30"}), app("x"),
+			incident.KindTransient, 30*time.Second + 100*time.Millisecond, "503"},
+		{"request timeout retries", resp(408, nil), errors.New("timeout"), incident.KindTransient, 0, "408"},
+		{"cancelled", resp(0, nil), context.Canceled, incident.KindTransient, 0, "context canceled"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,6 +58,9 @@ func TestClassify(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.wantInMsg) || !strings.Contains(err.Error(), "post in inc-1") {
 				t.Errorf("message %q does not name the operation and %q", err, tt.wantInMsg)
+			}
+			if app, ok := tt.err.(*model.AppError); ok && errorID(err) != app.Id {
+				t.Errorf("error id %q, want %q", errorID(err), app.Id)
 			}
 		})
 	}

@@ -177,11 +177,11 @@ func (c *Client) send(ctx context.Context, w wireEvent) error {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
+	op := fmt.Sprintf("send the %s event for %q", w.EventAction, w.DedupKey)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		// The URL holds no secret (the routing key travels in the body).
-		return incident.Errorf(incident.KindTransient,
-			"send pagerduty %s event for %q: %w", w.EventAction, w.DedupKey, err)
+		return system.Failure(op, err)
 	}
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
@@ -189,5 +189,5 @@ func (c *Client) send(ctx context.Context, w wireEvent) error {
 		return incident.Errorf(incident.KindTransient,
 			"read pagerduty's answer to the %s event for %q: %w", w.EventAction, w.DedupKey, err)
 	}
-	return decodeAnswer(fmt.Sprintf("%s event for %q", w.EventAction, w.DedupKey), resp, answer)
+	return decodeAnswer(op, resp, answer)
 }

@@ -269,15 +269,15 @@ func TestErrorMapping(t *testing.T) {
 		wantMsg   string
 	}{
 		{"400", func(s *pdtest.Server) { s.FailNext(1, 400) }, "", incident.KindPermanent, 0,
-			`pagerduty refused the trigger event for "inc-42" (400): Event object is invalid: injected by pdtest.FailNext; fix the event`},
+			`send the trigger event for "inc-42": PagerDuty answered 400: Event object is invalid: injected by pdtest.FailNext; fix the event`},
 		{"unknown routing key", nil, strings.Repeat("Z", 32), incident.KindPermanent, 0,
 			"Event object is invalid: Invalid routing key; check the routing key"},
 		{"429", func(s *pdtest.Server) { s.RateLimitNext(1) }, "", incident.KindTransient, 30 * time.Second,
-			"pagerduty is throttling events for this routing key"},
-		{"500", func(s *pdtest.Server) { s.FailNext(1, 500) }, "", incident.KindTransient, 0, "pagerduty failed the trigger event for \"inc-42\" (500), try again"},
-		{"502", func(s *pdtest.Server) { s.FailNext(1, 502) }, "", incident.KindTransient, 0, "(502)"},
-		{"503", func(s *pdtest.Server) { s.FailNext(1, 503) }, "", incident.KindTransient, 0, "(503)"},
-		{"network", func(s *pdtest.Server) { s.SetDown(true) }, "", incident.KindTransient, 0, "send pagerduty trigger event"},
+			"PagerDuty is throttling events for this routing key"},
+		{"500", func(s *pdtest.Server) { s.FailNext(1, 500) }, "", incident.KindTransient, 0, `send the trigger event for "inc-42": PagerDuty answered 500`},
+		{"502", func(s *pdtest.Server) { s.FailNext(1, 502) }, "", incident.KindTransient, 0, "PagerDuty answered 502"},
+		{"503", func(s *pdtest.Server) { s.FailNext(1, 503) }, "", incident.KindTransient, 0, "PagerDuty answered 503"},
+		{"network", func(s *pdtest.Server) { s.SetDown(true) }, "", incident.KindTransient, 0, `send the trigger event for "inc-42": PagerDuty is unreachable`},
 		{"404", func(s *pdtest.Server) { s.FailNext(1, 404) }, "", incident.KindPermanent, 0, "is the URL right?"},
 	}
 	for _, tt := range tests {

@@ -8,13 +8,15 @@
 // (routing_key, event_action, dedup_key) and a payload, answered by a status
 // code. The SDK would bring a large REST API surface and its own error types
 // for that one call, and its errors do not say whether to retry; here the
-// answer maps straight onto the domain's error kinds:
+// answer maps straight onto the domain's error kinds (the rule every
+// adapter shares, integrations/internal/httpclass):
 //
-//	202          success
-//	400          incident.KindPermanent, quoting PagerDuty's message and errors
-//	429          *incident.RetryAfter around incident.KindTransient
-//	5xx, network incident.KindTransient
-//	other 4xx    incident.KindPermanent (a wrong URL, a proxy refusing)
+//	202               success
+//	400               incident.KindPermanent, quoting PagerDuty's message and errors
+//	429               *incident.RetryAfter around incident.KindTransient
+//	503 + Retry-After *incident.RetryAfter around incident.KindTransient
+//	408, 5xx, network incident.KindTransient
+//	other 4xx         incident.KindPermanent (a wrong URL, a proxy refusing)
 //
 // Events are checked before they are sent (incident.KindInvalid), so that a
 // mistake is reported in warroom's words rather than PagerDuty's and no

@@ -2,12 +2,12 @@ package pagerduty
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/integrations/internal/httpclass"
 )
 
 // throttleWait is how long to hold off after a 429. PagerDuty sends no
@@ -24,34 +24,31 @@ type answer struct {
 	Errors   []string `json:"errors"`
 }
 
+// system is PagerDuty as the shared classifier knows it.
+var system = httpclass.System{Name: "PagerDuty", Hold: throttleWait, Otherwise: "is the URL right?", Hints: map[int]string{
+	http.StatusBadRequest:      "fix the event; retrying will not help",
+	http.StatusTooManyRequests: "PagerDuty is throttling events for this routing key and dropped this one",
+}}
+
+// badRoutingKey is system for a 400 that is about the routing key.
+var badRoutingKey = system.WithHint(http.StatusBadRequest,
+	"check the routing key: it must be the integration key of an Events API v2 integration")
+
 // decodeAnswer turns PagerDuty's answer to one event into nil or an error
-// of the kind that tells the caller what to do about it. what names the
-// event, e.g. `trigger event for "inc-42"`.
-func decodeAnswer(what string, resp *http.Response, body []byte) error {
+// of the kind that tells the caller what to do about it (httpclass has the
+// rule), quoting PagerDuty's own explanation. op names the call, e.g.
+// `send the trigger event for "inc-42"`.
+func decodeAnswer(op string, resp *http.Response, body []byte) error {
 	status := resp.StatusCode
 	if status/100 == 2 {
 		return nil
 	}
 	why := explain(status, body)
-	switch {
-	case status == http.StatusBadRequest:
-		hint := "fix the event; retrying will not help"
-		if strings.Contains(strings.ToLower(why), "routing") {
-			hint = "check the routing key: it must be the integration key of an Events API v2 integration"
-		}
-		return incident.Errorf(incident.KindPermanent, "pagerduty refused the %s (400): %s; %s", what, why, hint)
-	case status == http.StatusTooManyRequests:
-		return &incident.RetryAfter{
-			After: retryAfter(resp.Header.Get("Retry-After")),
-			Err: incident.Errorf(incident.KindTransient,
-				"pagerduty is throttling events for this routing key and dropped the %s (429): %s", what, why),
-		}
-	case status >= 500 || status == http.StatusRequestTimeout:
-		return incident.Errorf(incident.KindTransient, "pagerduty failed the %s (%d), try again: %s", what, status, why)
-	default:
-		return incident.Errorf(incident.KindPermanent,
-			"pagerduty answered %d to the %s (is the URL right?): %s", status, what, why)
+	sys := system
+	if status == http.StatusBadRequest && strings.Contains(strings.ToLower(why), "routing") {
+		sys = badRoutingKey
 	}
+	return sys.Answer(op, status, resp.Header, errors.New(why))
 }
 
 // explain is PagerDuty's own explanation when the body has one ("Event
@@ -68,32 +65,5 @@ func explain(status int, body []byte) string {
 		}
 		return a.Message + ": " + strings.Join(a.Errors, "; ")
 	}
-	return http.StatusText(status) + ": " + snippet(body)
-}
-
-// retryAfter honours a Retry-After header, which a proxy in front of
-// PagerDuty may send, and falls back to throttleWait.
-func retryAfter(h string) time.Duration {
-	if s, err := strconv.Atoi(strings.TrimSpace(h)); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
-	}
-	return throttleWait
-}
-
-// snippet shortens a body for an error message.
-func snippet(b []byte) string {
-	const n = 200
-	s := strings.TrimSpace(string(b))
-	if len(s) > n {
-		s = strings.ToValidUTF8(s[:n], "") + "..."
-	}
-	if s == "" {
-		return "(empty body)"
-	}
-	return s
+	return http.StatusText(status) + ": " + httpclass.Snippet(body)
 }

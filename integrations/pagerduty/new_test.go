@@ -64,7 +64,7 @@ func TestRetryAfterHeader(t *testing.T) {
 		header string
 		want   time.Duration
 	}{
-		{"7", 7 * time.Second},
+		{"7", 7*time.Second + 100*time.Millisecond}, // the margin of httpclass for whole seconds
 		{"", 30 * time.Second},
 		{"0", 30 * time.Second},
 		{"soon", 30 * time.Second},

@@ -2,6 +2,7 @@ package prometheus
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -68,14 +69,14 @@ func (c *Client) QueryRange(ctx context.Context, query string, start, end time.T
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, incident.Errorf(incident.KindTransient, "prometheus at %s is unreachable: %w", c.base, err)
+		return nil, system.Failure(fmt.Sprintf("range query %q at %s", query, c.base), err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
 		return nil, incident.Errorf(incident.KindTransient, "reading prometheus's answer to %q: %w", query, err)
 	}
-	return decodeRange(query, resp.StatusCode, body)
+	return decodeRange(query, resp.StatusCode, resp.Header, body)
 }
 
 // checkRange refuses, before any request, what Prometheus would refuse.

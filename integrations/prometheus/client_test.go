@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/integrations/internal/httpclass"
 )
 
 // serve answers every request with status and body, and records the last
@@ -197,5 +198,42 @@ func TestQueryRangeUnreachable(t *testing.T) {
 	_, err = c.QueryRange(ctx, "up", time.Unix(0, 0), time.Unix(60, 0), 15*time.Second)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want it to wrap context.Canceled", err)
+	}
+}
+
+// TestQueryRangeThrottled: a 429 holds the Prometheus backend for as long
+// as it asks (it used to retry without a hold, unlike every other adapter),
+// and a 503 with Retry-After does too.
+func TestQueryRangeThrottled(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		retry  string
+		hold   time.Duration // 0: no *incident.RetryAfter
+	}{
+		{"429 with Retry-After", 429, "12", 12*time.Second + 100*time.Millisecond},
+		{"429 without", 429, "", httpclass.DefaultHold},
+		{"503 with Retry-After", 503, "40", 40*time.Second + 100*time.Millisecond},
+		{"503 without", 503, "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tt.retry != "" {
+					w.Header().Set("Retry-After", tt.retry)
+				}
+				w.WriteHeader(tt.status)
+				w.Write([]byte("slow down"))
+			}))
+			defer srv.Close()
+			_, err := New(srv.URL, srv.Client()).QueryRange(context.Background(), "up", time.Unix(0, 0), time.Unix(60, 0), 15*time.Second)
+			if incident.ErrorKind(err) != incident.KindTransient || !strings.Contains(err.Error(), "slow down") {
+				t.Fatalf("err = %v (kind %s)", err, incident.ErrorKind(err))
+			}
+			var ra *incident.RetryAfter
+			if held := errors.As(err, &ra); held != (tt.hold > 0) || held && ra.After != tt.hold {
+				t.Errorf("retry after %v, want %s", ra, tt.hold)
+			}
+		})
 	}
 }

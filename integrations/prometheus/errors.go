@@ -2,15 +2,17 @@ package prometheus
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/integrations/internal/httpclass"
 )
 
 // decodeRange turns Prometheus's answer to a range query into series, or
 // into an error of the kind that tells the caller what to do about it.
-func decodeRange(query string, status int, body []byte) ([]Series, error) {
+func decodeRange(query string, status int, h http.Header, body []byte) ([]Series, error) {
 	var r wireResponse
 	jsonErr := json.Unmarshal(body, &r)
 	if status == http.StatusOK && jsonErr == nil && r.Status == "success" {
@@ -24,38 +26,26 @@ func decodeRange(query string, status int, body []byte) ([]Series, error) {
 	// (a proxy's error page, say).
 	why := r.Error
 	if status == http.StatusOK && jsonErr != nil {
-		why = jsonErr.Error() + " in " + snippet(body)
+		why = jsonErr.Error() + " in " + httpclass.Snippet(body)
 	} else if jsonErr != nil || r.Status != "error" || why == "" {
-		why = "HTTP " + http.StatusText(status) + ": " + snippet(body)
+		why = http.StatusText(status) + ": " + httpclass.Snippet(body)
 	} else if r.ErrorType != "" {
 		why = r.ErrorType + ": " + why
 	}
-	switch {
-	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity:
-		return nil, incident.Errorf(incident.KindInvalid, "prometheus rejected the query %q (%d): %s", query, status, why)
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return nil, incident.Errorf(incident.KindPermanent,
-			"prometheus refused access (%d): check the credentials warroom sends: %s", status, why)
-	case status == http.StatusTooManyRequests || status >= 500:
-		return nil, incident.Errorf(incident.KindTransient, "prometheus failed the query %q (%d), try again: %s", query, status, why)
-	case status == http.StatusOK:
+	if status == http.StatusOK {
 		return nil, incident.Errorf(incident.KindPermanent,
 			"prometheus's answer to %q is not a query API answer: %s", query, why)
-	default:
-		return nil, incident.Errorf(incident.KindPermanent,
-			"prometheus answered %d to the query %q (is the base URL right?): %s", status, query, why)
 	}
+	return nil, system.Answer(fmt.Sprintf("range query %q", query), status, h, errors.New(why))
 }
 
-// snippet shortens a body for an error message.
-func snippet(b []byte) string {
-	const n = 200
-	s := strings.TrimSpace(string(b))
-	if len(s) > n {
-		s = s[:n] + "..."
-	}
-	if s == "" {
-		return "(empty body)"
-	}
-	return s
-}
+// system is Prometheus as the shared classifier knows it: a query it
+// rejects (400, 422) is the user's to fix, not an outage.
+var system = httpclass.System{Name: "Prometheus", Otherwise: "is the base URL right?",
+	Kinds: map[int]incident.Kind{http.StatusBadRequest: incident.KindInvalid, http.StatusUnprocessableEntity: incident.KindInvalid},
+	Hints: map[int]string{
+		http.StatusBadRequest:          "fix the query",
+		http.StatusUnprocessableEntity: "fix the query",
+		http.StatusUnauthorized:        "check the credentials warroom sends",
+		http.StatusForbidden:           "check the credentials warroom sends",
+	}}

@@ -10,27 +10,33 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/integrations/internal/httpclass"
 )
 
-// apiError is Rocket.Chat's error envelope, kept so callers can branch on
-// the stable errorType.
+// apiError is Rocket.Chat's own explanation of a refusal, its error
+// envelope, kept (under the shared classifier's error) so that callers can
+// branch on the stable errorType.
 type apiError struct {
-	Op        string
-	Status    int
 	ErrorType string
 	Message   string
 }
 
 func (e *apiError) Error() string {
 	if e.ErrorType != "" {
-		return fmt.Sprintf("%s: Rocket.Chat answered %d %s (%s)", e.Op, e.Status, e.Message, e.ErrorType)
+		return fmt.Sprintf("%s (%s)", e.Message, e.ErrorType)
 	}
-	return fmt.Sprintf("%s: Rocket.Chat answered %d %s", e.Op, e.Status, e.Message)
+	return e.Message
 }
+
+// system is Rocket.Chat as the shared classifier knows it.
+var system = httpclass.System{Name: "Rocket.Chat", Hold: 5 * time.Second, RateLimit: resetIn, Hints: map[int]string{
+	http.StatusUnauthorized: "check chat.rocketchat.user_id and chat.rocketchat.token (a personal access token of that user)",
+	http.StatusForbidden:    "the bot user lacks the permission: give it the bot role",
+	http.StatusNotFound:     "this server does not have that API",
+}}
 
 // errorType is the errorType of a failed call, or "".
 func errorType(err error) string {
@@ -42,13 +48,7 @@ func errorType(err error) string {
 }
 
 // status is the HTTP status of a failed call, or 0.
-func status(err error) int {
-	var ae *apiError
-	if errors.As(err, &ae) {
-		return ae.Status
-	}
-	return 0
-}
+func status(err error) int { return httpclass.Status(err) }
 
 // call sends a JSON request (GET: query) with both auth headers and decodes
 // the answer into out.
@@ -82,10 +82,7 @@ func (b *Backend) send(op string, req *http.Request, out any) error {
 	req.Header.Set("Accept", "application/json")
 	resp, err := b.http.Do(req)
 	if err != nil {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return incident.Errorf(incident.KindTransient, "%s: %w", op, err)
-		}
-		return incident.Errorf(incident.KindTransient, "%s: Rocket.Chat is unreachable: %w", op, err)
+		return system.Failure(op, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
@@ -103,16 +100,15 @@ func (b *Backend) send(op string, req *http.Request, out any) error {
 	return classify(op, resp, raw)
 }
 
-// classify turns a failed answer into a domain error: 429 waits until the
-// X-RateLimit-Reset epoch (milliseconds), 5xx retries, 401/403 and 400s
-// are permanent with Rocket.Chat's own words.
+// classify turns a failed answer into a domain error (httpclass has the
+// rule) with Rocket.Chat's own words and errorType.
 func classify(op string, resp *http.Response, raw []byte) error {
 	var env struct {
 		Error     string `json:"error"`
 		ErrorType string `json:"errorType"`
 		Message   string `json:"message"`
 	}
-	ae := &apiError{Op: op, Status: resp.StatusCode}
+	ae := &apiError{}
 	if json.Unmarshal(raw, &env) == nil {
 		ae.ErrorType, ae.Message = env.ErrorType, env.Error
 		if ae.Message == "" {
@@ -120,35 +116,21 @@ func classify(op string, resp *http.Response, raw []byte) error {
 		}
 	}
 	if ae.Message == "" {
-		ae.Message = strings.TrimSpace(string(raw))
-		if len(ae.Message) > 200 {
-			ae.Message = ae.Message[:200] + "…"
-		}
+		ae.Message = httpclass.Snippet(raw)
 	}
-	switch {
-	case resp.StatusCode == http.StatusTooManyRequests:
-		return &incident.RetryAfter{After: resetIn(resp.Header, time.Now()), Err: incident.Errorf(incident.KindTransient, "%w", ae)}
-	case resp.StatusCode >= 500:
-		return incident.Errorf(incident.KindTransient, "%w", ae)
-	case resp.StatusCode == http.StatusUnauthorized:
-		return incident.Errorf(incident.KindPermanent, "%w; check chat.rocketchat.user_id and chat.rocketchat.token (a personal access token of that user)", ae)
-	case resp.StatusCode == http.StatusForbidden:
-		return incident.Errorf(incident.KindPermanent, "%w; the bot user lacks the permission: give it the bot role", ae)
-	case resp.StatusCode == http.StatusNotFound:
-		return incident.Errorf(incident.KindPermanent, "%w; this server does not have that API", ae)
-	}
-	return incident.Errorf(incident.KindPermanent, "%w", ae)
+	return system.Answer(op, resp.StatusCode, resp.Header, ae)
 }
 
-// resetIn reads X-RateLimit-Reset, an absolute epoch in milliseconds.
-func resetIn(h http.Header, now time.Time) time.Duration {
+// resetIn reads X-RateLimit-Reset, an absolute epoch in milliseconds, as
+// a hold of at least 100 ms and at most 2 minutes.
+func resetIn(h http.Header, now time.Time) (time.Duration, bool) {
 	ms, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64)
 	if err != nil {
-		return 5 * time.Second
+		return 0, false
 	}
 	d := time.UnixMilli(ms).Sub(now) + 100*time.Millisecond
 	if d < 100*time.Millisecond {
 		d = 100 * time.Millisecond
 	}
-	return min(d, 2*time.Minute)
+	return min(d, 2*time.Minute), true
 }

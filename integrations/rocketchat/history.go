@@ -209,7 +209,7 @@ func (b *Backend) download(ctx context.Context, f fileRef) ([]byte, error) {
 	req.Header.Set("X-Auth-Token", b.cfg.Token)
 	resp, err := b.http.Do(req)
 	if err != nil {
-		return nil, incident.Errorf(incident.KindTransient, "download %s: %w", f.Name, err)
+		return nil, system.Failure("download "+f.Name, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, b.cfg.MaxFileBytes+1))

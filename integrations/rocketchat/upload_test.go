@@ -133,7 +133,7 @@ func TestClassify(t *testing.T) {
 	now := time.Now()
 	h := http.Header{}
 	h.Set("X-RateLimit-Reset", itoa(now.Add(3*time.Second).UnixMilli()))
-	if d := resetIn(h, now); d < 3*time.Second || d > 4*time.Second {
+	if d, ok := resetIn(h, now); !ok || d < 3*time.Second || d > 4*time.Second {
 		t.Errorf("resetIn = %s, want about 3s (the header is epoch milliseconds)", d)
 	}
 	tests := []struct {
@@ -148,6 +148,8 @@ func TestClassify(t *testing.T) {
 		{401, `{"success":false,"error":"You must be logged in to do this."}`, incident.KindPermanent, "", "chat.rocketchat.user_id"},
 		{403, `{"success":false,"error":"unauthorized"}`, incident.KindPermanent, "", "bot role"},
 		{502, `<html>bad gateway</html>`, incident.KindTransient, "", "bad gateway"},
+		{404, `{"success":false,"error":"no such API"}`, incident.KindPermanent, "", "does not have that API"},
+		{408, ``, incident.KindTransient, "", "Rocket.Chat answered 408: (empty body)"},
 	}
 	for _, tt := range tests {
 		err := classify("op", &http.Response{StatusCode: tt.status, Header: http.Header{}}, []byte(tt.body))

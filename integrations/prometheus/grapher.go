@@ -1,35 +1,43 @@
-package main
+package prometheus
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/warroom/warroom/incident"
-	"github.com/warroom/warroom/integrations/prometheus"
 )
 
 // maxIncidentGraphs bounds the graphs posted when a channel opens.
 const maxIncidentGraphs = 4
 
-// grapher renders an incident's graphs from Prometheus.
-type grapher struct {
-	client        *prometheus.Client
-	loc           *time.Location
-	before, after time.Duration
-	clock         incident.Clock
+// Grapher renders an incident's graphs from one Prometheus: it is the
+// adapter to incident.Graphs.
+type Grapher struct {
+	client *Client
+	opts   GrapherOptions
 }
 
-func newGrapher(c PrometheusConfig, clock incident.Clock) (*grapher, error) {
-	loc, err := time.LoadLocation(c.TimeZone)
-	if err != nil {
-		return nil, fmt.Errorf("prometheus.time_zone %q: %w", c.TimeZone, err)
+// GrapherOptions say where and when an incident's graphs are drawn.
+type GrapherOptions struct {
+	// Location is the time zone of the time axis; nil is UTC.
+	Location *time.Location
+	// Before and After bound the window of ForIncident around the
+	// incident's start (its end is capped at now).
+	Before, After time.Duration
+	// Clock tells now; nil is incident.SystemClock.
+	Clock incident.Clock
+}
+
+// NewGrapher returns a Grapher that queries c.
+func NewGrapher(c *Client, opts GrapherOptions) *Grapher {
+	if opts.Clock == nil {
+		opts.Clock = incident.SystemClock{}
 	}
-	return &grapher{client: prometheus.New(c.URL, &http.Client{Timeout: 30 * time.Second}), loc: loc,
-		before: time.Duration(c.Before), after: time.Duration(c.After), clock: clock}, nil
+	return &Grapher{client: c, opts: opts}
 }
 
 // queries are the incident's own graph queries, then its alerts'
@@ -40,8 +48,8 @@ func queries(inc *incident.Incident) []string {
 		if l.Title != "Graph" {
 			continue
 		}
-		for _, q := range prometheus.QueriesFromGeneratorURL(l.URL) {
-			if !contains(out, q) {
+		for _, q := range QueriesFromGeneratorURL(l.URL) {
+			if !slices.Contains(out, q) {
 				out = append(out, q)
 			}
 		}
@@ -49,33 +57,27 @@ func queries(inc *incident.Incident) []string {
 	return out
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 // ForIncident graphs each query over a window around the incident's start.
-func (g *grapher) ForIncident(ctx context.Context, inc *incident.Incident) ([]incident.File, []string, error) {
-	start, end := inc.CreatedAt.Add(-g.before), inc.CreatedAt.Add(g.after)
-	if now := g.clock.Now(); end.After(now) {
+// A query Prometheus rejects, or one that returns nothing, gives a note
+// instead of a picture; Prometheus failing is the error (retry).
+func (g *Grapher) ForIncident(ctx context.Context, inc *incident.Incident) ([]incident.File, []string, error) {
+	start, end := inc.CreatedAt.Add(-g.opts.Before), inc.CreatedAt.Add(g.opts.After)
+	if now := g.opts.Clock.Now(); end.After(now) {
 		end = now
 	}
 	var files []incident.File
 	var notes []string
-	for i, q := range queries(inc) {
+	all := queries(inc)
+	for i, q := range all {
 		if i == maxIncidentGraphs {
-			notes = append(notes, fmt.Sprintf("%d more queries not graphed; ask with /incident graph", len(queries(inc))-i))
+			notes = append(notes, fmt.Sprintf("%d more queries not graphed; ask with /incident graph", len(all)-i))
 			break
 		}
 		png, err := g.render(ctx, inc, q, start, end)
 		switch {
 		case err == nil:
 			files = append(files, incident.File{Name: fmt.Sprintf("%s-graph-%d.png", inc.Key, i+1), Type: "image/png", Data: png})
-		case incident.ErrorKind(err) == incident.KindInvalid || errors.Is(err, prometheus.ErrNoData):
+		case incident.ErrorKind(err) == incident.KindInvalid || errors.Is(err, ErrNoData):
 			notes = append(notes, fmt.Sprintf("No graph for `%s`: %s", q, incident.ErrorMessage(err)))
 		default:
 			return nil, nil, err // Prometheus unreachable: retry
@@ -84,11 +86,12 @@ func (g *grapher) ForIncident(ctx context.Context, inc *incident.Incident) ([]in
 	return files, notes, nil
 }
 
-// Query graphs one expression over the window ending now.
-func (g *grapher) Query(ctx context.Context, inc *incident.Incident, promql string, window time.Duration) (incident.File, error) {
-	end := g.clock.Now()
+// Query graphs one expression over the window ending now. A query that
+// returns nothing is a KindInvalid error that says what to check.
+func (g *Grapher) Query(ctx context.Context, inc *incident.Incident, promql string, window time.Duration) (incident.File, error) {
+	end := g.opts.Clock.Now()
 	png, err := g.render(ctx, inc, promql, end.Add(-window), end)
-	if errors.Is(err, prometheus.ErrNoData) {
+	if errors.Is(err, ErrNoData) {
 		return incident.File{}, incident.Errorf(incident.KindInvalid, "the query returned no samples; check the metric and label names")
 	}
 	if err != nil {
@@ -97,13 +100,13 @@ func (g *grapher) Query(ctx context.Context, inc *incident.Incident, promql stri
 	return incident.File{Name: fmt.Sprintf("%s-graph-%d.png", inc.Key, end.Unix()), Type: "image/png", Data: png}, nil
 }
 
-func (g *grapher) render(ctx context.Context, inc *incident.Incident, expr string, start, end time.Time) ([]byte, error) {
-	q, threshold, ok := prometheus.SplitThreshold(expr)
-	series, err := g.client.QueryRange(ctx, q, start, end, prometheus.StepFor(start, end, prometheus.DefaultPoints))
+func (g *Grapher) render(ctx context.Context, inc *incident.Incident, expr string, start, end time.Time) ([]byte, error) {
+	q, threshold, ok := SplitThreshold(expr)
+	series, err := g.client.QueryRange(ctx, q, start, end, StepFor(start, end, DefaultPoints))
 	if err != nil {
 		return nil, err
 	}
-	graph := prometheus.Graph{Title: inc.Key + " " + inc.Title + ": " + q, Series: series, Start: start, End: end, Location: g.loc,
+	graph := Graph{Title: inc.Key + " " + inc.Title + ": " + q, Series: series, Start: start, End: end, Location: g.opts.Location,
 		Unit: guessUnit(q)}
 	if ok {
 		graph.Threshold = &threshold
@@ -111,7 +114,7 @@ func (g *grapher) render(ctx context.Context, inc *incident.Incident, expr strin
 	if marker := inc.CreatedAt; !marker.Before(start) && !marker.After(end) {
 		graph.Marker = &marker
 	}
-	return prometheus.Render(graph)
+	return Render(graph)
 }
 
 // guessUnit reads the unit from Prometheus's metric naming conventions
