@@ -8,6 +8,7 @@ import (
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/incident/chattest"
 	"github.com/warroom/warroom/incident/sqlite"
+	"github.com/warroom/warroom/incident/tickettest"
 	"github.com/warroom/warroom/integrations/builtin"
 )
 
@@ -40,8 +41,10 @@ func TestChatConformance(t *testing.T) {
 	server := newBuiltin(t, db)
 	chattest.Run(t, func(t *testing.T) chattest.Backend {
 		return chattest.Backend{
-			Chat:     newBuiltin(t, db),
-			Messages: func(ctx context.Context, ch incident.ChannelRef) ([]chattest.Message, error) { return builtinMessages(ctx, server, ch.ID) },
+			Chat: newBuiltin(t, db),
+			Messages: func(ctx context.Context, ch incident.ChannelRef) ([]chattest.Message, error) {
+				return builtinMessages(ctx, server, ch.ID)
+			},
 			Header: func(ctx context.Context, ch incident.ChannelRef) (string, error) {
 				c, err := server.Channel(ctx, ch.ID)
 				return c.Header, err
@@ -82,4 +85,14 @@ func builtinMessages(ctx context.Context, b *builtin.Backend, channelID string) 
 		out = append(out, cm)
 	}
 	return out, nil
+}
+
+// TestTicketsConformance runs the incident.Tickets rules against the
+// builtin ticket system, which keeps no comments and no status of its own
+// (the incident page is the ticket).
+func TestTicketsConformance(t *testing.T) {
+	db := openDB(t)
+	tickettest.Run(t, func(t *testing.T) tickettest.Backend {
+		return tickettest.Backend{Tickets: newBuiltin(t, db)}
+	})
 }
