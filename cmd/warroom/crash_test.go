@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
@@ -15,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -197,9 +199,10 @@ func TestKillAtRandomMomentsCompletesExactlyOnce(t *testing.T) {
 	}
 	// Close one incident at a time and kill the process a few milliseconds
 	// later, so the kills land inside the archive steps at varying points.
+	// The keys go in order, so that the seed alone decides the run.
 	rng := crashRand(t)
 	kills := 0
-	for key := range said {
+	for _, key := range slices.Sorted(maps.Keys(said)) {
 		if code, out := p.h.api("POST", "/incidents/"+key+"/close", map[string]string{"actor": "alice"}); code != 200 {
 			t.Fatalf("close %s: %d %v", key, code, out)
 		}
@@ -224,14 +227,14 @@ func TestKillAtRandomMomentsCompletesExactlyOnce(t *testing.T) {
 
 var crashSeed = flag.Uint64("crash.seed", 0, "seed of the kill moments in the crash tests (0: from the clock); each test logs the seed it used")
 
-// crashRand is the random source of a crash test. It logs its seed, so a
-// failing run can be repeated with -crash.seed.
+// crashRand is the random source of a crash test. It logs its seed and the
+// command that repeats the run with it (-crash.seed).
 func crashRand(t *testing.T) *rand.Rand {
 	seed := *crashSeed
 	if seed == 0 {
 		seed = uint64(time.Now().UnixNano())
 	}
-	t.Logf("kill moments from seed %d (repeat with -args -crash.seed=%d)", seed, seed)
+	t.Logf("kill moments from seed %d; repeat with: go test ./cmd/warroom/ -run '^%s$' -crash.seed=%d", seed, t.Name(), seed)
 	return rand.New(rand.NewPCG(seed, 42))
 }
 

@@ -7,6 +7,7 @@ import (
 	"html"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -56,17 +57,38 @@ func testConfig(t testing.TB) Config {
 
 func startHarness(t testing.TB, cfg Config) *harness {
 	t.Helper()
-	return startHarnessLog(t, cfg, testLogWriter{t})
+	return startHarnessOn(t, cfg, nil, testLogWriter{t})
 }
 
 // startHarnessLog is startHarness with the service's log written to logOut.
 func startHarnessLog(t testing.TB, cfg Config, logOut io.Writer) *harness {
 	t.Helper()
+	return startHarnessOn(t, cfg, nil, logOut)
+}
+
+// reserveListener opens a listener on a free loopback port and keeps it
+// open, so that the address can be given to peers (a webhook URL, a slash
+// command) before warroom starts on it with startHarnessOn: no other
+// process can take the port meanwhile. Set cfg.Listen to its address.
+func reserveListener(t testing.TB) (net.Listener, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() }) // a second close (by the service) is harmless
+	return ln, ln.Addr().String()
+}
+
+// startHarnessOn is startHarnessLog serving on ln (from reserveListener),
+// or on cfg.Listen when ln is nil.
+func startHarnessOn(t testing.TB, cfg Config, ln net.Listener, logOut io.Writer) *harness {
+	t.Helper()
 	if err := cfg.validate(); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	m, err := NewMain(ctx, cfg, logOut)
+	m, err := NewMainOn(ctx, cfg, ln, logOut)
 	if err != nil {
 		cancel()
 		t.Fatalf("NewMain: %v", err)

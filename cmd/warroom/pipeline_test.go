@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,12 +26,7 @@ const pipelineRule = `groups:
 // Alertmanager into warroom; the incident's channel holds a PNG rendered
 // from that Prometheus's real data and the matched runbook.
 func TestRealAlertPipeline(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	ln, addr := reserveListener(t) // Alertmanager must know warroom's address first
 	am := amtest.Start(t, amtest.Options{WebhookURL: "http://" + addr + "/hooks/alertmanager", BearerToken: testAMToken})
 	rules := filepath.Join(t.TempDir(), "rules.yml")
 	if err := os.WriteFile(rules, []byte(pipelineRule), 0o600); err != nil {
@@ -44,7 +38,7 @@ func TestRealAlertPipeline(t *testing.T) {
 	cfg.Listen, cfg.PublicURL = addr, "http://"+addr
 	cfg.Prometheus.URL = prom.URL
 	cfg.Runbooks.Dir = "../../integrations/runbooks/testdata"
-	h := startHarness(t, cfg)
+	h := startHarnessOn(t, cfg, ln, testLogWriter{t})
 
 	h.waitFor("the alert through Alertmanager", func() bool {
 		_, list := h.api("GET", "/incidents", nil)
