@@ -210,18 +210,85 @@ func (h *harness) incident(key string) map[string]any {
 	return inc
 }
 
-// events returns the timeline as kind -> texts.
+// events returns the timeline, each event as a map (see timeline for the
+// typed events).
 func (h *harness) events(key string) []map[string]any {
 	h.t.Helper()
-	code, out := h.api("GET", "/incidents/"+key+"/timeline", nil)
-	if code != 200 {
-		h.t.Fatalf("timeline %s: %d %v", key, code, out)
+	var out struct {
+		Events []map[string]any `json:"events"`
 	}
-	var evs []map[string]any
-	for _, e := range out["events"].([]any) {
-		evs = append(evs, e.(map[string]any))
+	h.get("/incidents/"+key+"/timeline", &out)
+	return out.Events
+}
+
+// apiInto calls the JSON API with the right token and decodes a 2xx answer
+// into out (nil: not decoded); an answer that does not decode fails the
+// test with the body. It returns the status; other statuses are the test's
+// to judge.
+func (h *harness) apiInto(method, path string, body, out any) int {
+	h.t.Helper()
+	code, raw := h.do(method, "/api/v1"+path, body, bearerAPI)
+	if out != nil && code/100 == 2 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			h.t.Fatalf("%s %s: the answer does not decode into %T: %v\n%s", method, path, out, err, raw)
+		}
 	}
-	return evs
+	return code
+}
+
+// get reads a JSON API resource into out; anything but 200 fails the test.
+func (h *harness) get(path string, out any) {
+	h.t.Helper()
+	if code := h.apiInto("GET", path, nil, out); code != http.StatusOK {
+		_, raw := h.do("GET", "/api/v1"+path, nil, bearerAPI)
+		h.t.Fatalf("GET %s: %d %s", path, code, raw)
+	}
+}
+
+// getIncident returns the incident, typed.
+func (h *harness) getIncident(key string) apiIncident {
+	h.t.Helper()
+	var inc apiIncident
+	h.get("/incidents/"+key, &inc)
+	return inc
+}
+
+// incidents lists the incidents a query finds (e.g. "?limit=1000").
+func (h *harness) incidents(query string) []apiIncident {
+	h.t.Helper()
+	var out struct {
+		Incidents []apiIncident `json:"incidents"`
+	}
+	h.get("/incidents"+query, &out)
+	return out.Incidents
+}
+
+// timeline returns the incident's timeline, typed.
+func (h *harness) timeline(key string) []apiEvent {
+	h.t.Helper()
+	var out struct {
+		Events []apiEvent `json:"events"`
+	}
+	h.get("/incidents/"+key+"/timeline", &out)
+	return out.Events
+}
+
+// jobs returns the incident's durable jobs, typed.
+func (h *harness) jobs(key string) []apiJob {
+	h.t.Helper()
+	var out struct {
+		Jobs []apiJob `json:"jobs"`
+	}
+	h.get("/incidents/"+key+"/jobs", &out)
+	return out.Jobs
+}
+
+// channelID waits for the incident's channel and returns its ID.
+func (h *harness) channelID(key string) string {
+	h.t.Helper()
+	var id string
+	h.waitFor(key+"'s channel", func() bool { id = h.getIncident(key).Channel.ID; return id != "" })
+	return id
 }
 
 func countKind(evs []map[string]any, kind string) int {
@@ -321,9 +388,8 @@ func (h *harness) upload(room, text, name string, data []byte) int {
 func (h *harness) waitJobsDone(key string) {
 	h.t.Helper()
 	h.waitFor(key+"'s jobs", func() bool {
-		_, out := h.api("GET", "/incidents/"+key+"/jobs", nil)
-		for _, j := range out["jobs"].([]any) {
-			if s := j.(map[string]any)["state"]; s == "pending" || s == "running" {
+		for _, j := range h.jobs(key) {
+			if j.State == "pending" || j.State == "running" {
 				return false
 			}
 		}

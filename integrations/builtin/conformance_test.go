@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/warroom/warroom/archive/archivetest"
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/incident/chattest"
 	"github.com/warroom/warroom/incident/sqlite"
@@ -94,5 +95,27 @@ func TestTicketsConformance(t *testing.T) {
 	db := openDB(t)
 	tickettest.Run(t, func(t *testing.T) tickettest.Backend {
 		return tickettest.Backend{Tickets: newBuiltin(t, db)}
+	})
+}
+
+// TestArchiveConformance runs the archive.Chat and archive.Tickets rules
+// against the builtin backend.
+func TestArchiveConformance(t *testing.T) {
+	db := openDB(t)
+	t.Run("Chat", func(t *testing.T) {
+		archivetest.RunChat(t, func(t *testing.T) archivetest.ChatBackend {
+			b := newBuiltin(t, db)
+			return archivetest.ChatBackend{Chat: b, Archive: b,
+				Say: func(ctx context.Context, ch incident.ChannelRef, text string) (string, error) {
+					m, err := b.Say(ctx, ch.ID, "alice", text, "")
+					return m.ID, err
+				}}
+		})
+	})
+	t.Run("Tickets", func(t *testing.T) {
+		archivetest.RunTickets(t, func(t *testing.T) archivetest.TicketsBackend {
+			b := newBuiltin(t, db)
+			return archivetest.TicketsBackend{Tickets: b, Archive: b}
+		})
 	})
 }

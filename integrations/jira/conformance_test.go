@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/warroom/warroom/archive/archivetest"
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/incident/tickettest"
 	"github.com/warroom/warroom/integrations/jira/jiratest"
@@ -24,7 +25,8 @@ func (nameRenderer) Render(name string, data any) (string, error) {
 // newJira builds the Jira backend against the fake, logging in as its bot.
 func newJira(t *testing.T, j *jiratest.Server, done string) *Backend {
 	t.Helper()
-	b, err := New(Config{URL: j.URL(), User: "incident-bot", Token: "incident-bot-token", Project: "OPS", DoneTransition: done},
+	b, err := New(Config{URL: j.URL(), User: "incident-bot", Token: "incident-bot-token", Project: "OPS", DoneTransition: done,
+		MaxAttachmentBytes: j.Options().MaxAttachmentBytes},
 		nameRenderer{}, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -53,4 +55,25 @@ func TestTicketsConformance(t *testing.T) {
 			Moves:         []string{"Start Progress", "Done"},
 		}
 	})
+}
+
+// TestArchiveTicketsConformance runs the archive.Tickets rules against the
+// Jira backend on the jiratest fake, with a small attachment limit; and
+// with warroom's limit set above Jira's, so that Jira's 413 is what says
+// too large.
+func TestArchiveTicketsConformance(t *testing.T) {
+	const limit = 4 << 10
+	for _, tt := range []struct {
+		name         string
+		warroomLimit int64
+	}{{"warroom knows the limit", limit}, {"Jira answers 413", 10 * limit}} {
+		t.Run(tt.name, func(t *testing.T) {
+			j := jiratest.New(t, jiratest.Options{MaxAttachmentBytes: limit})
+			archivetest.RunTickets(t, func(t *testing.T) archivetest.TicketsBackend {
+				b := newJira(t, j, "Done")
+				b.cfg.MaxAttachmentBytes = tt.warroomLimit
+				return archivetest.TicketsBackend{Tickets: b, Archive: b, MaxBytes: limit}
+			})
+		})
+	}
 }

@@ -2,9 +2,11 @@ package rocketchat
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"testing"
 
+	"github.com/warroom/warroom/archive/archivetest"
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/incident/chattest"
 	"github.com/warroom/warroom/integrations/rocketchat/rctest"
@@ -55,4 +57,25 @@ func rcMessages(rc *rctest.Server, roomID string) []chattest.Message {
 		out = append(out, cm)
 	}
 	return out
+}
+
+// TestArchiveChatConformance runs the archive.Chat rules against the
+// Rocket.Chat backend on the rctest fake, archiving and deleting rooms.
+func TestArchiveChatConformance(t *testing.T) {
+	for _, mode := range []string{DeleteArchive, DeletePermanent} {
+		t.Run(mode, func(t *testing.T) {
+			rc := rctest.New(t, rctest.Options{})
+			archivetest.RunChat(t, func(t *testing.T) archivetest.ChatBackend {
+				bot := rc.Bot()
+				b, err := New(Config{URL: rc.URL(), UserID: bot.ID, Token: bot.Token, Delete: mode}, slog.New(slog.DiscardHandler), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return archivetest.ChatBackend{Chat: b, Archive: b,
+					Say: func(_ context.Context, ch incident.ChannelRef, text string) (string, error) {
+						return rc.PostAsUser("alice", ch.ID, text, ""), nil
+					}}
+			})
+		})
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/warroom/warroom/archive/archivetest"
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/incident/chattest"
 	"github.com/warroom/warroom/integrations/mattermost/mmtest"
@@ -27,6 +28,33 @@ func TestChatConformanceRealMattermost(t *testing.T) {
 		return chattest.Backend{Chat: b, Messages: r.messages, Header: r.header, Members: r.members,
 			Person: mm.User.Username, Direct: r.direct}
 	})
+}
+
+// TestArchiveChatConformanceRealMattermost runs the archive.Chat rules
+// against a real Mattermost 9.9, archiving and deleting channels for good.
+func TestArchiveChatConformanceRealMattermost(t *testing.T) {
+	mm := mmtest.Start(t)
+	for _, mode := range []string{DeleteArchive, DeletePermanent} {
+		t.Run(mode, func(t *testing.T) {
+			archivetest.RunChat(t, func(t *testing.T) archivetest.ChatBackend {
+				b, err := New(Config{URL: mm.URL, Token: mm.BotToken, Team: mm.TeamName, Delete: mode, Invite: []string{mm.User.Username}},
+					slog.New(slog.DiscardHandler), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return archivetest.ChatBackend{Chat: b, Archive: b,
+					Say: func(_ context.Context, ch incident.ChannelRef, text string) (string, error) {
+						var p struct {
+							ID string `json:"id"`
+						}
+						if code := mm.Do(t, mm.User.Token, http.MethodPost, "/api/v4/posts", map[string]string{"channel_id": ch.ID, "message": text}, &p); code != http.StatusCreated {
+							return "", fmt.Errorf("alice posts in %s: %d", ch.Name, code)
+						}
+						return p.ID, nil
+					}}
+			})
+		})
+	}
 }
 
 // mmReader reads what the server holds, as the admin.
