@@ -40,6 +40,9 @@ type Backend struct {
 	// Header returns the channel's header (Rocket.Chat: its topic) as the
 	// server holds it.
 	Header func(ctx context.Context, ch incident.ChannelRef) (string, error)
+	// Announcement returns the channel's announcement (Rocket.Chat shows
+	// the status there); nil for a backend that has none.
+	Announcement func(ctx context.Context, ch incident.ChannelRef) (string, error)
 	// Members returns the usernames of the channel's members.
 	Members func(ctx context.Context, ch incident.ChannelRef) ([]string, error)
 	// Person is the username of someone the server knows, who is invited

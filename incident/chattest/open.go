@@ -80,8 +80,8 @@ func (s *suite) openChannel(t *testing.T) {
 	})
 }
 
-// updateChannel: UpdateChannel brings the header up to date, leaving what
-// is already right.
+// updateChannel: UpdateChannel brings the header (and, where the backend
+// has one, the announcement) up to date, leaving what is already right.
 func (s *suite) updateChannel(t *testing.T) {
 	t.Run("SetsTheHeader", func(t *testing.T) {
 		b := s.newBackend(t)
@@ -92,6 +92,11 @@ func (s *suite) updateChannel(t *testing.T) {
 		}
 		if h, err := b.Header(context.Background(), ch); err != nil || h != state.Header {
 			t.Errorf("the server holds header %q (%v), want %q", h, err, state.Header)
+		}
+		if b.Announcement != nil {
+			if a, err := b.Announcement(context.Background(), ch); err != nil || a != state.Status {
+				t.Errorf("the server holds announcement %q (%v), want the status %q", a, err, state.Status)
+			}
 		}
 	})
 	t.Run("RepeatChangesNothing", func(t *testing.T) {

@@ -28,6 +28,9 @@ func TestChatConformance(t *testing.T) {
 					Header: func(_ context.Context, ch incident.ChannelRef) (string, error) {
 						return rc.Room(ch.ID).Topic, nil
 					},
+					Announcement: func(_ context.Context, ch incident.ChannelRef) (string, error) {
+						return rc.Room(ch.ID).Announcement, nil
+					},
 					Members: func(_ context.Context, ch incident.ChannelRef) ([]string, error) {
 						return rc.Room(ch.ID).Members, nil
 					},
