@@ -27,6 +27,10 @@ func TestImportDirections(t *testing.T) {
 				t.Errorf("incident imports %s: the domain takes the standard library only", imp)
 			case pkg == "archive" && !std && dep != "incident":
 				t.Errorf("archive imports %s: it may import the domain only", imp)
+			case (pkg == "incident/chattest" || pkg == "incident/tickettest") && !std && dep != "incident":
+				t.Errorf("%s imports %s: a port's conformance suite takes the domain and the standard library only", pkg, imp)
+			case pkg == "archive/archivetest" && !std && dep != "incident" && dep != "archive":
+				t.Errorf("archive/archivetest imports %s: it may import the domain and archive only", imp)
 			case strings.HasPrefix(pkg, "integrations/") && own && (strings.HasPrefix(dep, "web") || strings.HasPrefix(dep, "cmd") ||
 				(strings.HasPrefix(dep, "integrations/") && !strings.HasPrefix(dep, "integrations/internal/") &&
 					!strings.HasPrefix(dep, pkg) && !strings.HasPrefix(pkg, dep))):

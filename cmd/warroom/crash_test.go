@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
@@ -15,11 +16,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // process is warroom running as a real child process, so that a test can
@@ -96,16 +101,12 @@ func (p *process) kill() {
 // its builtin channel; it returns the message text.
 func openIncidentWithTalk(t *testing.T, h *harness, n int) (key, said string) {
 	t.Helper()
-	code, inc := h.api("POST", "/incidents", map[string]string{"title": fmt.Sprintf("disk full on db-%d", n), "severity": "high"})
-	if code != 201 {
-		t.Fatalf("declare: %d %v", code, inc)
+	var inc apiIncident
+	if code := h.apiInto("POST", "/incidents", map[string]string{"title": fmt.Sprintf("disk full on db-%d", n), "severity": "high"}, &inc); code != 201 {
+		t.Fatalf("declare: %d", code)
 	}
-	key = inc["key"].(string)
-	var room string
-	h.waitFor(key+" channel", func() bool {
-		room, _ = h.incident(key)["channel"].(map[string]any)["id"].(string)
-		return room != ""
-	})
+	key = inc.Key
+	room := h.channelID(key)
 	said = fmt.Sprintf("cleaned /var/log on db-%d", n)
 	if code, body := h.do("POST", "/channels/"+room+"/messages", url.Values{"text": {said}}, nil); code != http.StatusSeeOther {
 		t.Fatalf("say: %d %s", code, body)
@@ -117,11 +118,13 @@ func openIncidentWithTalk(t *testing.T, h *harness, n int) (key, said string) {
 // and holds what was said.
 func checkArchivedOnce(t *testing.T, h *harness, key, said string) {
 	t.Helper()
-	evs := h.events(key)
-	for _, kind := range []string{"transcript_built", "archive_verified", "channel_deleted", "channel_opened", "ticket_opened"} {
-		if n := countKind(evs, kind); n != 1 {
-			t.Errorf("%s: %d %s events, want exactly 1", key, n, kind)
-		}
+	kinds := map[string]int{}
+	for _, ev := range h.timeline(key) {
+		kinds[ev.Kind]++
+	}
+	want := map[string]int{"transcript_built": 1, "archive_verified": 1, "channel_deleted": 1, "channel_opened": 1, "ticket_opened": 1}
+	if diff := cmp.Diff(want, kinds, cmpopts.IgnoreMapEntries(func(k string, _ int) bool { _, ok := want[k]; return !ok })); diff != "" {
+		t.Errorf("%s: timeline events by kind (-want +got), each exactly once:\n%s", key, diff)
 	}
 	code, md := h.do("GET", "/api/v1/incidents/"+key+"/transcript?format=md", nil, bearerAPI)
 	if code != 200 {
@@ -138,20 +141,10 @@ func checkArchivedOnce(t *testing.T, h *harness, key, said string) {
 	}
 	// The last step marks the incident archived before its job is finished,
 	// so wait until no job of the incident is pending or running.
-	var jobs map[string]any
-	h.waitFor(key+"'s jobs to settle", func() bool {
-		_, jobs = h.api("GET", "/incidents/"+key+"/jobs", nil)
-		for _, j := range jobs["jobs"].([]any) {
-			if s := j.(map[string]any)["state"]; s == "pending" || s == "running" {
-				return false
-			}
-		}
-		return true
-	})
-	for _, j := range jobs["jobs"].([]any) {
-		job := j.(map[string]any)
-		if job["state"] != "done" {
-			t.Errorf("%s: job %v is %v (%v), want done", key, job["kind"], job["state"], job["last_error"])
+	h.waitJobsDone(key)
+	for _, job := range h.jobs(key) {
+		if job.State != "done" {
+			t.Errorf("%s: job %s is %s (%s), want done", key, job.Kind, job.State, job.LastError)
 		}
 	}
 }
@@ -197,9 +190,10 @@ func TestKillAtRandomMomentsCompletesExactlyOnce(t *testing.T) {
 	}
 	// Close one incident at a time and kill the process a few milliseconds
 	// later, so the kills land inside the archive steps at varying points.
+	// The keys go in order, so that the seed alone decides the run.
 	rng := crashRand(t)
 	kills := 0
-	for key := range said {
+	for _, key := range slices.Sorted(maps.Keys(said)) {
 		if code, out := p.h.api("POST", "/incidents/"+key+"/close", map[string]string{"actor": "alice"}); code != 200 {
 			t.Fatalf("close %s: %d %v", key, code, out)
 		}
@@ -212,7 +206,7 @@ func TestKillAtRandomMomentsCompletesExactlyOnce(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	for key, text := range said {
-		for ctx.Err() == nil && p.h.incident(key)["status"] != "archived" {
+		for ctx.Err() == nil && p.h.getIncident(key).Status != "archived" {
 			time.Sleep(20 * time.Millisecond)
 		}
 		if ctx.Err() != nil {
@@ -224,14 +218,14 @@ func TestKillAtRandomMomentsCompletesExactlyOnce(t *testing.T) {
 
 var crashSeed = flag.Uint64("crash.seed", 0, "seed of the kill moments in the crash tests (0: from the clock); each test logs the seed it used")
 
-// crashRand is the random source of a crash test. It logs its seed, so a
-// failing run can be repeated with -crash.seed.
+// crashRand is the random source of a crash test. It logs its seed and the
+// command that repeats the run with it (-crash.seed).
 func crashRand(t *testing.T) *rand.Rand {
 	seed := *crashSeed
 	if seed == 0 {
 		seed = uint64(time.Now().UnixNano())
 	}
-	t.Logf("kill moments from seed %d (repeat with -args -crash.seed=%d)", seed, seed)
+	t.Logf("kill moments from seed %d; repeat with: go test ./cmd/warroom/ -run '^%s$' -crash.seed=%d", seed, t.Name(), seed)
 	return rand.New(rand.NewPCG(seed, 42))
 }
 
@@ -298,28 +292,26 @@ func TestKillDuringStormOpensEachChannelOnce(t *testing.T) {
 	wg.Wait()
 	h := current().h
 	h.login("alice")
-	var incs []any
+	var incs []apiIncident
 	h.waitFor("every channel and welcome post", func() bool {
-		_, out := h.api("GET", "/incidents?limit=1000", nil)
-		incs, _ = out["incidents"].([]any)
-		if len(incs) < groups {
+		if incs = h.incidents("?limit=1000"); len(incs) < groups {
 			return false
 		}
-		_, jobs := h.api("GET", "/jobs/stats", nil)
-		byState, _ := jobs["by_state"].(map[string]any)
-		return byState["pending"] == nil && byState["running"] == nil
+		var stats struct {
+			ByState map[string]int `json:"by_state"`
+		}
+		h.get("/jobs/stats", &stats)
+		return stats.ByState["pending"] == 0 && stats.ByState["running"] == 0
 	})
 	if len(incs) != groups {
 		t.Fatalf("%d incidents for %d alert groups", len(incs), groups)
 	}
-	for _, v := range incs {
-		inc := v.(map[string]any)
-		key := inc["key"].(string)
+	for _, inc := range incs {
+		key := inc.Key
 		if n := countKind(h.events(key), "channel_opened"); n != 1 {
 			t.Errorf("%s: %d channel_opened events, want 1", key, n)
 		}
-		room, _ := inc["channel"].(map[string]any)["id"].(string)
-		code, page := h.do("GET", "/channels/"+room+"/log", nil, nil)
+		code, page := h.do("GET", "/channels/"+inc.Channel.ID+"/log", nil, nil)
 		if code != 200 {
 			t.Fatalf("%s channel log: %d", key, code)
 		}

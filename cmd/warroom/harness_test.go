@@ -7,6 +7,7 @@ import (
 	"html"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -56,17 +57,38 @@ func testConfig(t testing.TB) Config {
 
 func startHarness(t testing.TB, cfg Config) *harness {
 	t.Helper()
-	return startHarnessLog(t, cfg, testLogWriter{t})
+	return startHarnessOn(t, cfg, nil, testLogWriter{t})
 }
 
 // startHarnessLog is startHarness with the service's log written to logOut.
 func startHarnessLog(t testing.TB, cfg Config, logOut io.Writer) *harness {
 	t.Helper()
+	return startHarnessOn(t, cfg, nil, logOut)
+}
+
+// reserveListener opens a listener on a free loopback port and keeps it
+// open, so that the address can be given to peers (a webhook URL, a slash
+// command) before warroom starts on it with startHarnessOn: no other
+// process can take the port meanwhile. Set cfg.Listen to its address.
+func reserveListener(t testing.TB) (net.Listener, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() }) // a second close (by the service) is harmless
+	return ln, ln.Addr().String()
+}
+
+// startHarnessOn is startHarnessLog serving on ln (from reserveListener),
+// or on cfg.Listen when ln is nil.
+func startHarnessOn(t testing.TB, cfg Config, ln net.Listener, logOut io.Writer) *harness {
+	t.Helper()
 	if err := cfg.validate(); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	m, err := NewMain(ctx, cfg, logOut)
+	m, err := NewMainOn(ctx, cfg, ln, logOut)
 	if err != nil {
 		cancel()
 		t.Fatalf("NewMain: %v", err)
@@ -188,18 +210,85 @@ func (h *harness) incident(key string) map[string]any {
 	return inc
 }
 
-// events returns the timeline as kind -> texts.
+// events returns the timeline, each event as a map (see timeline for the
+// typed events).
 func (h *harness) events(key string) []map[string]any {
 	h.t.Helper()
-	code, out := h.api("GET", "/incidents/"+key+"/timeline", nil)
-	if code != 200 {
-		h.t.Fatalf("timeline %s: %d %v", key, code, out)
+	var out struct {
+		Events []map[string]any `json:"events"`
 	}
-	var evs []map[string]any
-	for _, e := range out["events"].([]any) {
-		evs = append(evs, e.(map[string]any))
+	h.get("/incidents/"+key+"/timeline", &out)
+	return out.Events
+}
+
+// apiInto calls the JSON API with the right token and decodes a 2xx answer
+// into out (nil: not decoded); an answer that does not decode fails the
+// test with the body. It returns the status; other statuses are the test's
+// to judge.
+func (h *harness) apiInto(method, path string, body, out any) int {
+	h.t.Helper()
+	code, raw := h.do(method, "/api/v1"+path, body, bearerAPI)
+	if out != nil && code/100 == 2 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			h.t.Fatalf("%s %s: the answer does not decode into %T: %v\n%s", method, path, out, err, raw)
+		}
 	}
-	return evs
+	return code
+}
+
+// get reads a JSON API resource into out; anything but 200 fails the test.
+func (h *harness) get(path string, out any) {
+	h.t.Helper()
+	if code := h.apiInto("GET", path, nil, out); code != http.StatusOK {
+		_, raw := h.do("GET", "/api/v1"+path, nil, bearerAPI)
+		h.t.Fatalf("GET %s: %d %s", path, code, raw)
+	}
+}
+
+// getIncident returns the incident, typed.
+func (h *harness) getIncident(key string) apiIncident {
+	h.t.Helper()
+	var inc apiIncident
+	h.get("/incidents/"+key, &inc)
+	return inc
+}
+
+// incidents lists the incidents a query finds (e.g. "?limit=1000").
+func (h *harness) incidents(query string) []apiIncident {
+	h.t.Helper()
+	var out struct {
+		Incidents []apiIncident `json:"incidents"`
+	}
+	h.get("/incidents"+query, &out)
+	return out.Incidents
+}
+
+// timeline returns the incident's timeline, typed.
+func (h *harness) timeline(key string) []apiEvent {
+	h.t.Helper()
+	var out struct {
+		Events []apiEvent `json:"events"`
+	}
+	h.get("/incidents/"+key+"/timeline", &out)
+	return out.Events
+}
+
+// jobs returns the incident's durable jobs, typed.
+func (h *harness) jobs(key string) []apiJob {
+	h.t.Helper()
+	var out struct {
+		Jobs []apiJob `json:"jobs"`
+	}
+	h.get("/incidents/"+key+"/jobs", &out)
+	return out.Jobs
+}
+
+// channelID waits for the incident's channel and returns its ID.
+func (h *harness) channelID(key string) string {
+	h.t.Helper()
+	var id string
+	h.waitFor(key+"'s channel", func() bool { id = h.getIncident(key).Channel.ID; return id != "" })
+	return id
 }
 
 func countKind(evs []map[string]any, kind string) int {
@@ -299,9 +388,8 @@ func (h *harness) upload(room, text, name string, data []byte) int {
 func (h *harness) waitJobsDone(key string) {
 	h.t.Helper()
 	h.waitFor(key+"'s jobs", func() bool {
-		_, out := h.api("GET", "/incidents/"+key+"/jobs", nil)
-		for _, j := range out["jobs"].([]any) {
-			if s := j.(map[string]any)["state"]; s == "pending" || s == "running" {
+		for _, j := range h.jobs(key) {
+			if j.State == "pending" || j.State == "running" {
 				return false
 			}
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -18,12 +17,7 @@ import (
 // it, with the /incident slash command pointing at warroom.
 func mattermostHarness(t *testing.T, mm *mmtest.Server, tune func(*Config)) *harness {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // warroom binds it again below; Mattermost must know the URL first
+	ln, addr := reserveListener(t) // Mattermost must know warroom's URL first
 	cfg := testConfig(t)
 	cfg.Listen, cfg.PublicURL = addr, "http://"+addr
 	cfg.Chat.Backend = "mattermost"
@@ -33,7 +27,7 @@ func mattermostHarness(t *testing.T, mm *mmtest.Server, tune func(*Config)) *har
 	if tune != nil {
 		tune(&cfg)
 	}
-	return startHarness(t, cfg)
+	return startHarnessOn(t, cfg, ln, testLogWriter{t})
 }
 
 // mmPost is the part of a Mattermost post the tests read.

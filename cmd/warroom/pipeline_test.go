@@ -1,11 +1,13 @@
 package main
 
 import (
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/warroom/warroom/integrations/alertmanager/amtest"
 	"github.com/warroom/warroom/integrations/prometheus/promtest"
@@ -27,12 +29,7 @@ const pipelineRule = `groups:
 // Alertmanager into warroom; the incident's channel holds a PNG rendered
 // from that Prometheus's real data and the matched runbook.
 func TestRealAlertPipeline(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	ln, addr := reserveListener(t) // Alertmanager must know warroom's address first
 	am := amtest.Start(t, amtest.Options{WebhookURL: "http://" + addr + "/hooks/alertmanager", BearerToken: testAMToken})
 	rules := filepath.Join(t.TempDir(), "rules.yml")
 	if err := os.WriteFile(rules, []byte(pipelineRule), 0o600); err != nil {
@@ -44,21 +41,18 @@ func TestRealAlertPipeline(t *testing.T) {
 	cfg.Listen, cfg.PublicURL = addr, "http://"+addr
 	cfg.Prometheus.URL = prom.URL
 	cfg.Runbooks.Dir = "../../integrations/runbooks/testdata"
-	h := startHarness(t, cfg)
+	h := startHarnessOn(t, cfg, ln, testLogWriter{t})
 
-	h.waitFor("the alert through Alertmanager", func() bool {
-		_, list := h.api("GET", "/incidents", nil)
-		return len(list["incidents"].([]any)) == 1
-	})
-	inc := h.incident("INC-1")
-	if inc["source"] != "alertmanager" || inc["severity"] != "critical" || !strings.HasPrefix(inc["title"].(string), "HighLatency") {
-		t.Errorf("incident = %v", inc)
+	h.waitFor("the alert through Alertmanager", func() bool { return len(h.incidents("")) == 1 })
+	inc := h.getIncident("INC-1")
+	want := apiIncident{Key: "INC-1", Source: "alertmanager", Severity: "critical"}
+	if diff := cmp.Diff(want, inc, cmpopts.IgnoreFields(apiIncident{}, "Title", "Summary", "Status", "Labels", "Commander", "Channel", "Ticket")); diff != "" {
+		t.Errorf("the incident (-want +got):\n%s", diff)
 	}
-	var room string
-	h.waitFor("channel", func() bool {
-		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
-		return room != ""
-	})
+	if !strings.HasPrefix(inc.Title, "HighLatency") || inc.Labels["service"] != "checkout" {
+		t.Errorf("the incident's title %q and labels %v are not the rule's alert", inc.Title, inc.Labels)
+	}
+	room := h.channelID("INC-1")
 	h.login("alice")
 	var page string
 	h.waitFor("graph and runbook in the channel", func() bool {

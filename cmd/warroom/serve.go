@@ -39,13 +39,24 @@ type Main struct {
 // NewMain opens the store, applies migrations, wires every part and binds
 // the listen address, so that Addr is known before Run.
 func NewMain(ctx context.Context, cfg Config, logOut io.Writer) (*Main, error) {
+	return NewMainOn(ctx, cfg, nil, logOut)
+}
+
+// NewMainOn is NewMain serving on ln, already bound, instead of binding
+// cfg.Listen (nil: bind it). Main owns ln from then on. Tests that must
+// tell a peer warroom's address before it starts keep the listener open
+// meanwhile, so that no other process can take the port.
+func NewMainOn(ctx context.Context, cfg Config, ln net.Listener, logOut io.Writer) (*Main, error) {
 	log := newLogger(cfg.Log, logOut)
 	clock := incident.SystemClock{}
 	db, err := sqlite.Open(ctx, cfg.Store.DSN, clock)
 	if err != nil {
+		if ln != nil {
+			ln.Close()
+		}
 		return nil, fmt.Errorf("%w\nCheck store.dsn: the directory must be writable by warroom", err)
 	}
-	m := &Main{cfg: cfg, log: log, db: db}
+	m := &Main{cfg: cfg, log: log, db: db, ln: ln}
 	if err := m.wire(ctx, clock); err != nil {
 		db.Close()
 		if m.ln != nil {
@@ -58,9 +69,10 @@ func NewMain(ctx context.Context, cfg Config, logOut io.Writer) (*Main, error) {
 
 func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	var err error
-	m.ln, err = net.Listen("tcp", m.cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w; is another warroom running? Set listen (or WARROOM_LISTEN) to a free address", m.cfg.Listen, err)
+	if m.ln == nil {
+		if m.ln, err = net.Listen("tcp", m.cfg.Listen); err != nil {
+			return fmt.Errorf("listen on %s: %w; is another warroom running? Set listen (or WARROOM_LISTEN) to a free address", m.cfg.Listen, err)
+		}
 	}
 	if m.cfg.PublicURL == "" {
 		m.cfg.PublicURL = "http://" + m.ln.Addr().String()

@@ -3,6 +3,7 @@ package mattermost
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
@@ -13,8 +14,9 @@ import (
 const maxNameTries = 50
 
 // OpenChannel creates the incident's channel, or adopts the one an earlier
-// attempt created (same creator and display name), trying name-2, name-3
-// ... when the name is taken by something else. Then it invites people.
+// attempt created (created by the bot, its purpose naming the incident),
+// trying name-2, name-3 ... when the name is taken by something else,
+// also by the bot for another incident. Then it invites people.
 func (b *Backend) OpenChannel(ctx context.Context, spec incident.ChannelSpec) (incident.ChannelRef, error) {
 	teamID, botID, err := b.ensure(ctx)
 	if err != nil {
@@ -26,6 +28,7 @@ func (b *Backend) OpenChannel(ctx context.Context, spec incident.ChannelSpec) (i
 		typ = model.ChannelTypePrivate
 	}
 	base := ChannelName(spec.Name)
+	purpose := channelPurpose(spec)
 	var ch *model.Channel
 	for n := 1; ch == nil; n++ {
 		if n > maxNameTries {
@@ -34,7 +37,7 @@ func (b *Backend) OpenChannel(ctx context.Context, spec incident.ChannelSpec) (i
 		name := candidate(base, n)
 		existing, resp, err := b.client.GetChannelByNameIncludeDeleted(ctx, name, teamID, "")
 		switch {
-		case err == nil && existing.CreatorId == botID && existing.DisplayName == display && existing.DeleteAt == 0:
+		case err == nil && existing.CreatorId == botID && ownedBy(existing.Purpose, spec.IncidentKey) && existing.DeleteAt == 0:
 			ch = existing // ours, from an attempt that crashed before recording it
 			continue
 		case err == nil:
@@ -43,7 +46,7 @@ func (b *Backend) OpenChannel(ctx context.Context, spec incident.ChannelSpec) (i
 			return incident.ChannelRef{}, classify("look up channel "+name, resp, err)
 		}
 		created, resp, err := b.client.CreateChannel(ctx, &model.Channel{TeamId: teamID, Name: name, DisplayName: display, Type: typ,
-			Purpose: truncateRunes(spec.Purpose, model.ChannelPurposeMaxRunes), Header: truncateRunes(spec.Header, model.ChannelHeaderMaxRunes)})
+			Purpose: purpose, Header: truncateRunes(spec.Header, model.ChannelHeaderMaxRunes)})
 		if err != nil {
 			if errorID(err) == "store.sql_channel.save_channel.exists.app_error" {
 				continue // taken between the look-up and the create
@@ -60,6 +63,22 @@ func (b *Backend) OpenChannel(ctx context.Context, spec incident.ChannelSpec) (i
 		return incident.ChannelRef{}, err
 	}
 	return b.ref(ch), nil
+}
+
+// channelPurpose is the purpose of an incident's channel: the wished-for
+// purpose, cut to fit, then the incident key that marks the channel as
+// that incident's (display names may repeat: "{{.Title}}").
+func channelPurpose(spec incident.ChannelSpec) string {
+	mark := keyMark(spec.IncidentKey)
+	p := truncateRunes(spec.Purpose, model.ChannelPurposeMaxRunes-len([]rune(mark))-1)
+	return strings.TrimSpace(p + " " + mark)
+}
+
+func keyMark(key string) string { return "(warroom " + key + ")" }
+
+// ownedBy reports whether a channel's purpose marks it as the incident's.
+func ownedBy(purpose, incidentKey string) bool {
+	return strings.HasSuffix(purpose, keyMark(incidentKey))
 }
 
 func (b *Backend) ref(ch *model.Channel) incident.ChannelRef {

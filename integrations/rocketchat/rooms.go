@@ -17,6 +17,7 @@ type room struct {
 	T            string `json:"t"`
 	Topic        string `json:"topic"`
 	Announcement string `json:"announcement"`
+	Description  string `json:"description"`
 	Archived     bool   `json:"archived"`
 	Msgs         int    `json:"msgs"`
 	U            struct {
@@ -91,10 +92,12 @@ func (b *Backend) roomInfo(ctx context.Context, q url.Values) (*room, error) {
 }
 
 // OpenChannel creates the incident's room, or adopts the one an earlier
-// attempt created (same name, created by the bot), trying name-2, name-3 ...
-// when the name is taken. Then it invites people and sets the topic.
+// attempt created (created by the bot, its description naming the
+// incident), trying name-2, name-3 ... when the name is taken, also by the
+// bot for another incident. Then it invites people and sets the topic.
 func (b *Backend) OpenChannel(ctx context.Context, spec incident.ChannelSpec) (incident.ChannelRef, error) {
 	base := RoomName(spec.Name)
+	description := roomDescription(spec)
 	var r *room
 	for n := 1; r == nil; n++ {
 		if n > 50 {
@@ -106,7 +109,7 @@ func (b *Backend) OpenChannel(ctx context.Context, spec incident.ChannelSpec) (i
 			return incident.ChannelRef{}, err
 		}
 		if existing != nil {
-			if existing.U.ID == b.cfg.UserID && !existing.Archived {
+			if existing.U.ID == b.cfg.UserID && !existing.Archived && ownedBy(existing.Description, spec.IncidentKey) {
 				r = existing // ours, from an attempt that crashed before recording it
 			}
 			continue
@@ -129,6 +132,14 @@ func (b *Backend) OpenChannel(ctx context.Context, spec incident.ChannelSpec) (i
 		if r == nil {
 			return incident.ChannelRef{}, incident.Errorf(incident.KindTransient, "create room %s: the answer holds no room", name)
 		}
+		// The description names the incident, so that a retry adopts this
+		// room and another incident wishing for the same name does not. A
+		// crash right before this leaves an empty room nobody adopts.
+		err = b.call(ctx, "describe room "+name, http.MethodPost, "/api/v1/"+b.kind()+".setDescription", nil,
+			map[string]any{"roomId": r.ID, "description": description}, nil)
+		if err != nil {
+			return incident.ChannelRef{}, err
+		}
 	}
 	if err := b.invite(ctx, r.ID, append(append([]string{}, b.cfg.Invite...), spec.Invite...)); err != nil {
 		return incident.ChannelRef{}, err
@@ -138,6 +149,19 @@ func (b *Backend) OpenChannel(ctx context.Context, spec incident.ChannelSpec) (i
 		return incident.ChannelRef{}, err
 	}
 	return ref, nil
+}
+
+// roomDescription is the description of an incident's room: its purpose,
+// and the incident key that marks the room as that incident's.
+func roomDescription(spec incident.ChannelSpec) string {
+	return strings.TrimSpace(spec.Purpose + " " + keyMark(spec.IncidentKey))
+}
+
+func keyMark(key string) string { return "(warroom " + key + ")" }
+
+// ownedBy reports whether a room's description marks it as the incident's.
+func ownedBy(description, incidentKey string) bool {
+	return strings.HasSuffix(description, keyMark(incidentKey))
 }
 
 func (b *Backend) ref(r *room) incident.ChannelRef {

@@ -67,28 +67,16 @@ func Start(t testing.TB, opts Options) *Server {
 	}
 	bin := binary(t)
 	dir := t.TempDir()
-	var lastErr error
-	for range 3 { // another process may take the free port before Alertmanager does
-		s, err := start(t, bin, dir, cfg, opts.Args)
-		if err == nil {
-			return s
-		}
-		lastErr = err
-		if !strings.Contains(err.Error(), "address already in use") {
-			break
-		}
+	s, err := peerproc.OnFreePort(func(port int) (*Server, error) { return start(t, bin, dir, cfg, opts.Args, port) })
+	if err != nil {
+		t.Fatalf("amtest: %v", err)
 	}
-	t.Fatalf("amtest: %v", lastErr)
-	return nil
+	return s
 }
 
-// start makes one attempt to start the server on a fresh port.
-func start(t testing.TB, bin, dir, cfg string, extra []string) (*Server, error) {
+// start makes one attempt to start the server on port.
+func start(t testing.TB, bin, dir, cfg string, extra []string, port int) (*Server, error) {
 	t.Helper()
-	port, err := peerproc.FreePort()
-	if err != nil {
-		return nil, fmt.Errorf("find a free port: %w", err)
-	}
 	run, err := os.MkdirTemp(dir, "run-")
 	if err != nil {
 		return nil, err

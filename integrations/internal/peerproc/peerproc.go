@@ -4,6 +4,7 @@
 package peerproc
 
 import (
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -13,6 +14,9 @@ import (
 )
 
 // FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+// Another process may take it before the peer binds it: start peers with
+// OnFreePort, which tries again then. (A server in the test's own process
+// needs no port number: hand it an open listener instead.)
 func FreePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -20,6 +24,36 @@ func FreePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// clashTries bounds how often OnFreePort tries a fresh port.
+const clashTries = 3
+
+// OnFreePort calls start with a port that was free a moment ago, and again
+// with a fresh one while start's error says the port was taken meanwhile
+// (PortTaken), at most three times: a peer program binds its port itself,
+// so it cannot be handed a listener kept open.
+func OnFreePort[T any](start func(port int) (T, error)) (T, error) {
+	var zero T
+	var err error
+	for range clashTries {
+		var port int
+		if port, err = FreePort(); err != nil {
+			return zero, fmt.Errorf("find a free port: %w", err)
+		}
+		var v T
+		if v, err = start(port); err == nil || !PortTaken(err) {
+			return v, err
+		}
+	}
+	return zero, fmt.Errorf("%d fresh ports were all taken before the peer bound them: %w", clashTries, err)
+}
+
+// PortTaken reports whether err (a start's error, with the peer's log)
+// says that the port was in use: Go's "address already in use",
+// PostgreSQL's "Address already in use".
+func PortTaken(err error) bool {
+	return err != nil && strings.Contains(strings.ToLower(err.Error()), "address already in use")
 }
 
 // Process is a started child process whose exit is observed in the background.

@@ -78,3 +78,40 @@ func TestStopOnAnObedientProcess(t *testing.T) {
 		t.Errorf("FreePort = %d, %v", port, err)
 	}
 }
+
+// TestOnFreePort: a start whose port was taken meanwhile is tried again on
+// a fresh port, up to three times; any other error ends it at once.
+func TestOnFreePort(t *testing.T) {
+	taken := errors.New("listen tcp 127.0.0.1:1: bind: address already in use")
+	tests := []struct {
+		name      string
+		results   []error // what each start returns, in turn
+		wantCalls int
+		wantErr   bool
+	}{
+		{"first port free", []error{nil}, 1, false},
+		{"taken twice, then free", []error{taken, taken, nil}, 3, false},
+		{"taken every time", []error{taken, taken, taken, nil}, 3, true},
+		{"another failure is not retried", []error{errors.New("bad config"), nil}, 1, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var ports []int
+			got, err := peerproc.OnFreePort(func(port int) (int, error) {
+				ports = append(ports, port)
+				return port, tt.results[len(ports)-1]
+			})
+			if len(ports) != tt.wantCalls || (err != nil) != tt.wantErr {
+				t.Fatalf("%d starts, err %v; want %d starts, error %v", len(ports), err, tt.wantCalls, tt.wantErr)
+			}
+			if err == nil && got != ports[len(ports)-1] {
+				t.Errorf("OnFreePort gave %d, want the last start's %d", got, ports[len(ports)-1])
+			}
+			for _, p := range ports {
+				if p <= 0 {
+					t.Errorf("start was given port %d", p)
+				}
+			}
+		})
+	}
+}

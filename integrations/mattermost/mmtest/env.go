@@ -5,21 +5,12 @@ import (
 	"os/exec"
 	"os/user"
 	"runtime"
-	"testing"
+
+	"github.com/warroom/warroom/integrations/internal/peerproc"
 )
 
 // pgBin is where Debian's postgresql package installs PostgreSQL 15's programs.
 const pgBin = "/usr/lib/postgresql/15/bin"
-
-// unavailable ends a test that cannot get a real server: it fails when CI=true (the
-// server is required there) and skips otherwise.
-func unavailable(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("mmtest: a real server is required when CI=true but cannot run here: "+format, args...)
-	}
-	t.Skipf("mmtest: skipping, cannot run a real server here: "+format, args...)
-}
 
 // postgresInstalled reports whether PostgreSQL 15's initdb is present.
 func postgresInstalled() bool {
@@ -48,13 +39,14 @@ func postgresProblem() string {
 
 // scriptProblem says why .ci/mattermost.sh cannot run here, or "" if it can.
 func scriptProblem() string {
+	if _, err := peerproc.CacheDir(cacheName); err != nil {
+		return "there is no cache directory (set WARROOM_CACHE): " + err.Error()
+	}
 	if runtime.GOOS != "linux" {
 		return "needs Linux, this is " + runtime.GOOS
 	}
-	for _, tool := range []string{"bash", "go", "flock"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			return tool + " is not on PATH (needed to build Mattermost)"
-		}
+	if tool := peerproc.MissingTools("bash", "go", "flock"); tool != "" {
+		return tool + " is not on PATH (needed to build Mattermost)"
 	}
 	if !postgresInstalled() {
 		if os.Geteuid() != 0 {

@@ -1,6 +1,7 @@
 package mmtest
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -58,34 +59,46 @@ func startPostgres(t testing.TB) *pgCluster {
 		t.Fatalf("mmtest: initdb failed: %v\n%s", err, out)
 	}
 
-	if pg.port, err = peerproc.FreePort(); err != nil {
+	if _, err := peerproc.OnFreePort(func(port int) (struct{}, error) { return struct{}{}, pg.start(port) }); err != nil {
 		t.Fatalf("mmtest: %v", err)
 	}
-	logPath := filepath.Join(dir, "postgres.log")
+	t.Cleanup(func() { pg.stop(t) })
+	t.Logf("mmtest: PostgreSQL 15 ready on 127.0.0.1:%d in %v (%s)", pg.port, time.Since(start).Round(time.Millisecond), dir)
+	return pg
+}
+
+// start makes one attempt to run the cluster on port and waits until it
+// accepts connections; the error holds the end of its log.
+func (pg *pgCluster) start(port int) error {
+	pg.port = port
+	logPath := filepath.Join(pg.dir, "postgres.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
-		t.Fatalf("mmtest: %v", err)
+		return err
 	}
 	defer logFile.Close() // the child keeps its own descriptor
-	cmd := pg.command("postgres", "-D", data, "-p", strconv.Itoa(pg.port), "-k", dir,
+	cmd := pg.command("postgres", "-D", filepath.Join(pg.dir, "data"), "-p", strconv.Itoa(port), "-k", pg.dir,
 		"-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200",
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if pg.proc, err = peerproc.Start(cmd); err != nil {
-		t.Fatalf("mmtest: starting postgres: %v", err)
+		return fmt.Errorf("starting postgres: %w", err)
 	}
-	t.Cleanup(func() { pg.stop(t) })
-
 	deadline := time.Now().Add(30 * time.Second)
-	for !pg.ready() {
+	for {
+		// Ours says it is ready, and a connection works: a server of
+		// someone else's on the port would answer too.
+		if log, _ := os.ReadFile(logPath); bytes.Contains(log, []byte("ready to accept connections")) && pg.ready() && !pg.proc.Exited() {
+			return nil
+		}
 		if pg.proc.Exited() || time.Now().After(deadline) {
-			t.Fatalf("mmtest: PostgreSQL did not become ready on 127.0.0.1:%d (exited: %v); end of %s:\n%s",
-				pg.port, pg.proc.Exited(), logPath, peerproc.TailFile(logPath, 30))
+			exited := pg.proc.Exited()
+			pg.proc.Stop(syscall.SIGTERM, 5*time.Second)
+			return fmt.Errorf("PostgreSQL did not become ready on 127.0.0.1:%d (exited: %v); end of %s:\n%s",
+				port, exited, logPath, peerproc.TailFile(logPath, 30))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Logf("mmtest: PostgreSQL 15 ready on 127.0.0.1:%d in %v (%s)", pg.port, time.Since(start).Round(time.Millisecond), dir)
-	return pg
 }
 
 // command runs one of PostgreSQL's programs as the owner of the cluster.

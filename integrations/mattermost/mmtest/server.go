@@ -1,6 +1,7 @@
 package mmtest
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"os"
@@ -131,25 +132,9 @@ func (s *Server) startMattermost(t testing.TB, build string, opts Options) {
 		}
 	}
 
-	port, err := peerproc.FreePort()
+	proc, err := peerproc.OnFreePort(func(port int) (*peerproc.Process, error) { return s.runMattermost(build, dir, port, opts) })
 	if err != nil {
 		t.Fatalf("mmtest: %v", err)
-	}
-	s.URL = fmt.Sprintf("http://127.0.0.1:%d", port)
-
-	logPath := filepath.Join(dir, "mattermost.log")
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		t.Fatalf("mmtest: %v", err)
-	}
-	defer logFile.Close() // the child keeps its own descriptor
-	cmd := exec.Command(filepath.Join(build, "bin", "mattermost"), "server", "--config", filepath.Join(dir, "config.json"))
-	cmd.Dir = dir
-	cmd.Env = append(parentEnv(), settings(s, port, opts)...)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	proc, err := peerproc.Start(cmd)
-	if err != nil {
-		t.Fatalf("mmtest: starting Mattermost: %v", err)
 	}
 	t.Cleanup(func() {
 		stopStart := time.Now()
@@ -158,23 +143,47 @@ func (s *Server) startMattermost(t testing.TB, build string, opts Options) {
 		}
 		t.Logf("mmtest: Mattermost at %s stopped in %v", s.URL, time.Since(stopStart).Round(time.Millisecond))
 	})
+	logPath := filepath.Join(dir, "mattermost.log")
+	t.Logf("mmtest: Mattermost %s ready at %s in %v (log %s)", s.Version, s.URL, time.Since(start).Round(time.Millisecond), logPath)
+}
 
+// runMattermost makes one attempt to run the server on port and waits for
+// its ping; the error holds the end of its log.
+func (s *Server) runMattermost(build, dir string, port int, opts Options) (*peerproc.Process, error) {
+	s.URL = fmt.Sprintf("http://127.0.0.1:%d", port)
+	logPath := filepath.Join(dir, "mattermost.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	defer logFile.Close() // the child keeps its own descriptor
+	cmd := exec.Command(filepath.Join(build, "bin", "mattermost"), "server", "--config", filepath.Join(dir, "config.json"))
+	cmd.Dir = dir
+	cmd.Env = append(parentEnv(), settings(s, port, opts)...)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	proc, err := peerproc.Start(cmd)
+	if err != nil {
+		return nil, fmt.Errorf("starting Mattermost: %w", err)
+	}
+	listening := []byte(fmt.Sprintf("Server is listening on 127.0.0.1:%d", port))
 	deadline := time.Now().Add(startTimeout)
 	for {
-		if s.ping() {
-			break
+		// Ours says it listens, and the ping answers: a server of someone
+		// else's on the port would answer too.
+		if log, _ := os.ReadFile(logPath); bytes.Contains(log, listening) && s.ping() && !proc.Exited() {
+			return proc, nil
 		}
 		if proc.Exited() {
-			t.Fatalf("mmtest: Mattermost exited before answering %s/api/v4/system/ping (%v); end of %s:\n%s",
+			return nil, fmt.Errorf("Mattermost exited before answering %s/api/v4/system/ping (%v); end of %s:\n%s",
 				s.URL, proc.Err(), logPath, peerproc.TailFile(logPath, 40))
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("mmtest: Mattermost did not answer %s/api/v4/system/ping within %v; end of %s:\n%s",
+			proc.Stop(syscall.SIGTERM, 30*time.Second)
+			return nil, fmt.Errorf("Mattermost did not answer %s/api/v4/system/ping within %v; end of %s:\n%s",
 				s.URL, startTimeout, logPath, peerproc.TailFile(logPath, 40))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Logf("mmtest: Mattermost %s ready at %s in %v (log %s)", s.Version, s.URL, time.Since(start).Round(time.Millisecond), logPath)
 }
 
 // ping reports whether GET /api/v4/system/ping answers 200, and records the version.

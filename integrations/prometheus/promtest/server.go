@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -48,28 +47,16 @@ func StartWith(t testing.TB, opts Options) *Server {
 	t.Helper()
 	bin := binary(t)
 	dir := t.TempDir()
-	var lastErr error
-	for range 3 { // another process may take the free port before Prometheus does
-		s, err := start(t, bin, dir, opts)
-		if err == nil {
-			return s
-		}
-		lastErr = err
-		if !strings.Contains(err.Error(), "address already in use") {
-			break
-		}
+	s, err := peerproc.OnFreePort(func(port int) (*Server, error) { return start(t, bin, dir, opts, port) })
+	if err != nil {
+		t.Fatalf("promtest: %v", err)
 	}
-	t.Fatalf("promtest: %v", lastErr)
-	return nil
+	return s
 }
 
-// start makes one attempt to start the server on a fresh port.
-func start(t testing.TB, bin, dir string, opts Options) (*Server, error) {
+// start makes one attempt to start the server on port.
+func start(t testing.TB, bin, dir string, opts Options, port int) (*Server, error) {
 	t.Helper()
-	port, err := peerproc.FreePort()
-	if err != nil {
-		return nil, fmt.Errorf("find a free port: %w", err)
-	}
 	run, err := os.MkdirTemp(dir, "run-")
 	if err != nil {
 		return nil, err
