@@ -67,7 +67,9 @@ const goodToken = "the-right-token"
 func guessingServer(t *testing.T) (*Server, http.Handler, *testClock) {
 	t.Helper()
 	clock := &testClock{t: time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)}
-	s, err := New(Config{APIToken: goodToken}, Deps{Jobs: noJobs{}, Sessions: noSessions{}, Clock: clock, Sleep: clock.Sleep})
+	svc := newFakeService(clock.Now)
+	s, err := New(Config{APIToken: goodToken}, Deps{Incidents: svc, Lifecycle: svc, Updates: svc, Alerts: svc, Commands: svc,
+		Jobs: noJobs{}, Sessions: noSessions{}, Clock: clock, Sleep: clock.Sleep})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -236,7 +236,7 @@ func (s *Server) incidentsPage(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, err)
 		return
 	}
-	list, err := s.Service.List(r.Context(), f)
+	list, err := s.Incidents.List(r.Context(), f)
 	if err != nil {
 		s.uiError(w, r, err)
 		return
@@ -261,7 +261,7 @@ func (s *Server) declarePage(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		d.Severity = sev
 		var inc *incident.Incident
-		if inc, err = s.Service.Declare(r.Context(), d); err == nil {
+		if inc, err = s.Lifecycle.Declare(r.Context(), d); err == nil {
 			s.kick()
 			s.flash(r, flashNotice, inc.Key+" declared; its channel is opening.")
 			http.Redirect(w, r, "/incidents/"+inc.Key, http.StatusSeeOther)
@@ -279,7 +279,7 @@ type transcriptView struct {
 
 // archived reads the incident named in the URL and its archived documents.
 func (s *Server) archived(r *http.Request) (*incident.Incident, []archive.Stored, error) {
-	inc, err := s.Service.Get(r.Context(), chi.URLParam(r, "key"))
+	inc, err := s.Incidents.Get(r.Context(), chi.URLParam(r, "key"))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -293,7 +293,7 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, err)
 		return
 	}
-	events, err := s.Service.Timeline(r.Context(), inc.Key)
+	events, err := s.Incidents.Timeline(r.Context(), inc.Key)
 	if err != nil {
 		s.uiError(w, r, err)
 		return
