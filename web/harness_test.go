@@ -65,7 +65,7 @@ func newHarness(t *testing.T, cfg Config, edit ...func(*Deps)) *harness {
 type req struct {
 	method, path, body string
 	header             []string
-	addr               string   // RemoteAddr; default 192.0.2.1:1234
+	addr               string // RemoteAddr; default 192.0.2.1:1234
 	cookie             *http.Cookie
 }
 
