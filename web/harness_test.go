@@ -78,6 +78,10 @@ func (x *harness) do(r req) *httptest.ResponseRecorder {
 	}
 	hr := httptest.NewRequest(r.method, r.path, body)
 	for i := 0; i+1 < len(r.header); i += 2 {
+		if r.header[i] == "Host" {
+			hr.Host = r.header[i+1] // what the server reads the Host header into
+			continue
+		}
 		hr.Header.Set(r.header[i], r.header[i+1])
 	}
 	if r.addr != "" {
