@@ -214,6 +214,7 @@ type fakeJobs struct {
 	mu      sync.Mutex
 	jobs    []incident.Job
 	counts  []incident.JobCount
+	err     error // what JobStats answers instead, when set
 	retried []int64
 }
 
@@ -249,6 +250,9 @@ func (j *fakeJobs) RetryParked(_ context.Context, id int64, _ time.Time) error {
 func (j *fakeJobs) JobStats(context.Context) ([]incident.JobCount, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	if j.err != nil {
+		return nil, j.err
+	}
 	return append([]incident.JobCount(nil), j.counts...), nil
 }
 
