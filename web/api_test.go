@@ -105,7 +105,7 @@ func TestAPIDeclare(t *testing.T) {
 			x := newHarness(t, Config{})
 			w := x.api("POST", "/api/v1/incidents", tt.body)
 			wantStatus(t, w, http.StatusCreated)
-			if loc := w.Header().Get("Location"); loc != "/api/v1/incidents/INC-1" {
+			if loc := w.Result().Header.Get("Location"); loc != "/api/v1/incidents/INC-1" {
 				t.Errorf("Location %q, want /api/v1/incidents/INC-1", loc)
 			}
 			wantIncident(t, decode[incident.Incident](t, w), x.svc.stored("INC-1"))
@@ -350,7 +350,7 @@ func TestAPIErrorKinds(t *testing.T) {
 				if strings.Contains(w.Body.String(), "secret") {
 					t.Errorf("the answer shows internals: %s", w.Body)
 				}
-				auth := w.Header().Get("WWW-Authenticate")
+				auth := w.Result().Header.Get("WWW-Authenticate")
 				if (tt.code == 401) != (auth == `Bearer realm="warroom"`) {
 					t.Errorf("WWW-Authenticate %q on a %d", auth, tt.code)
 				}
@@ -383,7 +383,7 @@ func TestAPIToken(t *testing.T) {
 				w := x.do(req{method: "GET", path: path, header: tt.header, addr: addr})
 				if tt.code == 401 {
 					wantError(t, w, 401, incident.KindUnauthorized, `send "Authorization: Bearer <api.token>"`)
-					if got := w.Header().Get("WWW-Authenticate"); got != `Bearer realm="warroom"` {
+					if got := w.Result().Header.Get("WWW-Authenticate"); got != `Bearer realm="warroom"` {
 						t.Errorf("WWW-Authenticate %q", got)
 					}
 					continue

@@ -58,6 +58,17 @@ func (f *fakeService) add(inc incident.Incident) *incident.Incident {
 	return clone(f.create(&inc))
 }
 
+// edit changes the stored incident with key, for a test's setup.
+func (f *fakeService) edit(key string, fn func(*incident.Incident)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	inc, err := f.find(key)
+	if err != nil {
+		panic("edit of a missing incident " + key)
+	}
+	fn(inc)
+}
+
 // failOn makes method answer err from now on; nil clears it.
 func (f *fakeService) failOn(method string, err error) {
 	f.mu.Lock()

@@ -130,7 +130,7 @@ func (x *harness) signIn(name, token string) *http.Cookie {
 			return c
 		}
 	}
-	x.t.Fatalf("sign-in set no session cookie (went to %s)", w.Header().Get("Location"))
+	x.t.Fatalf("sign-in set no session cookie (went to %s)", w.Result().Header.Get("Location"))
 	return nil
 }
 
@@ -151,7 +151,7 @@ func (x *harness) csrf(c *http.Cookie) string {
 func decode[T any](t *testing.T, w *httptest.ResponseRecorder) T {
 	t.Helper()
 	var v T
-	if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+	if ct := w.Result().Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Fatalf("Content-Type %q, want JSON; body %s", ct, w.Body)
 	}
 	dec := json.NewDecoder(bytes.NewReader(w.Body.Bytes()))

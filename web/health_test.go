@@ -53,7 +53,7 @@ func TestMetrics(t *testing.T) {
 	x.do(req{method: "GET", path: "/api/v1/incidents/INC-1", header: []string{"Authorization", "Bearer s3cret"}}) // 404
 	x.get("/nowhere", nil)
 	w := x.get("/metrics", nil)
-	if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
+	if ct := w.Result().Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
 		t.Errorf("Content-Type %q, want the Prometheus text format", ct)
 	}
 	m := x.scrape()

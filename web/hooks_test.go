@@ -196,7 +196,7 @@ func TestHookSignatureFailuresAreLimited(t *testing.T) {
 	}
 	w := x.do(req{method: "POST", path: "/hooks/grafana", body: firing, header: []string{"X-Signature", "sig:" + firing}, addr: "192.0.2.7:2"})
 	wantError(t, w, 429, incident.KindTooMany, "too many wrong tokens from 192.0.2.7")
-	if got := w.Header().Get("Retry-After"); got != "56" { // the oldest failure is 5 s old: 55 s and a bit to go
+	if got := w.Result().Header.Get("Retry-After"); got != "56" { // the oldest failure is 5 s old: 55 s and a bit to go
 		t.Errorf("Retry-After %q, want 56", got)
 	}
 	if code := post("sig:"+firing, "192.0.2.8:1").StatusCode; code != 200 {
@@ -255,7 +255,7 @@ func TestCallbackAuth(t *testing.T) {
 	before := handled.Load()
 	w = x.do(req{method: "POST", path: "/chat/mattermost/command", body: "token=cmd-secret&text=ack", addr: "198.51.100.1:10"})
 	wantError(t, w, 429, incident.KindTooMany, "too many wrong tokens")
-	if w.Header().Get("Retry-After") == "" {
+	if w.Result().Header.Get("Retry-After") == "" {
 		t.Error("429 without Retry-After")
 	}
 	if handled.Load() != before {

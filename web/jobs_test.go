@@ -156,8 +156,8 @@ func TestAPITranscript(t *testing.T) {
 		if tt.name != docs[0].Name {
 			sum = docs[1].SHA256
 		}
-		got := map[string]string{"Content-Type": w.Header().Get("Content-Type"), "Content-Disposition": w.Header().Get("Content-Disposition"),
-			"X-Warroom-SHA256": w.Header().Get("X-Warroom-SHA256"), "X-Content-Type-Options": w.Header().Get("X-Content-Type-Options"), "body": w.Body.String()}
+		got := map[string]string{"Content-Type": w.Result().Header.Get("Content-Type"), "Content-Disposition": w.Result().Header.Get("Content-Disposition"),
+			"X-Warroom-SHA256": w.Result().Header.Get("X-Warroom-SHA256"), "X-Content-Type-Options": w.Result().Header.Get("X-Content-Type-Options"), "body": w.Body.String()}
 		want := map[string]string{"Content-Type": tt.contentType, "Content-Disposition": `inline; filename="` + tt.name + `"`,
 			"X-Warroom-SHA256": sum, "X-Content-Type-Options": "nosniff", "body": tt.body}
 		if diff := cmp.Diff(want, got); diff != "" {

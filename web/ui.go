@@ -74,6 +74,12 @@ type page struct {
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name, title string, data any) {
+	s.renderStatus(w, r, http.StatusOK, name, title, data)
+}
+
+// renderStatus renders a page with its status code; the headers (type,
+// CSP, framing) go out with the status, so error pages carry them too.
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, name, title string, data any) {
 	var buf bytes.Buffer
 	p := page{Title: title, User: s.uiUser(r), Builtin: s.Chat != nil, Data: data}
 	if sess := sessionOf(r); sess != nil {
@@ -96,6 +102,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name, title stri
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("X-Frame-Options", "DENY")
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'")
+	w.WriteHeader(code)
 	w.Write(buf.Bytes())
 }
 
@@ -105,8 +112,7 @@ func (s *Server) uiError(w http.ResponseWriter, r *http.Request, err error) {
 	if code >= 500 {
 		s.log.Error("UI request failed", "path", r.URL.Path, "err", err)
 	}
-	w.WriteHeader(code)
-	s.render(w, r, "error", http.StatusText(code), incident.ErrorMessage(err))
+	s.renderStatus(w, r, code, "error", http.StatusText(code), incident.ErrorMessage(err))
 }
 
 func (s *Server) uiRoutes(r chi.Router) {
