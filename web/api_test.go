@@ -130,6 +130,9 @@ func TestAPIDeclareRefusesBadBodies(t *testing.T) {
 		{"malformed", `{"title":"x"`, []string{"JSON ends too early"}},
 		{"broken", `{"title" "x"}`, []string{"malformed JSON at byte"}},
 		{"two objects", `{"title":"x"} {"title":"y"}`, []string{"unexpected data after the JSON object"}},
+		{"a stray closing brace", `{"title":"x"}}`, []string{"unexpected data after the JSON object"}},
+		{"a stray closing bracket", `{"title":"x"}]`, []string{"unexpected data after the JSON object"}},
+		{"a stray comma", `{"title":"x"},`, []string{"unexpected data after the JSON object"}},
 		{"an unknown severity", `{"title":"x","severity":"sev9"}`, []string{`unknown severity "sev9"`, "critical, high, warning, info"}},
 		{"no title (the service says)", `{"title":"","severity":"p1"}`, []string{"title is required"}},
 	}
@@ -423,7 +426,11 @@ func TestAPIWritesMustBeJSON(t *testing.T) {
 		{"Application/JSON", true},
 	}
 	for _, tt := range tests {
-		t.Run(tt.contentType, func(t *testing.T) {
+		name := tt.contentType
+		if name == "" {
+			name = "no Content-Type"
+		}
+		t.Run(name, func(t *testing.T) {
 			x := newHarness(t, Config{})
 			x.svc.add(incident.Incident{Title: "disk full", Severity: incident.SeverityHigh})
 			w := x.do(req{method: "POST", path: "/api/v1/incidents/INC-1/notes", body: `{"text":"hi"}`, header: []string{"Content-Type", tt.contentType}})

@@ -145,6 +145,8 @@ func TestChannelButton(t *testing.T) {
 	wantRedirect(t, x.form("/channels/room-1/command", c, url.Values{"command": {"ack"}, "csrf": {csrf}}), "/channels/room-1#compose")
 	wantCalls(t, x.svc, call{Method: "RunCommand", Key: "builtin/room-1", Actor: "alice", Text: "/incident ack",
 		Arg: incident.CommandRequest{Backend: "builtin", ChannelID: "room-1", Actor: "alice", Text: "/incident ack"}})
+	// The page's poll of its log does not eat the banner meant for the page.
+	wantPage(t, x.get("/channels/room-1/log", c), 200)
 	x.wantBanners("/channels/room-1", c, "INC-1 acked by alice", "")
 	// warroom failing is an error page, not a banner.
 	x.svc.failOn("RunCommand", errStoreDown)
