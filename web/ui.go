@@ -257,6 +257,13 @@ func (s *Server) incidentsPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) declarePage(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+	// A form over the limit would read as one without its CSRF token and
+	// be refused as cross-site: say what is wrong instead.
+	if err := r.ParseForm(); err != nil {
+		s.uiError(w, r, incident.Errorf(incident.KindInvalid,
+			"the form could not be read (%v); the limit is %d bytes: shorten the summary and declare again", err, s.cfg.MaxBodyBytes))
+		return
+	}
 	if err := checkCSRF(r); err != nil {
 		s.uiError(w, r, err)
 		return

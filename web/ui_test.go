@@ -366,3 +366,16 @@ func TestUIErrorPagesCarryTheHeaders(t *testing.T) {
 		}
 	}
 }
+
+// A declaration form over the body limit says so; it used to read as a
+// form without its CSRF token and was refused as coming from another site.
+func TestUIDeclareOverTheLimit(t *testing.T) {
+	x := newHarness(t, Config{MaxBodyBytes: 1024})
+	c := x.signIn("alice", "")
+	csrf := x.csrf(c)
+	x.svc.takeCalls()
+	w := x.form("/incidents", c, url.Values{"csrf": {csrf}, "title": {"db down"}, "severity": {"high"}, "summary": {strings.Repeat("x", 2000)}})
+	wantPage(t, w, 400, "the limit is 1024 bytes: shorten the summary and declare again")
+	wantCalls(t, x.svc)
+	wantRedirect(t, x.form("/incidents", c, url.Values{"csrf": {csrf}, "title": {"db down"}, "severity": {"high"}, "summary": {"short"}}), "/incidents/INC-1")
+}
