@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -89,4 +90,34 @@ func TestMetrics(t *testing.T) {
 	// Without a registry there is no /metrics.
 	x = newHarness(t, Config{}, func(d *Deps) { d.Metrics = nil })
 	wantError(t, x.get("/metrics", nil), 404, incident.KindNotFound, "no such page")
+}
+
+// New refuses a Deps without a part of the incident workflow or without a
+// session store: a wiring mistake fails at start, not on the first request.
+func TestNewNeedsItsParts(t *testing.T) {
+	tests := []struct {
+		name string
+		drop func(*Deps)
+		says string
+	}{
+		{"Incidents", func(d *Deps) { d.Incidents = nil }, "give Incidents, Lifecycle, Updates, Alerts and Commands"},
+		{"Lifecycle", func(d *Deps) { d.Lifecycle = nil }, "give Incidents, Lifecycle, Updates, Alerts and Commands"},
+		{"Updates", func(d *Deps) { d.Updates = nil }, "give Incidents, Lifecycle, Updates, Alerts and Commands"},
+		{"Alerts", func(d *Deps) { d.Alerts = nil }, "give Incidents, Lifecycle, Updates, Alerts and Commands"},
+		{"Commands", func(d *Deps) { d.Commands = nil }, "give Incidents, Lifecycle, Updates, Alerts and Commands"},
+		{"Sessions", func(d *Deps) { d.Sessions = nil }, "no session store given"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			svc := newFakeService(func() time.Time { return t0 })
+			d := Deps{Incidents: svc, Lifecycle: svc, Updates: svc, Alerts: svc, Commands: svc, Sessions: newMemSessions()}
+			if _, err := New(Config{}, d); err != nil {
+				t.Fatalf("with every part: %v", err)
+			}
+			tt.drop(&d)
+			if _, err := New(Config{}, d); err == nil || !strings.Contains(err.Error(), tt.says) {
+				t.Errorf("without %s: %v, want an error that says %q", tt.name, err, tt.says)
+			}
+		})
+	}
 }
