@@ -228,7 +228,7 @@ func (f *fakeService) Declare(_ context.Context, d incident.Declaration) (*incid
 	if err := f.enter(call{Method: "Declare", Actor: d.Actor, Arg: d}); err != nil {
 		return nil, err
 	}
-	inc := &incident.Incident{Title: d.Title, Summary: d.Summary, Severity: d.Severity, Labels: d.Labels,
+	inc := &incident.Incident{Title: strings.TrimSpace(d.Title), Summary: strings.TrimSpace(d.Summary), Severity: d.Severity, Labels: d.Labels,
 		Commander: d.Commander, Source: d.Source}
 	if inc.Severity == 0 {
 		inc.Severity = incident.SeverityWarning
