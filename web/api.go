@@ -24,8 +24,8 @@ func (s *Server) api(r chi.Router) {
 		r.Post("/resolve", s.action("resolve"))
 		r.Post("/close", s.action("close"))
 		r.Post("/severity", s.setSeverity)
-		r.Post("/status", s.textAction(s.Service.UpdateStatus))
-		r.Post("/notes", s.textAction(s.Service.AddNote))
+		r.Post("/status", s.textAction(s.Updates.UpdateStatus))
+		r.Post("/notes", s.textAction(s.Updates.AddNote))
 	})
 	r.Get("/jobs", s.listJobs)
 	r.Get("/jobs/stats", s.jobStats)
@@ -38,7 +38,7 @@ func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	list, err := s.Service.List(r.Context(), f)
+	list, err := s.Incidents.List(r.Context(), f)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -99,7 +99,7 @@ func (s *Server) declare(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Severity = sev
 	}
-	inc, err := s.Service.Declare(r.Context(), d)
+	inc, err := s.Lifecycle.Declare(r.Context(), d)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -110,7 +110,7 @@ func (s *Server) declare(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getIncident(w http.ResponseWriter, r *http.Request) {
-	inc, err := s.Service.Get(r.Context(), chi.URLParam(r, "key"))
+	inc, err := s.Incidents.Get(r.Context(), chi.URLParam(r, "key"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -119,7 +119,7 @@ func (s *Server) getIncident(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
-	events, err := s.Service.Timeline(r.Context(), chi.URLParam(r, "key"))
+	events, err := s.Incidents.Timeline(r.Context(), chi.URLParam(r, "key"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -172,11 +172,11 @@ func (s *Server) action(name string) http.HandlerFunc {
 		var err error
 		switch name {
 		case "ack":
-			inc, err = s.Service.Ack(r.Context(), key, actor)
+			inc, err = s.Lifecycle.Ack(r.Context(), key, actor)
 		case "resolve":
-			inc, err = s.Service.Resolve(r.Context(), key, actor, req.Reason)
+			inc, err = s.Lifecycle.Resolve(r.Context(), key, actor, req.Reason)
 		case "close":
-			inc, err = s.Service.Close(r.Context(), key, actor, req.Reason)
+			inc, err = s.Lifecycle.Close(r.Context(), key, actor, req.Reason)
 		}
 		if err != nil {
 			s.writeError(w, r, err)
@@ -201,7 +201,7 @@ func (s *Server) setSeverity(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	inc, err := s.Service.SetSeverity(r.Context(), chi.URLParam(r, "key"), actorOr(req.Actor), sev)
+	inc, err := s.Updates.SetSeverity(r.Context(), chi.URLParam(r, "key"), actorOr(req.Actor), sev)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -238,7 +238,7 @@ func actorOr(a string) string {
 }
 
 func (s *Server) incidentJobs(w http.ResponseWriter, r *http.Request) {
-	inc, err := s.Service.Get(r.Context(), chi.URLParam(r, "key"))
+	inc, err := s.Incidents.Get(r.Context(), chi.URLParam(r, "key"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

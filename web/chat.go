@@ -76,7 +76,7 @@ func (s *Server) roomData(r *http.Request) (map[string]any, error) {
 	if sess := sessionOf(r); sess != nil {
 		data["CSRF"] = sess.csrf // the log's forms (pin, buttons) carry it
 	}
-	if inc, err := s.Service.ByChannel(r.Context(), s.Chat.Backend(), room.ID); err == nil {
+	if inc, err := s.Incidents.ByChannel(r.Context(), s.Chat.Backend(), room.ID); err == nil {
 		data["Incident"] = inc
 	}
 	return data, nil
@@ -86,7 +86,7 @@ func (s *Server) channelPage(w http.ResponseWriter, r *http.Request) {
 	data, err := s.roomData(r)
 	if incident.ErrorKind(err) == incident.KindNotFound {
 		// Archived and deleted: send people to the incident's record.
-		if inc, ierr := s.Service.ByChannel(r.Context(), s.Chat.Backend(), chi.URLParam(r, "id")); ierr == nil {
+		if inc, ierr := s.Incidents.ByChannel(r.Context(), s.Chat.Backend(), chi.URLParam(r, "id")); ierr == nil {
 			s.flash(r, flashNotice, "#"+inc.Channel.Name+" was archived with "+inc.Key+" and deleted; its transcript is below.")
 			http.Redirect(w, r, "/incidents/"+inc.Key, http.StatusSeeOther)
 			return
@@ -132,7 +132,7 @@ func (s *Server) channelSay(w http.ResponseWriter, r *http.Request) {
 		s.runCommand(w, r, id, user, text)
 		return
 	}
-	if inc, err := s.Service.ByChannel(r.Context(), s.Chat.Backend(), id); err == nil && !inc.Status.Active() {
+	if inc, err := s.Incidents.ByChannel(r.Context(), s.Chat.Backend(), id); err == nil && !inc.Status.Active() {
 		s.backToRoom(w, r, id, "", "The incident is "+string(inc.Status)+": its channel is read-only while the transcript is archived.")
 		return
 	}
@@ -162,7 +162,7 @@ func (s *Server) runCommand(w http.ResponseWriter, r *http.Request, roomID, user
 		s.backToRoom(w, r, roomID, "", "Unknown command: the only slash command here is /incident (try /incident help).")
 		return
 	}
-	reply, err := s.Service.RunCommand(r.Context(), incident.CommandRequest{Backend: s.Chat.Backend(), ChannelID: roomID, Actor: user, Text: text})
+	reply, err := s.Commands.RunCommand(r.Context(), incident.CommandRequest{Backend: s.Chat.Backend(), ChannelID: roomID, Actor: user, Text: text})
 	if err != nil {
 		s.uiError(w, r, err)
 		return
@@ -174,7 +174,7 @@ func (s *Server) runCommand(w http.ResponseWriter, r *http.Request, roomID, user
 	}
 	if cmd, _ := incident.ParseCommand(text); cmd.Name == "close" {
 		// The channel goes away once archived: continue on the incident page.
-		if inc, err := s.Service.ByChannel(r.Context(), s.Chat.Backend(), roomID); err == nil {
+		if inc, err := s.Incidents.ByChannel(r.Context(), s.Chat.Backend(), roomID); err == nil {
 			s.flash(r, flashNotice, reply.Text)
 			http.Redirect(w, r, "/incidents/"+inc.Key, http.StatusSeeOther)
 			return
@@ -195,7 +195,7 @@ func (s *Server) channelPin(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, err)
 		return
 	}
-	_, err = s.Service.Pin(r.Context(), s.Chat.Backend(), id, s.uiUser(r),
+	_, err = s.Updates.Pin(r.Context(), s.Chat.Backend(), id, s.uiUser(r),
 		incident.PinnedMessage{ID: m.ID, Author: m.Author, Text: m.Text, At: m.At})
 	if err != nil {
 		s.backToRoom(w, r, id, "", incident.ErrorMessage(err))

@@ -37,7 +37,9 @@ func decodeJSON(r *http.Request, limit int64, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return incident.Errorf(incident.KindInvalid, "request body: %s", incident.JSONProblem(err))
 	}
-	if dec.More() {
+	// Only white space may follow. (dec.More says false before a stray
+	// "}" or "]", so it let `{...}}` through.)
+	if _, err := dec.Token(); err != io.EOF {
 		return incident.Errorf(incident.KindInvalid, "request body: unexpected data after the JSON object")
 	}
 	return nil

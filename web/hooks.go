@@ -21,7 +21,7 @@ func (s *Server) alertHook(h Hook) http.HandlerFunc {
 			var g incident.AlertGroup
 			if g, err = h.Decode(body); err == nil {
 				var res incident.IngestResult
-				if res, err = s.Service.IngestAlerts(r.Context(), g); err == nil {
+				if res, err = s.Alerts.IngestAlerts(r.Context(), g); err == nil {
 					s.countHook(h.Source, "accepted")
 					s.kick()
 					out := map[string]any{"status": "accepted"}

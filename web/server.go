@@ -63,7 +63,13 @@ type Hook struct {
 
 // Deps are the web layer's collaborators.
 type Deps struct {
-	Service     *incident.Service
+	// Incidents, Lifecycle, Updates, Alerts and Commands are the incident
+	// workflow (cmd hands the one incident.Service to each); all required.
+	Incidents   Incidents
+	Lifecycle   Lifecycle
+	Updates     Updates
+	Alerts      Alerts
+	Commands    Commands
 	Transcripts Transcripts
 	Jobs        Jobs
 	Ready       Readiness
@@ -105,6 +111,9 @@ func New(cfg Config, d Deps) (*Server, error) {
 	}
 	if d.Sessions == nil {
 		return nil, fmt.Errorf("web: no session store given")
+	}
+	if d.Incidents == nil || d.Lifecycle == nil || d.Updates == nil || d.Alerts == nil || d.Commands == nil {
+		return nil, fmt.Errorf("web: the incident workflow is missing: give Incidents, Lifecycle, Updates, Alerts and Commands")
 	}
 	ui, err := parseUI()
 	if err != nil {

@@ -35,6 +35,11 @@ type limiter struct {
 	slowdown time.Duration
 	addrs    map[string]*failures
 	recent   *failures // the newest global failures, for the ceiling
+	// quietUntil: a sweep before then drops nothing, since every address
+	// in the table failed within the window of it. Without it a flood from
+	// new addresses into a full table walked all of it on every failure,
+	// under the lock.
+	quietUntil time.Time
 }
 
 // failures keeps the times of the newest failures in a ring.
@@ -112,7 +117,7 @@ func (l *limiter) fail(addr string) {
 	f := l.addrs[addr]
 	if f == nil {
 		if len(l.addrs) >= l.maxAddrs {
-			l.sweep(now.Add(-l.window))
+			l.sweep(now)
 		}
 		if len(l.addrs) >= l.maxAddrs {
 			return // counted globally only; nobody already tracked is dropped
@@ -123,13 +128,30 @@ func (l *limiter) fail(addr string) {
 	f.add(now)
 }
 
-// sweep drops the addresses whose newest failure is older than cut: they
-// are not blocked and will not be. Called with l.mu held.
-func (l *limiter) sweep(cut time.Time) {
+// sweep drops the addresses whose newest failure is a window old at now:
+// they are not blocked and will not be. It remembers when the next one
+// could go (a failure only moves an address's newest later, and addresses
+// added since fail later still), and does not walk the table before then.
+// Called with l.mu held.
+func (l *limiter) sweep(now time.Time) {
+	if now.Before(l.quietUntil) {
+		return
+	}
+	cut := now.Add(-l.window)
+	var first time.Time
 	for a, f := range l.addrs {
-		if !f.newest().After(cut) {
+		n := f.newest()
+		if !n.After(cut) {
 			delete(l.addrs, a)
+			continue
 		}
+		if first.IsZero() || n.Before(first) {
+			first = n
+		}
+	}
+	l.quietUntil = time.Time{}
+	if !first.IsZero() {
+		l.quietUntil = first.Add(l.window)
 	}
 }
 

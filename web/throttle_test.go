@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -67,7 +68,9 @@ const goodToken = "the-right-token"
 func guessingServer(t *testing.T) (*Server, http.Handler, *testClock) {
 	t.Helper()
 	clock := &testClock{t: time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)}
-	s, err := New(Config{APIToken: goodToken}, Deps{Jobs: noJobs{}, Sessions: noSessions{}, Clock: clock, Sleep: clock.Sleep})
+	svc := newFakeService(clock.Now)
+	s, err := New(Config{APIToken: goodToken}, Deps{Incidents: svc, Lifecycle: svc, Updates: svc, Alerts: svc, Commands: svc,
+		Jobs: noJobs{}, Sessions: noSessions{}, Clock: clock, Sleep: clock.Sleep})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,5 +186,43 @@ func TestLimiterIPv6Prefix(t *testing.T) {
 	}
 	if code := apiCall(h, "[2001:db8:1:3::1]:443", goodToken); code != 200 {
 		t.Errorf("another /64: %d, want 200", code)
+	}
+}
+
+// A full table drops exactly the addresses whose failures are a window
+// old, also after sweeps that found nothing to drop (and skipped walking
+// the table until one could go).
+func TestLimiterSweepDropsOnlyExpired(t *testing.T) {
+	clock := &testClock{t: time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)}
+	l := newLimiter(clock.Now)
+	l.maxAddrs = 4
+	steps := []struct {
+		after time.Duration // since the step before
+		addr  string
+		want  []string // tracked afterwards
+	}{
+		{0, "a", []string{"a"}},
+		{0, "b", []string{"a", "b"}},
+		{30 * time.Second, "c", []string{"a", "b", "c"}},
+		{0, "d", []string{"a", "b", "c", "d"}},
+		{10 * time.Second, "e", []string{"a", "b", "c", "d"}}, // full, nobody expired: e counts globally only
+		{10 * time.Second, "a", []string{"a", "b", "c", "d"}}, // a fails again: its newest moves on
+		{11 * time.Second, "f", []string{"a", "c", "d", "f"}}, // b is a minute old and goes; a does not
+		{0, "g", []string{"a", "c", "d", "f"}},
+		{20 * time.Second, "h", []string{"a", "c", "d", "f"}}, // c and d are 51 s old: they stay, h is not tracked
+		{10 * time.Second, "h", []string{"a", "f", "h"}},      // now c and d are a minute old and go
+		{0, "i", []string{"a", "f", "h", "i"}},
+	}
+	for i, st := range steps {
+		clock.Advance(st.after)
+		l.fail(st.addr)
+		var got []string
+		for a := range l.addrs {
+			got = append(got, a)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, st.want) {
+			t.Fatalf("step %d (%s fails): tracked %v, want %v", i, st.addr, got, st.want)
+		}
 	}
 }

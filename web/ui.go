@@ -74,6 +74,12 @@ type page struct {
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name, title string, data any) {
+	s.renderStatus(w, r, http.StatusOK, name, title, data)
+}
+
+// renderStatus renders a page with its status code; the headers (type,
+// CSP, framing) go out with the status, so error pages carry them too.
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, name, title string, data any) {
 	var buf bytes.Buffer
 	p := page{Title: title, User: s.uiUser(r), Builtin: s.Chat != nil, Data: data}
 	if sess := sessionOf(r); sess != nil {
@@ -96,6 +102,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name, title stri
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("X-Frame-Options", "DENY")
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'")
+	w.WriteHeader(code)
 	w.Write(buf.Bytes())
 }
 
@@ -105,8 +112,7 @@ func (s *Server) uiError(w http.ResponseWriter, r *http.Request, err error) {
 	if code >= 500 {
 		s.log.Error("UI request failed", "path", r.URL.Path, "err", err)
 	}
-	w.WriteHeader(code)
-	s.render(w, r, "error", http.StatusText(code), incident.ErrorMessage(err))
+	s.renderStatus(w, r, code, "error", http.StatusText(code), incident.ErrorMessage(err))
 }
 
 func (s *Server) uiRoutes(r chi.Router) {
@@ -236,7 +242,7 @@ func (s *Server) incidentsPage(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, err)
 		return
 	}
-	list, err := s.Service.List(r.Context(), f)
+	list, err := s.Incidents.List(r.Context(), f)
 	if err != nil {
 		s.uiError(w, r, err)
 		return
@@ -251,6 +257,13 @@ func (s *Server) incidentsPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) declarePage(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+	// A form over the limit would read as one without its CSRF token and
+	// be refused as cross-site: say what is wrong instead.
+	if err := r.ParseForm(); err != nil {
+		s.uiError(w, r, incident.Errorf(incident.KindInvalid,
+			"the form could not be read (%v); the limit is %d bytes: shorten the summary and declare again", err, s.cfg.MaxBodyBytes))
+		return
+	}
 	if err := checkCSRF(r); err != nil {
 		s.uiError(w, r, err)
 		return
@@ -261,7 +274,7 @@ func (s *Server) declarePage(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		d.Severity = sev
 		var inc *incident.Incident
-		if inc, err = s.Service.Declare(r.Context(), d); err == nil {
+		if inc, err = s.Lifecycle.Declare(r.Context(), d); err == nil {
 			s.kick()
 			s.flash(r, flashNotice, inc.Key+" declared; its channel is opening.")
 			http.Redirect(w, r, "/incidents/"+inc.Key, http.StatusSeeOther)
@@ -279,7 +292,7 @@ type transcriptView struct {
 
 // archived reads the incident named in the URL and its archived documents.
 func (s *Server) archived(r *http.Request) (*incident.Incident, []archive.Stored, error) {
-	inc, err := s.Service.Get(r.Context(), chi.URLParam(r, "key"))
+	inc, err := s.Incidents.Get(r.Context(), chi.URLParam(r, "key"))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -293,7 +306,7 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, err)
 		return
 	}
-	events, err := s.Service.Timeline(r.Context(), inc.Key)
+	events, err := s.Incidents.Timeline(r.Context(), inc.Key)
 	if err != nil {
 		s.uiError(w, r, err)
 		return

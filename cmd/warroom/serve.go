@@ -122,7 +122,8 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	srv, err := web.New(web.Config{APIToken: cfg.API.Token, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Version: version,
 		Hosts: knownHosts(cfg.Listen, cfg.PublicURL)},
 		web.Deps{
-			Service: svc, Transcripts: m.db, Jobs: m.db, Ready: m, Sessions: m.db, Chat: chat.rooms, Hooks: src.hooks, Callbacks: callbacks,
+			Incidents: svc, Lifecycle: svc, Updates: svc, Alerts: svc, Commands: svc,
+			Transcripts: m.db, Jobs: m.db, Ready: m, Sessions: m.db, Chat: chat.rooms, Hooks: src.hooks, Callbacks: callbacks,
 			Metrics: metrics, Kick: m.runner.Kick, Clock: clock, Logger: m.log,
 		})
 	if err != nil {
