@@ -175,7 +175,7 @@ func TestArchiveHeldChannel(t *testing.T) {
 		t.Fatal(err)
 	}
 	reg := jobRegistry{}
-	archive.New(db, mm, local, noLifecycle{}, incident.SystemClock{}, log, archive.Options{}).Register(reg)
+	archive.New(db, mm, local, noLifecycle{incident.NewService(incident.Deps{Store: db})}, incident.SystemClock{}, log, archive.Options{}).Register(reg)
 	start := time.Now()
 	for _, k := range []incident.JobKind{incident.JobBuildTranscript, incident.JobStoreTranscript} {
 		if err := reg[k](ctx, incident.Job{Kind: k, IncidentID: inc.ID}); err != nil {

@@ -81,7 +81,9 @@ func (c *heapChat) History(ctx context.Context, ch incident.ChannelRef, fn func(
 	})
 }
 
-type noLifecycle struct{}
+// noLifecycle is the incident Service, which writes the archive's events,
+// with MarkArchived left out: these tests stop at the archive.
+type noLifecycle struct{ *incident.Service }
 
 func (noLifecycle) MarkArchived(ctx context.Context, id int64, how string) error { return nil }
 
@@ -154,7 +156,7 @@ func TestArchiveLoad(t *testing.T) {
 		}
 	}
 	reg := jobRegistry{}
-	archive.New(db, chat, tickets, noLifecycle{}, incident.SystemClock{}, log, archive.Options{}).Register(reg)
+	archive.New(db, chat, tickets, noLifecycle{incident.NewService(incident.Deps{Store: db})}, incident.SystemClock{}, log, archive.Options{}).Register(reg)
 	start := time.Now()
 	for _, k := range []incident.JobKind{incident.JobBuildTranscript, incident.JobStoreTranscript, incident.JobDeleteChannel} {
 		if err := reg[k](ctx, incident.Job{Kind: k, IncidentID: inc.ID}); err != nil {
