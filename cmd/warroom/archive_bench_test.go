@@ -158,10 +158,7 @@ func TestArchiveHeldChannel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	local, err := builtin.New(ctx, db.SQL(), "http://warroom.test", incident.SystemClock{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	local := builtin.New(db.Builtin(), "http://warroom.test", incident.SystemClock{})
 	now := time.Now().UTC()
 	inc := &incident.Incident{Title: "bench", Severity: incident.SeverityHigh, Status: incident.StatusClosed, Source: "api",
 		CreatedAt: now, UpdatedAt: now, ClosedAt: &now, Channel: incident.ChannelRef{Backend: "mattermost", ID: h.channel, Name: "bench"}}

@@ -137,9 +137,7 @@ func TestArchiveLoad(t *testing.T) {
 	var tickets archive.Tickets = &hashTickets{sums: map[string]string{}}
 	var local *builtin.Backend
 	if os.Getenv("WARROOM_LOAD_TICKETS") == "builtin" {
-		if local, err = builtin.New(ctx, db.SQL(), "http://warroom.test", incident.SystemClock{}); err != nil {
-			t.Fatal(err)
-		}
+		local = builtin.New(db.Builtin(), "http://warroom.test", incident.SystemClock{})
 		tickets = local
 	}
 	chat := &heapChat{Chat: mm, every: max(n/5, 1)}
