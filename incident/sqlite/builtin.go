@@ -14,11 +14,13 @@ import (
 // the warroom database (tables of migration 0006). It implements
 // builtin.Store.
 //
-// Its writes are single statements straight on the writer connection
-// (autocommit), outside the group commit, as the builtin backend's own SQL
-// was before; a ticket document is one transaction. Its reads go to the
-// read-only pool: a write has committed when it returns, so a read after it
-// sees it.
+// It runs its statements on the writer connection, as the builtin backend's
+// own SQL did: writes are single statements (autocommit) outside the group
+// commit, a ticket document is one transaction, and reads queue with them
+// rather than taking read-only connections from the hook path and the job
+// claims (moved there, a storm's channels were ready up to a third later).
+// No method may be called inside an Update: the writer connection is the
+// update's.
 type BuiltinStore struct{ s *DB }
 
 // Builtin returns the store of the builtin backend.
@@ -48,7 +50,7 @@ func (b *BuiltinStore) LookupChannel(ctx context.Context, l builtin.ChannelLooku
 	default:
 		return builtin.Channel{}, false, fmt.Errorf("look up a builtin channel: no ID, incident key or name given")
 	}
-	ch, err := scanBuiltinChannel(reader{b.s}.QueryRowContext(ctx, `SELECT `+builtinChannelColumns+` FROM builtin_channels WHERE `+where, arg))
+	ch, err := scanBuiltinChannel(b.s.db.QueryRowContext(ctx, `SELECT `+builtinChannelColumns+` FROM builtin_channels WHERE `+where, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return builtin.Channel{}, false, nil
 	}
@@ -57,7 +59,7 @@ func (b *BuiltinStore) LookupChannel(ctx context.Context, l builtin.ChannelLooku
 
 // ListChannels returns every channel, newest first.
 func (b *BuiltinStore) ListChannels(ctx context.Context) ([]builtin.Channel, error) {
-	rows, err := reader{b.s}.QueryContext(ctx, `SELECT `+builtinChannelColumns+` FROM builtin_channels ORDER BY created_at DESC`)
+	rows, err := b.s.db.QueryContext(ctx, `SELECT `+builtinChannelColumns+` FROM builtin_channels ORDER BY created_at DESC`)
 	if err != nil {
 		return nil, err
 	}

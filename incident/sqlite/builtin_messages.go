@@ -44,7 +44,7 @@ func (b *BuiltinStore) AddMessage(ctx context.Context, channelID string, m built
 		return m.ID, nil
 	}
 	var id string
-	err = reader{b.s}.QueryRowContext(ctx, `SELECT id FROM builtin_messages WHERE post_key = ?`, key).Scan(&id)
+	err = b.s.db.QueryRowContext(ctx, `SELECT id FROM builtin_messages WHERE post_key = ?`, key).Scan(&id)
 	return id, err
 }
 
@@ -57,7 +57,7 @@ func (b *BuiltinStore) EditMessage(ctx context.Context, channelID, id, text stri
 
 // Message returns one message of a channel, without its files.
 func (b *BuiltinStore) Message(ctx context.Context, channelID, id string) (builtin.Message, bool, error) {
-	m, err := scanBuiltinMessage(reader{b.s}.QueryRowContext(ctx, `SELECT `+builtinMessageColumns+` FROM builtin_messages
+	m, err := scanBuiltinMessage(b.s.db.QueryRowContext(ctx, `SELECT `+builtinMessageColumns+` FROM builtin_messages
 		WHERE channel_id = ? AND id = ?`, channelID, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return builtin.Message{}, false, nil
@@ -67,7 +67,7 @@ func (b *BuiltinStore) Message(ctx context.Context, channelID, id string) (built
 
 // Messages returns a page of a channel's messages by seq.
 func (b *BuiltinStore) Messages(ctx context.Context, channelID string, afterSeq int64, limit int) ([]builtin.Message, error) {
-	rows, err := reader{b.s}.QueryContext(ctx, `SELECT `+builtinMessageColumns+` FROM builtin_messages
+	rows, err := b.s.db.QueryContext(ctx, `SELECT `+builtinMessageColumns+` FROM builtin_messages
 		WHERE channel_id = ? AND seq > ? ORDER BY seq LIMIT ?`, channelID, afterSeq, limit)
 	if err != nil {
 		return nil, err
@@ -87,7 +87,7 @@ func (b *BuiltinStore) Messages(ctx context.Context, channelID string, afterSeq 
 // CountMessages counts a channel's messages, and those after afterID, in
 // one statement (one snapshot).
 func (b *BuiltinStore) CountMessages(ctx context.Context, channelID, afterID string) (all, newer int, err error) {
-	err = reader{b.s}.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(seq > coalesce(
+	err = b.s.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(seq > coalesce(
 		(SELECT seq FROM builtin_messages WHERE channel_id = ? AND id = ?), 0)), 0)
 		FROM builtin_messages WHERE channel_id = ?`, channelID, afterID, channelID).Scan(&all, &newer)
 	return all, newer, err
@@ -120,7 +120,7 @@ func (b *BuiltinStore) AddFile(ctx context.Context, messageID string, f builtin.
 
 // Files lists a message's files in the order they were added.
 func (b *BuiltinStore) Files(ctx context.Context, messageID string) ([]builtin.FileInfo, error) {
-	rows, err := reader{b.s}.QueryContext(ctx, `SELECT id, name, type, size FROM builtin_files WHERE message_id = ? ORDER BY rowid`, messageID)
+	rows, err := b.s.db.QueryContext(ctx, `SELECT id, name, type, size FROM builtin_files WHERE message_id = ? ORDER BY rowid`, messageID)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +140,7 @@ func (b *BuiltinStore) Files(ctx context.Context, messageID string) ([]builtin.F
 func (b *BuiltinStore) File(ctx context.Context, channelID, fileID string) (builtin.FileInfo, []byte, bool, error) {
 	var f builtin.FileInfo
 	var data []byte
-	err := reader{b.s}.QueryRowContext(ctx, `SELECT f.id, f.name, f.type, f.size, f.data FROM builtin_files f
+	err := b.s.db.QueryRowContext(ctx, `SELECT f.id, f.name, f.type, f.size, f.data FROM builtin_files f
 		JOIN builtin_messages m ON m.id = f.message_id WHERE m.channel_id = ? AND f.id = ?`, channelID, fileID).
 		Scan(&f.ID, &f.Name, &f.Type, &f.Size, &data)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -152,6 +152,6 @@ func (b *BuiltinStore) File(ctx context.Context, channelID, fileID string) (buil
 // FileData returns a file's bytes.
 func (b *BuiltinStore) FileData(ctx context.Context, fileID string) ([]byte, error) {
 	var data []byte
-	err := reader{b.s}.QueryRowContext(ctx, `SELECT data FROM builtin_files WHERE id = ?`, fileID).Scan(&data)
+	err := b.s.db.QueryRowContext(ctx, `SELECT data FROM builtin_files WHERE id = ?`, fileID).Scan(&data)
 	return data, err
 }

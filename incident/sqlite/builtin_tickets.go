@@ -56,7 +56,7 @@ func (b *BuiltinStore) WriteTicketDocument(ctx context.Context, ticketKey, name,
 // chunks in order.
 func (b *BuiltinStore) ReadTicketDocument(ctx context.Context, ticketKey, name string, w io.Writer) (bool, error) {
 	var content []byte
-	err := reader{b.s}.QueryRowContext(ctx, `SELECT content FROM builtin_ticket_files WHERE ticket_key = ? AND name = ?`, ticketKey, name).Scan(&content)
+	err := b.s.db.QueryRowContext(ctx, `SELECT content FROM builtin_ticket_files WHERE ticket_key = ? AND name = ?`, ticketKey, name).Scan(&content)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -68,7 +68,7 @@ func (b *BuiltinStore) ReadTicketDocument(ctx context.Context, ticketKey, name s
 		return true, err
 	}
 	for seq := 0; ; seq++ {
-		err := reader{b.s}.QueryRowContext(ctx, `SELECT content FROM builtin_ticket_chunks WHERE ticket_key = ? AND name = ? AND seq = ?`,
+		err := b.s.db.QueryRowContext(ctx, `SELECT content FROM builtin_ticket_chunks WHERE ticket_key = ? AND name = ? AND seq = ?`,
 			ticketKey, name, seq).Scan(&content)
 		if errors.Is(err, sql.ErrNoRows) {
 			return true, nil
@@ -85,7 +85,7 @@ func (b *BuiltinStore) ReadTicketDocument(ctx context.Context, ticketKey, name s
 // TicketDocumentType returns a stored document's content type.
 func (b *BuiltinStore) TicketDocumentType(ctx context.Context, ticketKey, name string) (string, bool, error) {
 	var ctype string
-	err := reader{b.s}.QueryRowContext(ctx, `SELECT content_type FROM builtin_ticket_files WHERE ticket_key = ? AND name = ?`,
+	err := b.s.db.QueryRowContext(ctx, `SELECT content_type FROM builtin_ticket_files WHERE ticket_key = ? AND name = ?`,
 		ticketKey, name).Scan(&ctype)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
