@@ -25,8 +25,8 @@ const acceptedRef = "archive/uncounted/"
 // build, or the check before the channel is deleted) reads it, passes only
 // if the walk falls short by n or fewer and nothing newer arrived, and the
 // transcript says who accepted what. Accepting the same n twice records it
-// once.
-func AcceptUncounted(ctx context.Context, store Store, inc *incident.Incident, n int, by, reason string, now time.Time) error {
+// once. The event is written by the incident Service (life).
+func AcceptUncounted(ctx context.Context, store Store, life Lifecycle, inc *incident.Incident, n int, by, reason string, now time.Time) error {
 	by, reason = strings.TrimSpace(by), strings.TrimSpace(reason)
 	switch {
 	case n <= 0:
@@ -37,10 +37,9 @@ func AcceptUncounted(ctx context.Context, store Store, inc *incident.Incident, n
 		return incident.Errorf(incident.KindInvalid, "accept uncounted messages: give the reason (for example: posts deleted in the channel)")
 	}
 	return store.UpdateArchive(ctx, func(tx Tx) error {
-		_, err := tx.AddEvent(ctx, &incident.Event{IncidentID: inc.ID, Kind: EventUncountedAccepted, Actor: by,
+		return life.RecordArchiveEvent(ctx, tx.Timeline(), incident.Event{IncidentID: inc.ID, Kind: EventUncountedAccepted, Actor: by,
 			Text: fmt.Sprintf("accepts that up to %d messages the chat server counts are not in the transcript: %s", n, reason),
 			At:   now, RecordedAt: now, Ref: acceptedRef + strconv.Itoa(n)})
-		return err
 	})
 }
 

@@ -126,7 +126,7 @@ func (a *Archiver) build(ctx context.Context, j incident.Job) error {
 		now := a.clock.Now()
 		for _, p := range pins {
 			p.IncidentID, p.RecordedAt = inc.ID, now
-			if _, err := tx.AddEvent(ctx, &p); err != nil {
+			if err := a.record(ctx, tx, p); err != nil {
 				return err
 			}
 		}
@@ -152,7 +152,7 @@ func (a *Archiver) build(ctx context.Context, j incident.Job) error {
 		}
 		text := fmt.Sprintf("%d messages, complete against the chat server's count (%d, %s); %d bytes of Markdown, %d bytes of JSON, %d files copied",
 			count.Archived, count.Server, count.Basis, sizes[0], sizes[1], len(sizes)-2)
-		if _, err := tx.AddEvent(ctx, &incident.Event{IncidentID: inc.ID, Kind: incident.EventTranscriptBuilt,
+		if err := a.record(ctx, tx, incident.Event{IncidentID: inc.ID, Kind: incident.EventTranscriptBuilt,
 			Actor: "warroom", Text: text, At: now, RecordedAt: now, Ref: rd.key("transcript")}); err != nil {
 			return err
 		}
@@ -166,15 +166,20 @@ func (a *Archiver) incomplete(ctx context.Context, inc *incident.Incident, c Cou
 	a.log.Warn("transcript incomplete", "incident", inc.Key, "archived", c.Archived, "server", c.Server, "accounted", c.Accounted, "newer", c.Newer)
 	err := a.store.UpdateArchive(ctx, func(tx Tx) error {
 		now := a.clock.Now()
-		_, err := tx.AddEvent(ctx, &incident.Event{IncidentID: inc.ID, Kind: incident.EventIncomplete, Actor: "warroom",
+		return a.record(ctx, tx, incident.Event{IncidentID: inc.ID, Kind: incident.EventIncomplete, Actor: "warroom",
 			Text: c.String() + "; the channel stays until the transcript is complete", At: now, RecordedAt: now,
 			Ref: fmt.Sprintf("archive/incomplete/%d/%d/%d/%d", c.Archived, c.Server, c.Accounted, c.Newer)})
-		return err
 	})
 	if err != nil {
 		return err
 	}
 	return incident.Errorf(incident.KindTransient, format, inc.Key, c)
+}
+
+// record puts an event on the timeline: through the incident Service, in
+// the archive's transaction tx, so that it commits with the rest of tx.
+func (a *Archiver) record(ctx context.Context, tx Tx, ev incident.Event) error {
+	return a.lifecycle.RecordArchiveEvent(ctx, tx.Timeline(), ev)
 }
 
 func enqueue(ctx context.Context, tx Tx, rd round, kind incident.JobKind, inc *incident.Incident, suffix string) error {

@@ -70,7 +70,16 @@ func (f *fakeTickets) HasDocument(ctx context.Context, t incident.TicketRef, d a
 	return ok && archive.Digest(b) == d.SHA256 && int64(len(b)) == d.Size, nil
 }
 
-type lifecycle struct{ archived int }
+// lifecycle is the real incident Service, which writes the archive's
+// events, with MarkArchived counted instead of run.
+type lifecycle struct {
+	*incident.Service
+	archived int
+}
+
+func newLifecycle(db *sqlite.DB) *lifecycle {
+	return &lifecycle{Service: incident.NewService(incident.Deps{Store: db})}
+}
 
 func (l *lifecycle) MarkArchived(ctx context.Context, id int64, how string) error {
 	l.archived++
@@ -132,7 +141,7 @@ func TestIncompleteTranscriptIsARetriedVisibleFailure(t *testing.T) {
 	db, inc := setup(t)
 	chat := &fakeChat{msgs: messages(100), claim: 103}
 	reg := registry{}
-	archive.New(db, chat, &fakeTickets{docs: map[string][]byte{}}, &lifecycle{}, incident.SystemClock{}, slog.New(slog.DiscardHandler), archive.Options{}).Register(reg)
+	archive.New(db, chat, &fakeTickets{docs: map[string][]byte{}}, newLifecycle(db), incident.SystemClock{}, slog.New(slog.DiscardHandler), archive.Options{}).Register(reg)
 	job := incident.Job{Kind: incident.JobBuildTranscript, IncidentID: inc.ID}
 
 	err := reg[incident.JobBuildTranscript](ctx, job)
@@ -201,7 +210,7 @@ func TestChannelChangedBeforeDeleteRebuilds(t *testing.T) {
 	db, inc := setup(t)
 	chat := &fakeChat{msgs: messages(40), claim: -1}
 	tickets := &fakeTickets{docs: map[string][]byte{}}
-	life := &lifecycle{}
+	life := newLifecycle(db)
 	reg := registry{}
 	archive.New(db, chat, tickets, life, incident.SystemClock{}, slog.New(slog.DiscardHandler), archive.Options{}).Register(reg)
 	run := func(kind incident.JobKind, payload string) {
@@ -266,24 +275,24 @@ func TestAcceptedShortfallIsAuditedAndBounded(t *testing.T) {
 	db, inc := setup(t)
 	chat := &fakeChat{msgs: messages(50), claim: 53}
 	reg := registry{}
-	archive.New(db, chat, &fakeTickets{docs: map[string][]byte{}}, &lifecycle{}, incident.SystemClock{}, slog.New(slog.DiscardHandler), archive.Options{}).Register(reg)
+	archive.New(db, chat, &fakeTickets{docs: map[string][]byte{}}, newLifecycle(db), incident.SystemClock{}, slog.New(slog.DiscardHandler), archive.Options{}).Register(reg)
 	job := incident.Job{Kind: incident.JobBuildTranscript, IncidentID: inc.ID}
 	for _, bad := range []struct {
 		n          int
 		by, reason string
 	}{{0, "bob", "deleted"}, {3, " ", "deleted"}, {3, "bob", ""}} {
-		if err := archive.AcceptUncounted(ctx, db, inc, bad.n, bad.by, bad.reason, time.Now()); incident.ErrorKind(err) != incident.KindInvalid {
+		if err := archive.AcceptUncounted(ctx, db, newLifecycle(db), inc, bad.n, bad.by, bad.reason, time.Now()); incident.ErrorKind(err) != incident.KindInvalid {
 			t.Errorf("accept %+v: %v, want an invalid-input error", bad, err)
 		}
 	}
-	if err := archive.AcceptUncounted(ctx, db, inc, 2, "bob", "posts deleted in Mattermost", time.Now()); err != nil {
+	if err := archive.AcceptUncounted(ctx, db, newLifecycle(db), inc, 2, "bob", "posts deleted in Mattermost", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if err := reg[incident.JobBuildTranscript](ctx, job); incident.ErrorKind(err) != incident.KindTransient || !strings.Contains(err.Error(), "bob accepted up to 2 uncounted, 3 short") {
 		t.Fatalf("build with too small an acceptance: %v", err)
 	}
 	for range 2 { // the same acceptance twice is one event
-		if err := archive.AcceptUncounted(ctx, db, inc, 3, "bob", "posts deleted in Mattermost", time.Now()); err != nil {
+		if err := archive.AcceptUncounted(ctx, db, newLifecycle(db), inc, 3, "bob", "posts deleted in Mattermost", time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -50,23 +50,31 @@ type Store interface {
 	UpdateArchive(ctx context.Context, fn func(Tx) error) error
 }
 
-// Tx is a write transaction over the incident store and the transcripts.
+// Tx is a write transaction of the archive: the transcript, where each
+// document went, and the jobs that follow, committed together. Timeline
+// events are not written here but by the incident Service
+// (Lifecycle.RecordArchiveEvent) through Timeline, in the same transaction.
 type Tx interface {
-	incident.Tx
+	// Timeline is this transaction as the Service writes the timeline in
+	// it; the archive only hands it to Lifecycle.RecordArchiveEvent.
+	Timeline() incident.ArchiveTx
+	// Enqueue persists a job; a job with the same Key already enqueued
+	// makes it a no-op.
+	Enqueue(ctx context.Context, j incident.Job) error
 	// ClearTranscript removes the incident's documents and recorded count.
 	ClearTranscript(ctx context.Context, incidentID int64) error
 	// WriteDocument stores one document, reading content to its end in
 	// chunks. Only then does it read d.Size and d.SHA256, so a hashing
-	// reader may fill them in as it is drained.
+	// reader may fill them in as it is drained. The document is pending
+	// (not placed) until MarkPlaced.
 	WriteDocument(ctx context.Context, incidentID int64, d *Document, content io.Reader, now time.Time) error
 	// RecordCount keeps the completeness check the transcript passed.
 	RecordCount(ctx context.Context, incidentID int64, c Count, now time.Time) error
-	// MarkInTicket records that the named document was stored in the
-	// ticket system and read back intact.
-	MarkInTicket(ctx context.Context, incidentID int64, name string, now time.Time) error
-	// MarkKeptLocal records that the named document stays in warroom only,
-	// and why (for example over the attachment limit).
-	MarkKeptLocal(ctx context.Context, incidentID int64, name, reason string, now time.Time) error
+	// MarkPlaced records where the named document went: PlacementTicket
+	// (stored in the ticket system and read back intact) or PlacementLocal
+	// (kept in warroom only, for the reason given, for example over the
+	// attachment limit). A document placed already keeps its placement.
+	MarkPlaced(ctx context.Context, incidentID int64, name string, p Placement, reason string, now time.Time) error
 }
 
 // Placement is where a stored document ended up.
@@ -115,8 +123,14 @@ func (e *TooLargeError) Error() string {
 	return fmt.Sprintf("%s is %d bytes, over the ticket system's attachment limit of %d", e.Name, e.Size, e.Limit)
 }
 
-// Lifecycle is the part of the incident Service that archiving drives.
+// Lifecycle is the part of the incident Service that archiving drives: it
+// writes the archive's events on the timeline, and moves the incident on.
 type Lifecycle interface {
+	// RecordArchiveEvent puts an event on the incident's timeline inside
+	// the archive's transaction (Tx.Timeline), so that it commits with what
+	// the archive writes beside it. An event whose incident, kind and Ref
+	// are on the timeline already is recorded once.
+	RecordArchiveEvent(ctx context.Context, tx incident.ArchiveTx, ev incident.Event) error
 	// MarkArchived moves a closed incident to archived once its channel is gone.
 	MarkArchived(ctx context.Context, id int64, how string) error
 }

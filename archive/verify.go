@@ -67,7 +67,7 @@ func (a *Archiver) storeAndVerify(ctx context.Context, j incident.Job) error {
 		if local > 0 {
 			text += fmt.Sprintf("; %d documents over its attachment limit kept in warroom", local)
 		}
-		if _, err := tx.AddEvent(ctx, &incident.Event{IncidentID: inc.ID, Kind: incident.EventArchived,
+		if err := a.record(ctx, tx, incident.Event{IncidentID: inc.ID, Kind: incident.EventArchived,
 			Actor: "warroom", Text: text, At: now, RecordedAt: now, Ref: rd.key("archive")}); err != nil {
 			return err
 		}
@@ -91,7 +91,7 @@ func (a *Archiver) place(ctx context.Context, inc *incident.Incident, d Document
 		if errors.As(err, &tooLarge) {
 			a.log.Info("document kept in warroom only", "incident", inc.Key, "doc", d.Name, "why", err)
 			return a.store.UpdateArchive(ctx, func(tx Tx) error {
-				return tx.MarkKeptLocal(ctx, inc.ID, d.Name, tooLarge.Error(), a.clock.Now())
+				return tx.MarkPlaced(ctx, inc.ID, d.Name, PlacementLocal, tooLarge.Error(), a.clock.Now())
 			})
 		}
 		if err != nil {
@@ -104,7 +104,7 @@ func (a *Archiver) place(ctx context.Context, inc *incident.Incident, d Document
 			return incident.Errorf(incident.KindTransient, "%s in ticket %s does not match what was sent (sha256 %s)", d.Name, inc.Ticket.Key, d.SHA256)
 		}
 	}
-	return a.store.UpdateArchive(ctx, func(tx Tx) error { return tx.MarkInTicket(ctx, inc.ID, d.Name, a.clock.Now()) })
+	return a.store.UpdateArchive(ctx, func(tx Tx) error { return tx.MarkPlaced(ctx, inc.ID, d.Name, PlacementTicket, "", a.clock.Now()) })
 }
 
 // checkStored reads a document back from warroom's store as a stream and
@@ -207,7 +207,7 @@ func (a *Archiver) rebuild(ctx context.Context, inc *incident.Incident, rd round
 	a.log.Warn("channel changed after its transcript was built; rebuilding", "incident", inc.Key, "round", next.N)
 	return a.store.UpdateArchive(ctx, func(tx Tx) error {
 		now := a.clock.Now()
-		if _, err := tx.AddEvent(ctx, &incident.Event{IncidentID: inc.ID, Kind: incident.EventIncomplete, Actor: "warroom",
+		if err := a.record(ctx, tx, incident.Event{IncidentID: inc.ID, Kind: incident.EventIncomplete, Actor: "warroom",
 			Text: "the channel changed after its transcript was built: " + c.String() + "; the channel stays and the transcript is built again",
 			At:   now, RecordedAt: now, Ref: next.key("archive/outgrown")}); err != nil {
 			return err

@@ -54,7 +54,8 @@ func acceptUncounted(ctx context.Context, args, environ []string, stdout, stderr
 	defer db.Close()
 	inc, err := db.Incident(ctx, id)
 	if err == nil {
-		err = archive.AcceptUncounted(ctx, db, inc, *n, *by, *reason, clock.Now())
+		svc := incident.NewService(incident.Deps{Store: db, Clock: clock}) // writes the event on the timeline
+		err = archive.AcceptUncounted(ctx, db, svc, inc, *n, *by, *reason, clock.Now())
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "warroom accept-uncounted: %s\n", incident.ErrorMessage(err))

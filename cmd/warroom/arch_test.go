@@ -8,7 +8,8 @@ import (
 
 // TestImportDirections keeps the layout honest: the domain imports only the
 // standard library, archive only the domain, an integration never another
-// integration nor web nor cmd, and web never an integration.
+// integration nor web nor cmd, a store no integration but builtin (whose
+// storage port it implements), and web never an integration.
 func TestImportDirections(t *testing.T) {
 	const mod = "github.com/warroom/warroom/"
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, "../../...").CombinedOutput()
@@ -37,6 +38,9 @@ func TestImportDirections(t *testing.T) {
 				t.Errorf("%s imports %s: an integration imports only the domain and its own SDK", pkg, imp)
 			case own && strings.HasSuffix(dep, "/httpclass") && !strings.HasPrefix(pkg, "integrations/"): // wherever it moves
 				t.Errorf("%s imports %s: only integrations classify what an outside system answered", pkg, imp)
+
+			case (pkg == "incident/sqlite" || pkg == "incident/postgres") && strings.HasPrefix(dep, "integrations/") && dep != "integrations/builtin":
+				t.Errorf("%s imports %s: a store imports no integration but builtin, whose storage port it implements", pkg, imp)
 			case strings.HasPrefix(pkg, "web") && own && strings.HasPrefix(dep, "integrations/"):
 				t.Errorf("web imports %s: cmd hands web the integrations' handlers", imp)
 			}

@@ -158,10 +158,7 @@ func TestArchiveHeldChannel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	local, err := builtin.New(ctx, db.SQL(), "http://warroom.test", incident.SystemClock{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	local := builtin.New(db.Builtin(), "http://warroom.test", incident.SystemClock{})
 	now := time.Now().UTC()
 	inc := &incident.Incident{Title: "bench", Severity: incident.SeverityHigh, Status: incident.StatusClosed, Source: "api",
 		CreatedAt: now, UpdatedAt: now, ClosedAt: &now, Channel: incident.ChannelRef{Backend: "mattermost", ID: h.channel, Name: "bench"}}
@@ -175,7 +172,7 @@ func TestArchiveHeldChannel(t *testing.T) {
 		t.Fatal(err)
 	}
 	reg := jobRegistry{}
-	archive.New(db, mm, local, noLifecycle{}, incident.SystemClock{}, log, archive.Options{}).Register(reg)
+	archive.New(db, mm, local, noLifecycle{incident.NewService(incident.Deps{Store: db})}, incident.SystemClock{}, log, archive.Options{}).Register(reg)
 	start := time.Now()
 	for _, k := range []incident.JobKind{incident.JobBuildTranscript, incident.JobStoreTranscript} {
 		if err := reg[k](ctx, incident.Job{Kind: k, IncidentID: inc.ID}); err != nil {

@@ -78,10 +78,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		m.cfg.PublicURL = "http://" + m.ln.Addr().String()
 	}
 	cfg := m.cfg
-	local, err := builtin.New(ctx, m.db.SQL(), cfg.PublicURL, clock)
-	if err != nil {
-		return err
-	}
+	local := builtin.New(m.db.Builtin(), cfg.PublicURL, clock)
 	tmpl, err := templates.Load(cfg.Templates.Dir)
 	if err != nil {
 		return err

@@ -10,12 +10,13 @@ import (
 
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/incident/sqlite"
+	"github.com/warroom/warroom/integrations/builtin"
 )
 
 // TestConcurrentWritersNeverBusy: 100 senders ingest notifications while
-// other goroutines write the way the job runner and the builtin backend do
-// (updates of their own and statements straight on the writer handle) and
-// read the incident list. Not one may fail: inside the process writers
+// other goroutines write the way the builtin backend does (its store's
+// statements straight on the writer connection, beside the group commit)
+// and read the incident list. Not one may fail: inside the process writers
 // queue for the one writer connection instead of meeting SQLITE_BUSY.
 func TestConcurrentWritersNeverBusy(t *testing.T) {
 	ctx := context.Background()
@@ -24,8 +25,12 @@ func TestConcurrentWritersNeverBusy(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.SQL().ExecContext(ctx, `CREATE TABLE side (n INTEGER)`); err != nil {
-		t.Fatal(err)
+	chat := builtin.New(db.Builtin(), "http://warroom.test", incident.SystemClock{})
+	var channels [4]incident.ChannelRef
+	for w := range channels {
+		if channels[w], err = chat.OpenChannel(ctx, incident.ChannelSpec{IncidentKey: fmt.Sprintf("side-%d", w), Name: fmt.Sprintf("side-%d", w)}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	svc := incident.NewService(incident.Deps{Store: db, Clock: incident.SystemClock{}})
 	start := time.Now().UTC().Add(-time.Hour)
@@ -44,10 +49,10 @@ func TestConcurrentWritersNeverBusy(t *testing.T) {
 			}
 		})
 	}
-	for w := range 4 {
+	for w := range channels {
 		wg.Go(func() {
 			for i := range each * 5 {
-				if _, err := db.SQL().ExecContext(ctx, `INSERT INTO side (n) VALUES (?)`, w*1000+i); err != nil {
+				if _, err := chat.Post(ctx, channels[w], incident.Post{Key: fmt.Sprintf("side-%d/%d", w, i), Text: "side"}); err != nil {
 					errs <- fmt.Errorf("direct write: %w", err)
 				}
 				if _, err := db.Incidents(ctx, incident.Filter{Status: []incident.Status{incident.StatusOpen}, Limit: 50}); err != nil {
@@ -67,5 +72,10 @@ func TestConcurrentWritersNeverBusy(t *testing.T) {
 	}
 	if len(list) != 300 {
 		t.Errorf("%d incidents, want 300 (one per group)", len(list))
+	}
+	for _, ch := range channels {
+		if all, _, err := db.Builtin().CountMessages(ctx, ch.ID, ""); err != nil || all != each*5 {
+			t.Errorf("channel %s: %d messages, %v; want %d", ch.Name, all, err, each*5)
+		}
 	}
 }

@@ -111,10 +111,6 @@ func dsn(path string, extra ...string) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// SQL returns the writer handle, for the builtin backend's own tables. It
-// has one connection: a caller must not hold rows open while it writes.
-func (s *DB) SQL() *sql.DB { return s.db }
-
 // Close closes the database.
 func (s *DB) Close() error {
 	s.stopCommitter()

@@ -17,17 +17,26 @@ import (
 // chunkBytes is the most one chunk of a stored document holds.
 const chunkBytes = 256 << 10
 
-// UpdateArchive runs fn in one write transaction.
+// UpdateArchive runs fn in one write transaction, in the group commit as
+// Update does.
 func (s *DB) UpdateArchive(ctx context.Context, fn func(archive.Tx) error) error {
 	return s.update(ctx, func(w writer) error { return fn(&archiveTx{txStore{tx: w, clock: s.clock}}) })
 }
 
-type archiveTx struct{ txStore }
+// archiveTx implements archive.Tx. It keeps the incident transaction
+// unexported: the archive reaches the timeline only through the Service
+// (Timeline), and nothing else of incident.Tx.
+type archiveTx struct{ t txStore }
+
+// Timeline hands the transaction's event writes to the Service.
+func (t *archiveTx) Timeline() incident.ArchiveTx { return incident.NewArchiveTx(&t.t) }
+
+func (t *archiveTx) Enqueue(ctx context.Context, j incident.Job) error { return t.t.Enqueue(ctx, j) }
 
 func (t *archiveTx) ClearTranscript(ctx context.Context, incidentID int64) error {
 	for _, q := range []string{`DELETE FROM transcript_chunks WHERE incident_id = ?`, `DELETE FROM transcript_docs WHERE incident_id = ?`,
 		`DELETE FROM transcript_counts WHERE incident_id = ?`} {
-		if _, err := t.tx.ExecContext(ctx, q, incidentID); err != nil {
+		if _, err := t.t.tx.ExecContext(ctx, q, incidentID); err != nil {
 			return fmt.Errorf("clear transcript: %w", err)
 		}
 	}
@@ -38,11 +47,11 @@ func (t *archiveTx) ClearTranscript(ctx context.Context, incidentID int64) error
 // ends, and then the document's row with the size and digest d holds once
 // content is drained.
 func (t *archiveTx) WriteDocument(ctx context.Context, incidentID int64, d *archive.Document, content io.Reader, now time.Time) error {
-	if _, err := t.tx.ExecContext(ctx, `INSERT INTO transcript_docs (incident_id, name, format, content_type, size, sha256, created_at)
+	if _, err := t.t.tx.ExecContext(ctx, `INSERT INTO transcript_docs (incident_id, name, format, content_type, size, sha256, created_at)
 		VALUES (?,?,?,?,0,'',?) ON CONFLICT (incident_id, name) DO NOTHING`, incidentID, d.Name, d.Format, d.ContentType, nanos(now)); err != nil {
 		return fmt.Errorf("save transcript %s: %w", d.Name, err)
 	}
-	if _, err := t.tx.ExecContext(ctx, `DELETE FROM transcript_chunks WHERE incident_id = ? AND name = ?`, incidentID, d.Name); err != nil {
+	if _, err := t.t.tx.ExecContext(ctx, `DELETE FROM transcript_chunks WHERE incident_id = ? AND name = ?`, incidentID, d.Name); err != nil {
 		return fmt.Errorf("save transcript %s: %w", d.Name, err)
 	}
 	buf := make([]byte, chunkBytes)
@@ -65,14 +74,14 @@ func (t *archiveTx) WriteDocument(ctx context.Context, incidentID int64, d *arch
 		if cut == 0 {
 			continue
 		}
-		if _, err := t.tx.ExecContext(ctx, `INSERT INTO transcript_chunks (incident_id, name, seq, format, content) VALUES (?,?,?,?,?)`,
+		if _, err := t.t.tx.ExecContext(ctx, `INSERT INTO transcript_chunks (incident_id, name, seq, format, content) VALUES (?,?,?,?,?)`,
 			incidentID, d.Name, seq, d.Format, buf[:cut]); err != nil {
 			return fmt.Errorf("save transcript %s: %w", d.Name, err)
 		}
 		seq++
 		fill = copy(buf, buf[cut:fill])
 	}
-	if _, err := t.tx.ExecContext(ctx, `UPDATE transcript_docs SET size = ?, sha256 = ?, format = ?, content_type = ?,
+	if _, err := t.t.tx.ExecContext(ctx, `UPDATE transcript_docs SET size = ?, sha256 = ?, format = ?, content_type = ?,
 		verified_at = NULL, placement = '', reason = '' WHERE incident_id = ? AND name = ?`,
 		d.Size, d.SHA256, d.Format, d.ContentType, incidentID, d.Name); err != nil {
 		return fmt.Errorf("save transcript %s: %w", d.Name, err)
@@ -85,7 +94,7 @@ func (t *archiveTx) RecordCount(ctx context.Context, incidentID int64, c archive
 	if err != nil {
 		return fmt.Errorf("encode completeness check: %w", err)
 	}
-	_, err = t.tx.ExecContext(ctx, `INSERT INTO transcript_counts (incident_id, archived, server, accounted, basis, detail, checked_at)
+	_, err = t.t.tx.ExecContext(ctx, `INSERT INTO transcript_counts (incident_id, archived, server, accounted, basis, detail, checked_at)
 		VALUES (?,?,?,?,?,?,?) ON CONFLICT (incident_id) DO UPDATE SET archived = excluded.archived, server = excluded.server,
 		accounted = excluded.accounted, basis = excluded.basis, detail = excluded.detail, checked_at = excluded.checked_at`,
 		incidentID, c.Archived, c.Server, c.Accounted, c.Basis, string(detail), nanos(now))
@@ -95,16 +104,11 @@ func (t *archiveTx) RecordCount(ctx context.Context, incidentID int64, c archive
 	return nil
 }
 
-func (t *archiveTx) MarkInTicket(ctx context.Context, incidentID int64, name string, now time.Time) error {
-	return t.place(ctx, incidentID, name, archive.PlacementTicket, "", now)
-}
-
-func (t *archiveTx) MarkKeptLocal(ctx context.Context, incidentID int64, name, reason string, now time.Time) error {
-	return t.place(ctx, incidentID, name, archive.PlacementLocal, reason, now)
-}
-
-func (t *archiveTx) place(ctx context.Context, incidentID int64, name string, p archive.Placement, reason string, now time.Time) error {
-	_, err := t.tx.ExecContext(ctx, `UPDATE transcript_docs SET verified_at = ?, placement = ?, reason = ?
+func (t *archiveTx) MarkPlaced(ctx context.Context, incidentID int64, name string, p archive.Placement, reason string, now time.Time) error {
+	if p != archive.PlacementTicket && p != archive.PlacementLocal {
+		return fmt.Errorf("record where %s went: %q is no placement", name, p)
+	}
+	_, err := t.t.tx.ExecContext(ctx, `UPDATE transcript_docs SET verified_at = ?, placement = ?, reason = ?
 		WHERE incident_id = ? AND name = ? AND verified_at IS NULL`, nanos(now), string(p), reason, incidentID, name)
 	if err != nil {
 		return fmt.Errorf("record where %s went: %w", name, err)

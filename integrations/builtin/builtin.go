@@ -5,34 +5,24 @@
 package builtin
 
 import (
-	"context"
 	"crypto/rand"
-	"database/sql"
-	_ "embed"
 	"encoding/hex"
-	"fmt"
-	"time"
 
 	"github.com/warroom/warroom/incident"
 )
 
-//go:embed schema.sql
-var schema string
-
 // Backend is the builtin chat backend and ticket system.
 type Backend struct {
-	db        *sql.DB
+	store     Store
 	publicURL string
 	clock     incident.Clock
 }
 
-// New creates the builtin backend's tables in db if they are missing.
-// publicURL is where warroom's web UI is reached, for channel and ticket links.
-func New(ctx context.Context, db *sql.DB, publicURL string, clock incident.Clock) (*Backend, error) {
-	if _, err := db.ExecContext(ctx, schema); err != nil {
-		return nil, fmt.Errorf("create builtin chat tables: %w", err)
-	}
-	return &Backend{db: db, publicURL: publicURL, clock: clock}, nil
+// New builds the builtin backend on its store (the store's migrations
+// create its tables). publicURL is where warroom's web UI is reached, for
+// channel and ticket links.
+func New(store Store, publicURL string, clock incident.Clock) *Backend {
+	return &Backend{store: store, publicURL: publicURL, clock: clock}
 }
 
 // Name is the backend's name in config and in channel and ticket references.
@@ -48,7 +38,3 @@ func newID() string {
 	}
 	return hex.EncodeToString(buf[:])
 }
-
-func nanos(t time.Time) int64 { return t.UnixNano() }
-
-func fromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }

@@ -2,8 +2,6 @@ package builtin
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -26,21 +24,18 @@ type Channel struct {
 // OpenChannel creates the incident's channel, or returns the one it already
 // has. A name taken by another incident gets the incident key appended.
 func (b *Backend) OpenChannel(ctx context.Context, spec incident.ChannelSpec) (incident.ChannelRef, error) {
-	if ch, err := b.channelWhere(ctx, `incident_key = ?`, spec.IncidentKey); err == nil {
+	if ch, err := b.lookup(ctx, ChannelLookup{IncidentKey: spec.IncidentKey}); err == nil {
 		return b.ref(ch), nil
 	} else if incident.ErrorKind(err) != incident.KindNotFound {
 		return incident.ChannelRef{}, err
 	}
 	name := spec.Name
-	if _, err := b.channelWhere(ctx, `name = ?`, name); err == nil {
+	if _, err := b.lookup(ctx, ChannelLookup{Name: name}); err == nil {
 		name = name + "-" + strings.ToLower(spec.IncidentKey)
 	}
 	ch := Channel{ID: newID(), IncidentKey: spec.IncidentKey, Name: name, DisplayName: spec.DisplayName,
 		Purpose: spec.Purpose, Header: spec.Header, Members: spec.Invite, CreatedAt: b.clock.Now()}
-	_, err := b.db.ExecContext(ctx, `INSERT INTO builtin_channels (id, incident_key, name, display_name, purpose, header, members, created_at)
-		VALUES (?,?,?,?,?,?,?,?)`, ch.ID, ch.IncidentKey, ch.Name, ch.DisplayName, ch.Purpose, ch.Header,
-		strings.Join(ch.Members, ","), nanos(ch.CreatedAt))
-	if err != nil {
+	if err := b.store.CreateChannel(ctx, ch); err != nil {
 		return incident.ChannelRef{}, fmt.Errorf("create builtin channel %q: %w", name, err)
 	}
 	return b.ref(ch), nil
@@ -52,30 +47,21 @@ func (b *Backend) ref(ch Channel) incident.ChannelRef {
 
 // Channel returns a live channel by ID.
 func (b *Backend) Channel(ctx context.Context, id string) (Channel, error) {
-	return b.channelWhere(ctx, `id = ?`, id)
+	return b.lookup(ctx, ChannelLookup{ID: id})
 }
 
 // Channels lists the live channels, newest first.
 func (b *Backend) Channels(ctx context.Context) ([]Channel, error) {
-	rows, err := b.db.QueryContext(ctx, `SELECT `+channelColumns+` FROM builtin_channels ORDER BY created_at DESC`)
+	list, err := b.store.ListChannels(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list builtin channels: %w", err)
 	}
-	defer rows.Close()
-	var out []Channel
-	for rows.Next() {
-		ch, err := scanChannel(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ch)
-	}
-	return out, rows.Err()
+	return list, nil
 }
 
 // UpdateChannel sets the channel's header.
 func (b *Backend) UpdateChannel(ctx context.Context, ref incident.ChannelRef, state incident.ChannelState) error {
-	if _, err := b.db.ExecContext(ctx, `UPDATE builtin_channels SET header = ? WHERE id = ?`, state.Header, ref.ID); err != nil {
+	if err := b.store.SetChannelHeader(ctx, ref.ID, state.Header); err != nil {
 		return fmt.Errorf("update header of %s: %w", ref.Name, err)
 	}
 	return nil
@@ -83,41 +69,24 @@ func (b *Backend) UpdateChannel(ctx context.Context, ref incident.ChannelRef, st
 
 // DeleteChannel deletes the channel and its messages for good.
 func (b *Backend) DeleteChannel(ctx context.Context, ref incident.ChannelRef) (string, error) {
-	res, err := b.db.ExecContext(ctx, `DELETE FROM builtin_channels WHERE id = ?`, ref.ID)
+	existed, err := b.store.DeleteChannel(ctx, ref.ID)
 	if err != nil {
 		return "", fmt.Errorf("delete builtin channel %s: %w", ref.Name, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if !existed {
 		return "already deleted", nil
 	}
 	return "deleted", nil
 }
 
-const channelColumns = `id, incident_key, name, display_name, purpose, header, members, created_at`
-
-type scanner interface{ Scan(dest ...any) error }
-
-func scanChannel(row scanner) (Channel, error) {
-	var ch Channel
-	var members string
-	var created int64
-	if err := row.Scan(&ch.ID, &ch.IncidentKey, &ch.Name, &ch.DisplayName, &ch.Purpose, &ch.Header, &members, &created); err != nil {
-		return Channel{}, err
-	}
-	if members != "" {
-		ch.Members = strings.Split(members, ",")
-	}
-	ch.CreatedAt = fromNanos(created)
-	return ch, nil
-}
-
-func (b *Backend) channelWhere(ctx context.Context, where string, args ...any) (Channel, error) {
-	ch, err := scanChannel(b.db.QueryRowContext(ctx, `SELECT `+channelColumns+` FROM builtin_channels WHERE `+where, args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return Channel{}, incident.Errorf(incident.KindNotFound, "no such channel: it may have been archived and deleted")
-	}
+// lookup finds a channel, or says it is gone with a KindNotFound error.
+func (b *Backend) lookup(ctx context.Context, l ChannelLookup) (Channel, error) {
+	ch, found, err := b.store.LookupChannel(ctx, l)
 	if err != nil {
 		return Channel{}, fmt.Errorf("read builtin channel: %w", err)
+	}
+	if !found {
+		return Channel{}, incident.Errorf(incident.KindNotFound, "no such channel: it may have been archived and deleted")
 	}
 	return ch, nil
 }

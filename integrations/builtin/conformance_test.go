@@ -17,11 +17,7 @@ import (
 // call with the same db is the same server, as after a restart.
 func newBuiltin(t *testing.T, db *sqlite.DB) *builtin.Backend {
 	t.Helper()
-	b, err := builtin.New(context.Background(), db.SQL(), "http://warroom.test", incident.SystemClock{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return builtin.New(db.Builtin(), "http://warroom.test", incident.SystemClock{})
 }
 
 // openDB opens a fresh warroom database for one test.

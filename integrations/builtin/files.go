@@ -2,8 +2,6 @@ package builtin
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -23,8 +21,8 @@ type FileInfo struct {
 	Size int64
 }
 
-// attach stores files for a message in the same transaction-less way as the
-// message itself; a message and its files are written by one caller.
+// attach stores files for a message, each on its own as the message itself
+// is; a message and its files are written by one caller.
 func (b *Backend) attach(ctx context.Context, messageID string, files []incident.File) error {
 	for _, f := range files {
 		name := path.Base(strings.ReplaceAll(f.Name, `\`, "/"))
@@ -38,9 +36,7 @@ func (b *Backend) attach(ctx context.Context, messageID string, files []incident
 		if ctype == "" {
 			ctype = "application/octet-stream"
 		}
-		_, err := b.db.ExecContext(ctx, `INSERT INTO builtin_files (id, message_id, name, type, size, data) VALUES (?,?,?,?,?,?)`,
-			newID(), messageID, name, ctype, len(f.Data), f.Data)
-		if err != nil {
+		if err := b.store.AddFile(ctx, messageID, FileInfo{ID: newID(), Name: name, Type: ctype, Size: int64(len(f.Data))}, f.Data); err != nil {
 			return fmt.Errorf("store file %s: %w", name, err)
 		}
 	}
@@ -49,30 +45,17 @@ func (b *Backend) attach(ctx context.Context, messageID string, files []incident
 
 // filesOf lists a message's files.
 func (b *Backend) filesOf(ctx context.Context, messageID string) ([]FileInfo, error) {
-	rows, err := b.db.QueryContext(ctx, `SELECT id, name, type, size FROM builtin_files WHERE message_id = ? ORDER BY rowid`, messageID)
+	files, err := b.store.Files(ctx, messageID)
 	if err != nil {
 		return nil, fmt.Errorf("list files: %w", err)
 	}
-	defer rows.Close()
-	var out []FileInfo
-	for rows.Next() {
-		var f FileInfo
-		if err := rows.Scan(&f.ID, &f.Name, &f.Type, &f.Size); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return files, nil
 }
 
 // File returns a file's bytes, for download from the channel page.
 func (b *Backend) File(ctx context.Context, channelID, fileID string) (FileInfo, []byte, error) {
-	var f FileInfo
-	var data []byte
-	err := b.db.QueryRowContext(ctx, `SELECT f.id, f.name, f.type, f.size, f.data FROM builtin_files f
-		JOIN builtin_messages m ON m.id = f.message_id WHERE m.channel_id = ? AND f.id = ?`, channelID, fileID).
-		Scan(&f.ID, &f.Name, &f.Type, &f.Size, &data)
-	if errors.Is(err, sql.ErrNoRows) {
+	f, data, found, err := b.store.File(ctx, channelID, fileID)
+	if err == nil && !found {
 		return FileInfo{}, nil, incident.Errorf(incident.KindNotFound, "no such file in this channel")
 	}
 	return f, data, err
@@ -86,8 +69,8 @@ func (b *Backend) archiveFiles(ctx context.Context, messageID string) ([]archive
 	}
 	var out []archive.File
 	for _, fi := range infos {
-		var data []byte
-		if err := b.db.QueryRowContext(ctx, `SELECT data FROM builtin_files WHERE id = ?`, fi.ID).Scan(&data); err != nil {
+		data, err := b.store.FileData(ctx, fi.ID)
+		if err != nil {
 			return nil, fmt.Errorf("read file %s: %w", fi.Name, err)
 		}
 		out = append(out, archive.File{Name: fi.Name, Size: fi.Size, Type: fi.Type, Data: data})

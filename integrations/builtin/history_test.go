@@ -23,10 +23,7 @@ func TestHistoryCompleteWithArrivals(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	b, err := builtin.New(ctx, db.SQL(), "http://warroom.test", incident.SystemClock{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := builtin.New(db.Builtin(), "http://warroom.test", incident.SystemClock{})
 	ch, err := b.OpenChannel(ctx, incident.ChannelSpec{IncidentKey: "INC-1", Name: "inc-1"})
 	if err != nil {
 		t.Fatal(err)

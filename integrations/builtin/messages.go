@@ -2,8 +2,6 @@ package builtin
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -37,23 +35,13 @@ const maxMessageBytes = 16 << 10
 // Post writes warroom's own message, or edits one; a repeat of the same key
 // posts nothing.
 func (b *Backend) Post(ctx context.Context, ch incident.ChannelRef, p incident.Post) (string, error) {
-	var card string
-	if p.Card != nil {
-		raw, err := json.Marshal(p.Card)
-		if err != nil {
-			return "", fmt.Errorf("encode card: %w", err)
-		}
-		card = string(raw)
-	}
 	if p.EditID != "" {
-		_, err := b.db.ExecContext(ctx, `UPDATE builtin_messages SET text = ?, edited_at = ? WHERE channel_id = ? AND id = ?`,
-			p.Text, nanos(b.clock.Now()), ch.ID, p.EditID)
-		if err != nil {
+		if err := b.store.EditMessage(ctx, ch.ID, p.EditID, p.Text, b.clock.Now()); err != nil {
 			return "", fmt.Errorf("edit message %s: %w", p.EditID, err)
 		}
 		return p.EditID, nil
 	}
-	id, err := b.insert(ctx, ch.ID, Message{ID: newID(), Author: BotName, Text: p.Text, Pinned: p.Pin}, card, p.Key)
+	id, err := b.insert(ctx, ch.ID, Message{ID: newID(), Author: BotName, Text: p.Text, Card: p.Card, Pinned: p.Pin}, p.Key)
 	if err != nil || len(p.Files) == 0 {
 		return id, err
 	}
@@ -88,7 +76,7 @@ func (b *Backend) Say(ctx context.Context, channelID, author, text, threadID str
 		}
 	}
 	m := Message{ID: newID(), ThreadID: threadID, Author: author, Text: text}
-	if _, err := b.insert(ctx, channelID, m, "", ""); err != nil {
+	if _, err := b.insert(ctx, channelID, m, ""); err != nil {
 		return Message{}, err
 	}
 	if err := b.attach(ctx, m.ID, files); err != nil {
@@ -97,60 +85,28 @@ func (b *Backend) Say(ctx context.Context, channelID, author, text, threadID str
 	return b.Message(ctx, channelID, m.ID)
 }
 
-func (b *Backend) insert(ctx context.Context, channelID string, m Message, card, key string) (string, error) {
-	var postKey any
-	if key != "" {
-		postKey = key
+// insert stores a message written now; with a key, a repeat returns the ID
+// of the message first stored under it.
+func (b *Backend) insert(ctx context.Context, channelID string, m Message, key string) (string, error) {
+	m.At = b.clock.Now()
+	id, err := b.store.AddMessage(ctx, channelID, m, key)
+	if errors.Is(err, ErrNoChannel) {
+		return "", incident.Errorf(incident.KindPermanent, "builtin channel %s does not exist", channelID)
 	}
-	_, err := b.db.ExecContext(ctx, `INSERT INTO builtin_messages (id, channel_id, thread_id, author, text, card, system, pinned, post_key, created_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (post_key) DO NOTHING`,
-		m.ID, channelID, m.ThreadID, m.Author, m.Text, card, m.System, m.Pinned, postKey, nanos(b.clock.Now()))
 	if err != nil {
-		if strings.Contains(err.Error(), "FOREIGN KEY") {
-			return "", incident.Errorf(incident.KindPermanent, "builtin channel %s does not exist", channelID)
-		}
 		return "", fmt.Errorf("write message: %w", err)
 	}
-	if key == "" {
-		return m.ID, nil
-	}
-	var id string
-	err = b.db.QueryRowContext(ctx, `SELECT id FROM builtin_messages WHERE post_key = ?`, key).Scan(&id)
-	return id, err
-}
-
-const messageColumns = `seq, id, thread_id, author, text, card, system, pinned, created_at, edited_at`
-
-func scanMessage(row scanner) (Message, error) {
-	var m Message
-	var card string
-	var at int64
-	var edited sql.NullInt64
-	if err := row.Scan(&m.Seq, &m.ID, &m.ThreadID, &m.Author, &m.Text, &card, &m.System, &m.Pinned, &at, &edited); err != nil {
-		return Message{}, err
-	}
-	m.At = fromNanos(at)
-	if edited.Valid {
-		t := fromNanos(edited.Int64)
-		m.EditedAt = &t
-	}
-	if card != "" {
-		m.Card = &incident.Card{}
-		if err := json.Unmarshal([]byte(card), m.Card); err != nil {
-			return Message{}, fmt.Errorf("decode card of message %s: %w", m.ID, err)
-		}
-	}
-	return m, nil
+	return id, nil
 }
 
 // Message returns one message of a channel.
 func (b *Backend) Message(ctx context.Context, channelID, id string) (Message, error) {
-	m, err := scanMessage(b.db.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM builtin_messages WHERE channel_id = ? AND id = ?`, channelID, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return Message{}, incident.Errorf(incident.KindNotFound, "message %s is not in this channel", id)
-	}
+	m, found, err := b.store.Message(ctx, channelID, id)
 	if err != nil {
 		return Message{}, err
+	}
+	if !found {
+		return Message{}, incident.Errorf(incident.KindNotFound, "message %s is not in this channel", id)
 	}
 	m.Files, err = b.filesOf(ctx, m.ID)
 	return m, err
@@ -158,24 +114,10 @@ func (b *Backend) Message(ctx context.Context, channelID, id string) (Message, e
 
 // Messages returns up to limit messages after seq, oldest first.
 func (b *Backend) Messages(ctx context.Context, channelID string, afterSeq int64, limit int) ([]Message, error) {
-	rows, err := b.db.QueryContext(ctx, `SELECT `+messageColumns+` FROM builtin_messages
-		WHERE channel_id = ? AND seq > ? ORDER BY seq LIMIT ?`, channelID, afterSeq, limit)
+	out, err := b.store.Messages(ctx, channelID, afterSeq, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read messages: %w", err)
 	}
-	defer rows.Close()
-	var out []Message
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	for i := range out {
 		if out[i].Files, err = b.filesOf(ctx, out[i].ID); err != nil {
 			return nil, err
@@ -188,7 +130,7 @@ func (b *Backend) Messages(ctx context.Context, channelID string, afterSeq int64
 const historyPage = 200
 
 // History calls fn for every message of the channel, oldest first, a page
-// at a time so that memory stays bounded. It walks by seq, which SQLite
+// at a time so that memory stays bounded. It walks by seq, which the store
 // hands out in commit order: a message that arrives meanwhile comes after
 // the cursor and is read, none is skipped or read twice.
 func (b *Backend) History(ctx context.Context, ch incident.ChannelRef, fn func(archive.Message) error) (archive.Tally, error) {
@@ -228,13 +170,9 @@ func (b *Backend) Count(ctx context.Context, ch incident.ChannelRef, t archive.T
 	if _, err := b.Channel(ctx, ch.ID); err != nil {
 		return c, err // KindNotFound once the channel is deleted
 	}
-	if err := b.db.QueryRowContext(ctx, `SELECT count(*) FROM builtin_messages WHERE channel_id = ?`, ch.ID).Scan(&c.Server); err != nil {
-		return c, fmt.Errorf("count the messages of %s: %w", ch.Name, err)
-	}
-	err := b.db.QueryRowContext(ctx, `SELECT count(*) FROM builtin_messages WHERE channel_id = ?
-		AND seq > coalesce((SELECT seq FROM builtin_messages WHERE channel_id = ? AND id = ?), 0)`, ch.ID, ch.ID, t.LastID).Scan(&c.Newer)
-	if err != nil {
-		return c, fmt.Errorf("look for messages of %s newer than the walk: %w", ch.Name, err)
+	var err error
+	if c.Server, c.Newer, err = b.store.CountMessages(ctx, ch.ID, t.LastID); err != nil {
+		return c, fmt.Errorf("count the messages of %s and look for ones newer than the walk: %w", ch.Name, err)
 	}
 	return c, nil
 }

@@ -1,3 +1,9 @@
+-- The builtin chat backend's and ticket system's tables, which builtin.New
+-- used to create itself (integrations/builtin/schema.sql, outside the
+-- versioned migrations). Each statement keeps IF NOT EXISTS, and each table
+-- its definition as that file had it, so that a database made before this
+-- migration keeps its tables and rows as they are and one made after gets
+-- the same tables; TestMigration0006KeepsBuiltinRows checks both.
 CREATE TABLE IF NOT EXISTS builtin_channels (
     id           TEXT    PRIMARY KEY,
     incident_key TEXT    NOT NULL UNIQUE,
