@@ -42,8 +42,7 @@ func (m *Main) sourceWiring() (sources, error) {
 			Key: "sources.generic.token"})
 	}
 	if ic := cfg.Icinga2; ic.URL != "" {
-		c, err := icinga2.New(icinga2.Config{URL: ic.URL, User: ic.User, Password: ic.Password, CAFile: ic.CAFile,
-			ServerName: ic.ServerName, Queue: ic.Queue}, m.log.With("source", "icinga2"))
+		c, err := icinga2.New(ic, m.log.With("source", "icinga2"))
 		if err != nil {
 			return sources{}, err
 		}
