@@ -13,6 +13,9 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/integrations/alertmanager"
+	"github.com/warroom/warroom/integrations/generic"
+	"github.com/warroom/warroom/integrations/grafana"
 	"github.com/warroom/warroom/integrations/icinga2"
 	"github.com/warroom/warroom/integrations/jira"
 	"github.com/warroom/warroom/integrations/mattermost"
@@ -81,40 +84,19 @@ type (
 	JiraTriggerConfig = jira.Trigger
 	// Icinga2Config is sources.icinga2.
 	Icinga2Config = icinga2.Config
+	// GenericConfig is sources.generic.
+	GenericConfig = generic.Config
+	// GenericMapping is the templates of sources.generic.
+	GenericMapping = generic.Mapping
 )
 
-// SourcesConfig configures the alert sources.
+// SourcesConfig configures the alert sources, each by its own package's
+// Config.
 type SourcesConfig struct {
-	Alertmanager AlertmanagerConfig `yaml:"alertmanager"`
-	Grafana      GrafanaConfig      `yaml:"grafana"`
-	Generic      GenericConfig      `yaml:"generic"`
-	Icinga2      icinga2.Config     `yaml:"icinga2"`
-}
-
-// GenericConfig configures POST /hooks/generic: templates over the JSON body.
-type GenericConfig struct {
-	Token    string            `yaml:"token"`
-	Title    string            `yaml:"title"`
-	Summary  string            `yaml:"summary"`
-	Severity string            `yaml:"severity"`
-	DedupKey string            `yaml:"dedup_key"`
-	Resolved string            `yaml:"resolved"`
-	StartsAt string            `yaml:"starts_at"`
-	Labels   map[string]string `yaml:"labels"`
-	Links    map[string]string `yaml:"links"`
-}
-
-// GrafanaConfig configures POST /hooks/grafana.
-type GrafanaConfig struct {
-	Secret          string `yaml:"secret"`           // HMAC secret of the contact point
-	Header          string `yaml:"header"`           // signature header
-	TimestampHeader string `yaml:"timestamp_header"` // optional timestamp header
-	Token           string `yaml:"token"`            // optional Bearer token
-}
-
-// AlertmanagerConfig configures POST /hooks/alertmanager.
-type AlertmanagerConfig struct {
-	Token string `yaml:"token"` // when set, the hook requires Authorization: Bearer <token>
+	Alertmanager alertmanager.Config `yaml:"alertmanager"`
+	Grafana      grafana.Config      `yaml:"grafana"`
+	Generic      generic.Config      `yaml:"generic"`
+	Icinga2      icinga2.Config      `yaml:"icinga2"`
 }
 
 // APIConfig protects the JSON API and the web UI.
@@ -201,7 +183,7 @@ func defaultConfig() Config {
 			MaxDelay: Duration(5 * time.Minute), Retention: Duration(7 * 24 * time.Hour),
 			Limits: map[string]int{incident.BackendChat: 8, incident.BackendTickets: 4, incident.BackendPaging: 4}},
 		Limits:     LimitsConfig{MaxBodyBytes: 1 << 20},
-		Sources:    SourcesConfig{Grafana: GrafanaConfig{Header: "X-Grafana-Alerting-Signature"}},
+		Sources:    SourcesConfig{Grafana: grafana.DefaultConfig()},
 		Prometheus: PrometheusConfig{TimeZone: "UTC", Before: Duration(time.Hour), After: Duration(15 * time.Minute)},
 	}
 }

@@ -57,7 +57,7 @@ func checkConfig(ctx context.Context, cfg Config, path string, probe bool, stdou
 	if cfg.Sources.Icinga2.URL != "" {
 		show("sources.icinga2", cfg.Sources.Icinga2)
 	}
-	if g := cfg.Sources.Generic; g.Title != "" || g.DedupKey != "" {
+	if g := cfg.Sources.Generic; g.Enabled() {
 		show("sources.generic", g)
 	} else {
 		lines = append(lines, "sources.generic: (not set: POST /hooks/generic is off)")
@@ -118,12 +118,12 @@ func settings(key string, v reflect.Value, secret map[string]bool) []string {
 	var out []string
 	t := v.Type()
 	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
-		if name == "" || name == "-" {
-			continue
-		}
+		name, inline := yamlName(t.Field(i))
 		k, f := key+"."+name, v.Field(i)
 		switch {
+		case inline:
+			out = append(out, settings(key, f, secret)...)
+		case name == "": // not a key (PublicURL and the like)
 		case secret[k]:
 			out = append(out, k+": "+mask(f.String()))
 		case f.Kind() == reflect.Struct && f.Type() != timeType:

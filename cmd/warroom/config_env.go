@@ -50,12 +50,16 @@ var notConfigEnv = []string{"WARROOM_CACHE"}
 func collectFields(v reflect.Value, prefix, key string, out map[string]envField) {
 	t := v.Type()
 	for i := range t.NumField() {
-		tag := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
-		if tag == "" || tag == "-" || !t.Field(i).IsExported() {
+		tag, inline := yamlName(t.Field(i))
+		f := v.Field(i)
+		if inline {
+			collectFields(f, prefix, key, out)
+			continue
+		}
+		if tag == "" {
 			continue
 		}
 		name, path := prefix+"_"+strings.ToUpper(tag), joinKey(key, tag)
-		f := v.Field(i)
 		if f.Kind() == reflect.Struct && !f.Addr().Type().Implements(textUnmarshaler) {
 			collectFields(f, name, path, out)
 			continue

@@ -166,8 +166,12 @@ func yamlKeys(t reflect.Type) []string {
 	var out []string
 	for i := range t.NumField() {
 		f := t.Field(i)
-		name := strings.Split(f.Tag.Get("yaml"), ",")[0]
-		if name == "" || name == "-" {
+		name, inline := yamlName(f)
+		if inline {
+			out = append(out, yamlKeys(f.Type)...)
+			continue
+		}
+		if name == "" {
 			continue
 		}
 		out = append(out, name)

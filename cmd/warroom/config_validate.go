@@ -24,6 +24,8 @@ func (c Config) check(probs *problems) {
 	c.checkServer(probs)
 	c.checkChat(probs)
 	c.checkTickets(probs)
+	probs.add("sources.grafana", c.Sources.Grafana.Validate())
+	probs.add("sources.generic", c.Sources.Generic.Validate())
 	probs.add("sources.icinga2", c.Sources.Icinga2.Validate())
 	c.Jobs.check(probs)
 	c.checkRouting(probs)

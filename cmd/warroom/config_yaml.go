@@ -182,24 +182,36 @@ func yamlFields(t reflect.Type) map[string]reflect.Type {
 	out := map[string]reflect.Type{}
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		name, inline := yamlName(f)
 		switch {
-		case name == "-":
-			continue
-		case strings.Contains(opts, "inline"):
+		case inline:
 			for k, v := range yamlFields(f.Type) {
 				out[k] = v
 			}
-			continue
-		case name == "":
-			name = strings.ToLower(f.Name)
+		case name != "":
+			out[name] = f.Type
 		}
-		out[name] = f.Type
 	}
 	return out
+}
+
+// yamlName is the key of a struct field in YAML, as yaml.v3 reads it: its
+// tag's name, or the field's name in lower case; "" for a field YAML does
+// not see. inline says the field's own fields are keys of the parent.
+func yamlName(f reflect.StructField) (name string, inline bool) {
+	if !f.IsExported() {
+		return "", false
+	}
+	name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	switch {
+	case name == "-":
+		return "", false
+	case strings.Contains(opts, "inline"):
+		return "", true
+	case name == "":
+		return strings.ToLower(f.Name), false
+	}
+	return name, false
 }
 
 var (

@@ -32,9 +32,8 @@ func (m *Main) sourceWiring() (sources, error) {
 			Key: "sources.alertmanager.token"},
 		gf,
 	}}
-	if g := cfg.Generic; g.Title != "" || g.DedupKey != "" {
-		dec, err := generic.New(generic.Mapping{Title: g.Title, Summary: g.Summary, Severity: g.Severity, DedupKey: g.DedupKey,
-			Resolved: g.Resolved, StartsAt: g.StartsAt, Labels: g.Labels, Links: g.Links}, nil)
+	if g := cfg.Generic; g.Enabled() {
+		dec, err := generic.New(g.Mapping, nil)
 		if err != nil {
 			return sources{}, err
 		}
