@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -42,6 +43,23 @@ func applyEnv(cfg *Config, environ []string, probs *problems) (set map[string]st
 type envField struct {
 	key   string // dotted key path
 	value reflect.Value
+}
+
+// envSuggestion is "; did you mean WARROOM_...?" for a variable that names
+// no key but is close to one, else "".
+func envSuggestion(name string) string {
+	cfg := defaultConfig()
+	fields := map[string]envField{}
+	collectFields(reflect.ValueOf(&cfg).Elem(), "WARROOM", "", fields)
+	names := make([]string, 0, len(fields))
+	for n := range fields {
+		names = append(names, strings.ToLower(n))
+	}
+	sort.Strings(names)
+	if best, ok := nearest(name, names); ok {
+		return "; did you mean " + strings.ToUpper(best) + "?"
+	}
+	return ""
 }
 
 // notConfigEnv are WARROOM_ variables with other uses (test harness, CI).

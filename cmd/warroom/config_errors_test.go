@@ -4,14 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"net"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/warroom/warroom/integrations/jira/jiratest"
-	"github.com/warroom/warroom/integrations/rocketchat/rctest"
 	"github.com/warroom/warroom/templates"
 )
 
@@ -359,60 +356,5 @@ paging:
 		if strings.Contains(out.String(), s) {
 			t.Errorf("check-config prints the secret %q", s)
 		}
-	}
-}
-
-// check-config -probe tries each configured peer and says, one line each,
-// whether it was reached and what to do; a peer not reached or refusing
-// the credentials makes the exit code 1.
-func TestCheckConfigProbe(t *testing.T) {
-	j := jiratest.New(t, jiratest.Options{})
-	rc := rctest.New(t, rctest.Options{})
-	closed, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	deadURL := "http://" + closed.Addr().String()
-	closed.Close() // nothing listens there now: connection refused
-	jiraEnv := []string{"WARROOM_TICKETS_BACKEND=jira", "WARROOM_TICKETS_JIRA_URL=" + j.URL(), "WARROOM_TICKETS_JIRA_USER=" + j.Options().User,
-		"WARROOM_TICKETS_JIRA_PROJECT=OPS"}
-	bot := rc.Bot()
-	rcEnv := []string{"WARROOM_CHAT_BACKEND=rocketchat", "WARROOM_CHAT_ROCKETCHAT_URL=" + rc.URL(), "WARROOM_CHAT_ROCKETCHAT_USER_ID=" + bot.ID,
-		"WARROOM_CHAT_ROCKETCHAT_TOKEN=" + bot.Token, "WARROOM_CHAT_ROCKETCHAT_WEBHOOK_TOKEN=rc-hook-token-1"}
-	tests := []struct {
-		name     string
-		env      []string
-		wantCode int
-		want     []string
-	}{
-		{"nothing to probe", nil, 0, []string{"probe: no outside peer is configured"}},
-		{"reached with credentials", append(append([]string{"WARROOM_TICKETS_JIRA_TOKEN=" + j.Options().Token}, jiraEnv...), rcEnv...), 0, []string{
-			"probe chat.rocketchat: reached " + rc.URL() + "/api/v1/me, credentials accepted (HTTP 200)",
-			"probe tickets.jira: reached " + j.URL() + "/rest/api/2/myself, credentials accepted (HTTP 200)",
-			"probe: all 2 peers reached",
-		}},
-		{"credentials refused", append([]string{"WARROOM_TICKETS_JIRA_TOKEN=wrong-token-1"}, jiraEnv...), 1, []string{
-			"probe tickets.jira: reached, but " + j.URL() + "/rest/api/2/myself refused the credentials (HTTP 401); check tickets.jira.user and .token",
-			"probe: 1 of 1 peers not usable",
-		}},
-		{"not reached", []string{"WARROOM_PROMETHEUS_URL=" + deadURL}, 1, []string{
-			"probe prometheus: not reached (GET " + deadURL + "/-/healthy: dial tcp " + closed.Addr().String() + ": connect: connection refused); " +
-				"check prometheus.url and that this machine can reach it (DNS, firewall, proxy)",
-			"probe: 1 of 1 peers not usable",
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var out, errOut bytes.Buffer
-			code := run(t.Context(), []string{"check-config", "-probe"}, tt.env, &out, &errOut)
-			if code != tt.wantCode {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, out.String(), errOut.String())
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(out.String(), w) {
-					t.Errorf("output lacks %q:\n%s", w, out.String())
-				}
-			}
-		})
 	}
 }

@@ -181,7 +181,7 @@ func nearest(word string, candidates []string) (string, bool) {
 		}
 	}
 	limit := max(1, min(3, len(word)/3))
-	if strings.Contains(best, strings.ToLower(word)) || strings.Contains(strings.ToLower(word), best) {
+	if len(word) >= 3 && (strings.Contains(best, strings.ToLower(word)) || strings.Contains(strings.ToLower(word), best)) {
 		limit = max(limit, 4)
 	}
 	return best, bestD >= 0 && bestD <= limit

@@ -199,7 +199,7 @@ func TestCLI(t *testing.T) {
 		{"check missing file", []string{"check-config", "-config", "/nonexistent.yaml"}, nil, 1, "", "no such file"},
 		{"check bad file", []string{"check-config", "-config", writeConfig(t, "chat: {backend: builtin, colour: red}\n")}, nil, 1, "",
 			"line 1: chat.colour: unknown key; the keys under chat are backend, mattermost, rocketchat"},
-		{"env typo warned", []string{"check-config"}, []string{"WARROOM_LISTN=1"}, 0, "config OK", "WARROOM_LISTN names no config key"},
+		{"env typo warned", []string{"check-config"}, []string{"WARROOM_LISTN=1"}, 0, "config OK", "WARROOM_LISTN names no config key; did you mean WARROOM_LISTEN?; ignored"},
 		{"stray argument", []string{"serve", "now"}, nil, 2, "", `unexpected argument "now"`},
 		{"serve unusable store", []string{"serve"}, []string{"WARROOM_STORE_DSN=/proc/warroom/x.db"}, 1, "", "store.dsn"},
 	}

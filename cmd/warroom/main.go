@@ -97,7 +97,7 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		return 1
 	}
 	for _, name := range unknown {
-		fmt.Fprintf(stderr, "warroom: warning: environment variable %s names no config key; ignored\n", name)
+		fmt.Fprintf(stderr, "warroom: warning: environment variable %s names no config key%s; ignored\n", name, envSuggestion(name))
 	}
 	switch args[0] {
 	case "check-config":
