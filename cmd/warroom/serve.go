@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -64,7 +63,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		return fmt.Errorf("listen on %s: %w; is another warroom running? Set listen (or WARROOM_LISTEN) to a free address", m.cfg.Listen, err)
 	}
 	if m.cfg.PublicURL == "" {
-		m.cfg.PublicURL, _ = derivePublicURL(m.ln.Addr().String(), os.Hostname)
+		m.cfg.PublicURL = "http://" + m.ln.Addr().String()
 	}
 	cfg := m.cfg
 	local, err := builtin.New(ctx, m.db.SQL(), cfg.PublicURL, clock)
