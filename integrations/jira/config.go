@@ -44,6 +44,21 @@ func DefaultConfig() Config {
 		Comments: []string{"acked", "severity_changed", "status_update", "resolved"}, MaxAttachmentBytes: 10 << 20}
 }
 
+// withDefaults fills the keys New needs, left empty, from DefaultConfig.
+func (c Config) withDefaults() Config {
+	def := DefaultConfig()
+	if c.IssueType == "" {
+		c.IssueType = def.IssueType
+	}
+	if c.DoneTransition == "" {
+		c.DoneTransition = def.DoneTransition
+	}
+	if c.MaxAttachmentBytes <= 0 {
+		c.MaxAttachmentBytes = def.MaxAttachmentBytes
+	}
+	return c
+}
+
 // Validate reports every problem of a config that warroom is to run with,
 // each as one error "key: what to do", joined.
 func (c Config) Validate() error {

@@ -40,15 +40,7 @@ func New(cfg Config, tmpl incident.Renderer, log *slog.Logger, base *http.Client
 		return nil, fmt.Errorf("tickets.jira: %w", err)
 	}
 	cfg.URL = strings.TrimRight(cfg.URL, "/")
-	if cfg.IssueType == "" {
-		cfg.IssueType = "Incident"
-	}
-	if cfg.DoneTransition == "" {
-		cfg.DoneTransition = "Done"
-	}
-	if cfg.MaxAttachmentBytes <= 0 {
-		cfg.MaxAttachmentBytes = 10 << 20
-	}
+	cfg = cfg.withDefaults()
 	if cfg.Trigger.Project == "" {
 		cfg.Trigger.Project = cfg.Project
 	}

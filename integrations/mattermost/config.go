@@ -27,6 +27,21 @@ func DefaultConfig() Config {
 	return Config{Delete: DeleteArchive, PinEmoji: "pushpin", MaxFileBytes: 10 << 20}
 }
 
+// withDefaults fills the keys left empty from DefaultConfig.
+func (c Config) withDefaults() Config {
+	def := DefaultConfig()
+	if c.Delete == "" {
+		c.Delete = def.Delete
+	}
+	if c.PinEmoji == "" {
+		c.PinEmoji = def.PinEmoji
+	}
+	if c.MaxFileBytes <= 0 {
+		c.MaxFileBytes = def.MaxFileBytes
+	}
+	return c
+}
+
 // Validate reports every problem of a config that warroom is to run with,
 // each as one error "key: what to do", joined.
 func (c Config) Validate() error {

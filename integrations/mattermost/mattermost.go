@@ -52,16 +52,8 @@ func New(cfg Config, log *slog.Logger, httpClient *http.Client) (*Backend, error
 	if err := errors.Join(cfg.required()...); err != nil {
 		return nil, fmt.Errorf("chat.mattermost: %w", err)
 	}
-	if cfg.Delete == "" {
-		cfg.Delete = DeleteArchive
-	}
-	if cfg.PinEmoji == "" {
-		cfg.PinEmoji = "pushpin"
-	}
+	cfg = cfg.withDefaults()
 	cfg.PinEmoji = strings.Trim(cfg.PinEmoji, ":")
-	if cfg.MaxFileBytes <= 0 {
-		cfg.MaxFileBytes = 10 << 20
-	}
 	secret := cfg.ActionSecret
 	if secret == "" {
 		secret = "warroom-actions\x00" + cfg.Token

@@ -30,6 +30,25 @@ func DefaultConfig() Config {
 	return Config{Trigger: "!incident", Delete: DeleteArchive, PinEmoji: "pushpin", PinPoll: 15 * time.Second, MaxFileBytes: 10 << 20}
 }
 
+// withDefaults fills the keys left empty from DefaultConfig (PinPoll is
+// the caller's, through Watch).
+func (c Config) withDefaults() Config {
+	def := DefaultConfig()
+	if c.Delete == "" {
+		c.Delete = def.Delete
+	}
+	if c.Trigger == "" {
+		c.Trigger = def.Trigger
+	}
+	if c.PinEmoji == "" {
+		c.PinEmoji = def.PinEmoji
+	}
+	if c.MaxFileBytes <= 0 {
+		c.MaxFileBytes = def.MaxFileBytes
+	}
+	return c
+}
+
 // Validate reports every problem of a config that warroom is to run with,
 // each as one error "key: what to do", joined.
 func (c Config) Validate() error {

@@ -43,19 +43,8 @@ func New(cfg Config, log *slog.Logger, httpClient *http.Client) (*Backend, error
 		return nil, fmt.Errorf("chat.rocketchat: %w", err)
 	}
 	cfg.URL = strings.TrimRight(cfg.URL, "/")
-	if cfg.Delete == "" {
-		cfg.Delete = DeleteArchive
-	}
-	if cfg.Trigger == "" {
-		cfg.Trigger = "!incident"
-	}
-	if cfg.PinEmoji == "" {
-		cfg.PinEmoji = "pushpin"
-	}
+	cfg = cfg.withDefaults()
 	cfg.PinEmoji = strings.Trim(cfg.PinEmoji, ":")
-	if cfg.MaxFileBytes <= 0 {
-		cfg.MaxFileBytes = 10 << 20
-	}
 	if httpClient == nil {
 		httpClient = &http.Client{}
 	}
