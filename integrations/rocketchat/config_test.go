@@ -21,7 +21,9 @@ func TestConfigValidate(t *testing.T) {
 		{"valid", func(*Config) {}, nil},
 		{"nothing set", func(c *Config) { *c = Config{} }, []string{`url: ""`, "user_id: empty", "token: empty", "webhook_token: empty",
 			`trigger: ""`, "pin_poll: 0s; use 100ms or more"}},
-		{"bad values", func(c *Config) { c.Delete, c.Trigger, c.PinPoll, c.MaxFileBytes = "x", "! incident", time.Millisecond, -5 }, []string{
+		{"bad values", func(c *Config) {
+			c.Delete, c.Trigger, c.PinPoll, c.MaxFileBytes = "x", "! incident", time.Millisecond, -5
+		}, []string{
 			`delete: "x"`, `trigger: "! incident"; one word`, "pin_poll: 1ms", "max_file_bytes: -5"}},
 	}
 	for _, tt := range tests {
