@@ -19,6 +19,7 @@ import (
 	"github.com/warroom/warroom/integrations/icinga2"
 	"github.com/warroom/warroom/integrations/jira"
 	"github.com/warroom/warroom/integrations/mattermost"
+	"github.com/warroom/warroom/integrations/prometheus"
 	"github.com/warroom/warroom/integrations/rocketchat"
 )
 
@@ -88,6 +89,8 @@ type (
 	GenericConfig = generic.Config
 	// GenericMapping is the templates of sources.generic.
 	GenericMapping = generic.Mapping
+	// PrometheusConfig is prometheus.
+	PrometheusConfig = prometheus.Config
 )
 
 // SourcesConfig configures the alert sources, each by its own package's
@@ -136,14 +139,6 @@ type RouteConfig struct {
 	Policy      string            `yaml:"policy"`
 }
 
-// PrometheusConfig points at the Prometheus that graphs come from.
-type PrometheusConfig struct {
-	URL      string   `yaml:"url"`
-	TimeZone string   `yaml:"time_zone"` // IANA name for the graphs' time axis, e.g. Europe/Berlin
-	Before   Duration `yaml:"before"`    // how far before an alert's start graphs begin
-	After    Duration `yaml:"after"`     // and after it they end (capped at now)
-}
-
 // RunbooksConf points at a directory of Markdown runbooks.
 type RunbooksConf struct {
 	Dir string `yaml:"dir"`
@@ -184,7 +179,7 @@ func defaultConfig() Config {
 			Limits: map[string]int{incident.BackendChat: 8, incident.BackendTickets: 4, incident.BackendPaging: 4}},
 		Limits:     LimitsConfig{MaxBodyBytes: 1 << 20},
 		Sources:    SourcesConfig{Grafana: grafana.DefaultConfig()},
-		Prometheus: PrometheusConfig{TimeZone: "UTC", Before: Duration(time.Hour), After: Duration(15 * time.Minute)},
+		Prometheus: prometheus.DefaultConfig(),
 	}
 }
 

@@ -122,6 +122,11 @@ func TestConfigErrorMessages(t *testing.T) {
 			}},
 		{name: "grafana header", file: "sources:\n  grafana:\n    secret: grafana-hmac-1\n    header: 'X Sig'\n",
 			want: []string{`line 4: sources.grafana.header: "X Sig" is not a header name, e.g. X-Grafana-Alerting-Signature`}},
+		{name: "prometheus keys", file: "prometheus:\n  url: prometheus:9090\n  time_zone: Mars/Olympus\n",
+			want: []string{
+				`line 2: prometheus.url: "prometheus:9090" is not an http(s) URL, e.g. http://prometheus:9090`,
+				`line 3: prometheus.time_zone: "Mars/Olympus" is not a known IANA time zone; use a name such as Europe/Berlin or UTC`,
+			}},
 		{name: "not YAML", file: "listen: [\n",
 			want: []string{"line 1: did not find expected node content; the file is not valid YAML"}},
 		{name: "not a mapping", file: "- listen\n",

@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/templates"
@@ -29,7 +28,7 @@ func (c Config) check(probs *problems) {
 	probs.add("sources.icinga2", c.Sources.Icinga2.Validate())
 	c.Jobs.check(probs)
 	c.checkRouting(probs)
-	c.Prometheus.check(probs)
+	probs.add("prometheus", c.Prometheus.Validate())
 	c.checkPaging(probs)
 	c.checkSecrets(probs)
 }
@@ -130,18 +129,6 @@ func templateProblem(err error) string {
 		return rest
 	}
 	return msg
-}
-
-func (p PrometheusConfig) check(probs *problems) {
-	if p.URL == "" {
-		return
-	}
-	if !isHTTPURL(p.URL) {
-		probs.bad("prometheus.url", "%q is not an http(s) URL", p.URL)
-	}
-	if _, err := time.LoadLocation(p.TimeZone); err != nil {
-		probs.bad("prometheus.time_zone", "%q: %v; use an IANA name such as Europe/Berlin", p.TimeZone, err)
-	}
 }
 
 // checkPaging checks each schedule on its own (so that every problem of
