@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/warroom/warroom/integrations/icinga2/icingatest"
 	"github.com/warroom/warroom/integrations/jira/jiratest"
 	"github.com/warroom/warroom/integrations/mattermost/mmtest"
+	"github.com/warroom/warroom/integrations/prometheus/promtest"
 	"github.com/warroom/warroom/integrations/rocketchat/rctest"
 )
 
@@ -87,5 +89,25 @@ func TestCheckConfigProbeMattermost(t *testing.T) {
 	})
 	probeOutput(t, env("wrongtoken1234567890abcdef"), 1, []string{
 		"probe chat.mattermost: reached, but " + mm.URL + "/api/v4/users/me refused the credentials (HTTP 401); check chat.mattermost.token",
+	})
+}
+
+// The probe against a real Icinga 2 (its API on TLS with its own CA) and a
+// real Prometheus: both reached; a wrong Icinga password is refused.
+func TestCheckConfigProbeIcinga2AndPrometheus(t *testing.T) {
+	ic := icingatest.Start(t)
+	prom := promtest.Start(t)
+	env := func(password string) []string {
+		return []string{"WARROOM_SOURCES_ICINGA2_URL=" + ic.URL, "WARROOM_SOURCES_ICINGA2_USER=" + ic.User,
+			"WARROOM_SOURCES_ICINGA2_PASSWORD=" + password, "WARROOM_SOURCES_ICINGA2_CA_FILE=" + ic.CAFile,
+			"WARROOM_PROMETHEUS_URL=" + prom.URL}
+	}
+	probeOutput(t, env(ic.Password), 0, []string{
+		"probe sources.icinga2: reached " + ic.URL + "/v1, credentials accepted (HTTP 200)",
+		"probe prometheus: reached " + prom.URL + "/-/healthy (HTTP 200)",
+		"probe: all 2 peers reached",
+	})
+	probeOutput(t, env("wrong-password-1"), 1, []string{
+		"probe sources.icinga2: reached, but " + ic.URL + "/v1 refused the credentials (HTTP 401); check sources.icinga2.user and .password",
 	})
 }
