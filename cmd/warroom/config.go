@@ -206,7 +206,9 @@ func loadConfig(path string, environ []string) (Config, []string, error) {
 	if cfg.PublicURL == "" {
 		cfg.PublicURL, cfg.publicURLNote = derivePublicURL(cfg.Listen, os.Hostname)
 	}
+	read := len(probs.list)
 	cfg.check(&probs)
+	probs.dropEchoes(read)
 	probs.locate(lines, fromEnv)
 	return cfg, unknown, probs.err(source)
 }

@@ -127,6 +127,15 @@ func TestConfigErrorMessages(t *testing.T) {
 				`line 2: prometheus.url: "prometheus:9090" is not an http(s) URL, e.g. http://prometheus:9090`,
 				`line 3: prometheus.time_zone: "Mars/Olympus" is not a known IANA time zone; use a name such as Europe/Berlin or UTC`,
 			}},
+		{name: "a wrong value is reported once, not again by validation",
+			file: "paging:\n  schedules:\n    primary:\n      layers:\n        - name: weekly\n" +
+				"          rotation: {members: [alice], every: 1, unit: weeks, handoff_time: \"09:00\", start: \"2026-11-02\", time_zone: UTC}\n" +
+				"      overrides:\n        - {user: erin, start: tomorrow, end: 2026-12-27T09:00:00+01:00}\n" +
+				"  policies:\n    default:\n      steps:\n        - {notify: [\"schedule:primary\"], wait: 5}\n",
+			want: []string{
+				`line 8: paging.schedules.primary.overrides[0].start: "tomorrow" is not a time such as 2026-12-24T18:00:00+01:00`,
+				`line 12: paging.policies.default.steps[0].wait: "5" is not a duration such as 30s, 5m or 1h`,
+			}},
 		{name: "not YAML", file: "listen: [\n",
 			want: []string{"line 1: did not find expected node content; the file is not valid YAML"}},
 		{name: "not a mapping", file: "- listen\n",

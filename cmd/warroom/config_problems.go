@@ -114,6 +114,27 @@ func joinKey(prefix, key string) string {
 	return prefix + "." + key
 }
 
+// dropEchoes drops the problems from index from on that are about a key
+// already reported before it (or inside one): a value of the wrong form
+// keeps its default, which validation may then refuse again.
+func (ps *problems) dropEchoes(from int) {
+	reported := map[string]bool{}
+	for _, p := range ps.list[:from] {
+		reported[p.key] = true
+	}
+	kept := ps.list[:from]
+	for _, p := range ps.list[from:] {
+		echo := false
+		for k := p.key; k != "" && !echo; k = parentKey(k) {
+			echo = reported[k]
+		}
+		if !echo {
+			kept = append(kept, p)
+		}
+	}
+	ps.list = kept
+}
+
 // locate gives each problem the line of its key in the file (or of the
 // nearest enclosing key there), or the environment variable that set it.
 func (ps *problems) locate(lines map[string]int, fromEnv map[string]string) {
