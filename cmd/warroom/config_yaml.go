@@ -35,65 +35,62 @@ func (s *shape) check(n *yaml.Node, t reflect.Type, key string) {
 		}
 		return
 	}
-	switch n.Kind {
-	case yaml.DocumentNode:
-		if len(n.Content) > 0 {
-			s.check(n.Content[0], t, key)
+	switch {
+	case n.Kind == yaml.DocumentNode && len(n.Content) > 0:
+		s.check(n.Content[0], t, key)
+	case n.Kind == yaml.AliasNode && n.Alias != nil:
+		s.check(n.Alias, t, key)
+	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null":
+		// an empty value keeps the default
+	case n.Kind == yaml.DocumentNode || n.Kind == yaml.AliasNode:
+	default:
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
 		}
-		return
-	case yaml.AliasNode:
-		if n.Alias != nil {
-			s.check(n.Alias, t, key)
-		}
-		return
+		s.value(n, t, key)
 	}
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
-		return // an empty value keeps the default
-	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
+}
+
+// value checks a node that holds a value of type t.
+func (s *shape) value(n *yaml.Node, t reflect.Type, key string) {
+	if n.Kind != nodeKind(t) {
+		s.mismatch(n, t, key)
+		return
 	}
 	switch {
 	case isLeaf(t):
-		if n.Kind != yaml.ScalarNode {
-			s.mismatch(n, t, key)
-			return
-		}
 		if err := n.Decode(reflect.New(t).Interface()); err != nil {
 			s.probs.at(n.Line, key, "%s is not %s", describeNode(n), expectedForm(t))
 			s.wrong = append(s.wrong, n)
 		}
 	case t.Kind() == reflect.Struct:
-		if n.Kind != yaml.MappingNode {
-			s.mismatch(n, t, key)
-			return
-		}
 		s.fields(n, t, key, map[string]int{})
 	case t.Kind() == reflect.Map:
-		if n.Kind != yaml.MappingNode {
-			s.mismatch(n, t, key)
-			return
-		}
 		seen := map[string]int{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
-			p := key + "." + k.Value
-			if s.twice(k, p, seen) {
-				continue
+			if p := joinKey(key, k.Value); !s.twice(k, p, seen) {
+				s.check(v, t.Elem(), p)
 			}
-			s.check(v, t.Elem(), p)
 		}
 	case t.Kind() == reflect.Slice:
-		if n.Kind != yaml.SequenceNode {
-			s.mismatch(n, t, key)
-			return
-		}
 		for i, item := range n.Content {
 			p := fmt.Sprintf("%s[%d]", key, i)
 			s.lines[p] = item.Line
 			s.check(item, t.Elem(), p)
 		}
 	}
+}
+
+// nodeKind is the kind of YAML node a value of type t is written as.
+func nodeKind(t reflect.Type) yaml.Kind {
+	switch {
+	case isLeaf(t):
+		return yaml.ScalarNode
+	case t.Kind() == reflect.Slice:
+		return yaml.SequenceNode
+	}
+	return yaml.MappingNode
 }
 
 // mismatch records a value of the wrong kind (a list for a text, ...).
