@@ -136,6 +136,9 @@ func TestConfigErrorMessages(t *testing.T) {
 				`line 8: paging.schedules.primary.overrides[0].start: "tomorrow" is not a time such as 2026-12-24T18:00:00+01:00`,
 				`line 12: paging.policies.default.steps[0].wait: "5" is not a duration such as 30s, 5m or 1h`,
 			}},
+		{name: "pagerduty keys are checked before the first page", file: "paging:\n  pagerduty:\n    routing_key: R0123456789\n",
+			want: []string{"line 3: paging.pagerduty.routing_key: pagerduty routing key is 11 characters long: " +
+				"it must be the 32-character integration key of an Events API v2 integration, not a REST API key"}},
 		{name: "not YAML", file: "listen: [\n",
 			want: []string{"line 1: did not find expected node content; the file is not valid YAML"}},
 		{name: "not a mapping", file: "- listen\n",
@@ -305,7 +308,7 @@ func TestCommandFlags(t *testing.T) {
 // check-config shows the chat, ticket, paging and routing settings it
 // resolved, and never a secret.
 func TestCheckConfigShowsResolvedSettings(t *testing.T) {
-	secrets := []string{"mm-bot-token-1", "mm-command-token-1", "jira-token-1", "jira-hook-secret-1", "pd-routing-key-12345678901234567"}
+	secrets := []string{"mm-bot-token-1", "mm-command-token-1", "jira-token-1", "jira-hook-secret-1", "pdroutingkey12345678901234567890"}
 	file := fmt.Sprintf(`chat:
   backend: mattermost
   mattermost:

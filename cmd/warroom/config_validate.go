@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/integrations/pagerduty"
 	"github.com/warroom/warroom/templates"
 )
 
@@ -135,6 +136,11 @@ func templateProblem(err error) string {
 // every schedule is reported), then the policies and the routing rules'
 // policy names against them.
 func (c Config) checkPaging(probs *problems) {
+	if pd := c.Paging.PagerDuty; pd.RoutingKey != "" || pd.URL != "" {
+		// paging.go's PagerDutyConfig is pagerduty.Config's twin until the
+		// paging types move out of cmd (they stay beside the pager for now).
+		probs.add("paging.pagerduty", pagerduty.Config{URL: pd.URL, RoutingKey: pd.RoutingKey}.Validate())
+	}
 	failed := false
 	for name, sc := range c.Paging.Schedules {
 		if _, err := (PagingConfig{Schedules: map[string]ScheduleConfig{name: sc}}).schedules(); err != nil {
