@@ -27,22 +27,22 @@ const maxRotationDays = 3653
 // in TimeZone.
 type Rotation struct {
 	// Name identifies the rotation in error messages.
-	Name string
+	Name string `yaml:"-"`
 	// Members are the usernames on call, in turn.
-	Members []string
+	Members []string `yaml:"members"`
 	// Every is how many Units a shift lasts; it must be positive.
-	Every int
+	Every int `yaml:"every"`
 	// Unit is "hours", "days" or "weeks" (the singular is accepted too).
-	Unit Unit
+	Unit Unit `yaml:"unit"`
 	// HandoffTime is the local wall-clock time of the first handoff, and of
 	// every handoff for Days and Weeks, as "HH:MM", e.g. "09:00".
-	HandoffTime string
+	HandoffTime string `yaml:"handoff_time"`
 	// Start is the local date of the first handoff as "YYYY-MM-DD". Before
 	// it the rotation has nobody on call.
-	Start string
+	Start string `yaml:"start"`
 	// TimeZone is the IANA name of the zone the wall-clock fields are in,
 	// e.g. "Europe/Berlin" or "UTC".
-	TimeZone string
+	TimeZone string `yaml:"time_zone"`
 }
 
 // rotation is a Rotation parsed for arithmetic.

@@ -11,33 +11,33 @@ import (
 // and overrides on top of all layers.
 type Schedule struct {
 	// Name identifies the schedule (in warroom, its key under paging.schedules).
-	Name string
+	Name string `yaml:"-"`
 	// Layers are stacked in order: where several have someone on call, the
 	// last of them wins.
-	Layers []Layer
+	Layers []Layer `yaml:"layers"`
 	// Overrides put a user on call for a span of time regardless of layers.
-	Overrides []Override
+	Overrides []Override `yaml:"overrides"`
 }
 
 // Layer is one level of a Schedule.
 type Layer struct {
 	// Name is reported as Shift.Layer.
-	Name string
+	Name string `yaml:"name"`
 	// Rotation says who is on call in this layer when.
-	Rotation Rotation
+	Rotation Rotation `yaml:"rotation"`
 	// Restrict, when set, makes the layer active only inside the window;
 	// outside it the layers below answer.
-	Restrict *Window
+	Restrict *Window `yaml:"restrict"`
 }
 
 // Override puts User on call from Start up to, not including, End.
 type Override struct {
 	// User is the username on call during the override.
-	User string
+	User string `yaml:"user"`
 	// Start is when the override begins.
-	Start time.Time
+	Start time.Time `yaml:"start"`
 	// End is when it ends; it must be after Start.
-	End time.Time
+	End time.Time `yaml:"end"`
 }
 
 // Shift is a span of time during which one user is on call for one reason.

@@ -1,6 +1,7 @@
 package oncall
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -83,5 +84,39 @@ func TestValidate(t *testing.T) {
 				t.Error("OnCall answered for an invalid schedule")
 			}
 		})
+	}
+}
+
+// The key paths the problems name are the yaml keys of the fields, so that
+// warroom's config errors point at what the user wrote.
+func TestValidateNamesYAMLKeys(t *testing.T) {
+	keys := map[string]bool{}
+	var collect func(reflect.Type)
+	collect = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || t == reflect.TypeFor[time.Time]() {
+			return
+		}
+		for i := range t.NumField() {
+			keys[t.Field(i).Tag.Get("yaml")] = true
+			collect(t.Field(i).Type)
+		}
+	}
+	collect(reflect.TypeFor[Schedule]())
+	broken := Schedule{Layers: []Layer{{Rotation: Rotation{Members: []string{""}}, Restrict: &Window{Weekdays: []string{"x"}, From: "9"}}},
+		Overrides: []Override{{}}}
+	err := broken.Validate()
+	if err == nil {
+		t.Fatal("Validate() = nil for a broken schedule")
+	}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		path, _, _ := strings.Cut(line, ": ")
+		for _, seg := range strings.Split(path, ".") {
+			if name, _, _ := strings.Cut(seg, "["); !keys[name] {
+				t.Errorf("%q names %q, which is no yaml key of Schedule", line, name)
+			}
+		}
 	}
 }

@@ -12,13 +12,13 @@ type Window struct {
 	// Weekdays are the days the window opens on: "mon" to "sun" or the full
 	// English names, in any case. Empty means every day. A window that runs
 	// overnight belongs to the day it opens on.
-	Weekdays []string
+	Weekdays []string `yaml:"weekdays"`
 	// From is when the window opens, as "HH:MM".
-	From string
+	From string `yaml:"from"`
 	// To is when it closes, as "HH:MM" or "24:00". A To before From closes
 	// the next day (e.g. "18:00" to "09:00"). Leave From and To both empty
 	// for the whole day.
-	To string
+	To string `yaml:"to"`
 }
 
 // window is a Window parsed for arithmetic.
