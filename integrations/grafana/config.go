@@ -17,8 +17,12 @@ type Config struct {
 	Token           string `yaml:"token"`            // optional Bearer token
 }
 
+// SignatureHeader is the header Grafana sends the HMAC signature in unless
+// the contact point names another.
+const SignatureHeader = "X-Grafana-Alerting-Signature"
+
 // DefaultConfig is sources.grafana when the config says nothing.
-func DefaultConfig() Config { return Config{Header: "X-Grafana-Alerting-Signature"} }
+func DefaultConfig() Config { return Config{Header: SignatureHeader} }
 
 // Validate reports every problem, joined.
 func (c Config) Validate() error {
