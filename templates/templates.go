@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"text/template"
 	"time"
@@ -70,10 +71,33 @@ func Names() []string {
 	return out
 }
 
+// CheckText parses a template given as text with the functions RenderText
+// gives it, so that config validation accepts exactly what renders: for
+// routing rules' channel names.
+func CheckText(text string) error {
+	_, err := parseText("text", text)
+	return err
+}
+
+// FuncNames lists the functions templates may call, sorted.
+func FuncNames() []string {
+	names := make([]string, 0, len(funcs))
+	for name := range funcs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// parseText is the one way a template given as text is parsed.
+func parseText(name, text string) (*template.Template, error) {
+	return template.New(name).Funcs(funcs).Parse(text)
+}
+
 // RenderText parses and executes a template given as text, with the same
 // functions as the files (slug, time, ...): for routing rules' channel names.
 func (s *Set) RenderText(name, text string, data any) (string, error) {
-	t, err := template.New(name).Funcs(funcs).Parse(text)
+	t, err := parseText(name, text)
 	if err != nil {
 		return "", fmt.Errorf("template %s: %w", name, err)
 	}

@@ -32,9 +32,8 @@ func (m *Main) chatBackend(local *builtin.Backend) (chatWiring, error) {
 	switch cfg.Chat.Backend {
 	case "mattermost":
 		mc := cfg.Chat.Mattermost
-		mm, err := mattermost.New(mattermost.Config{URL: mc.URL, Token: mc.Token, Team: mc.Team, CommandToken: mc.CommandToken,
-			Delete: mc.Delete, Private: mc.Private, Invite: mc.Invite, PinEmoji: mc.PinEmoji, MaxFileBytes: mc.MaxFileBytes,
-			ActionSecret: mc.ActionSecret, PublicURL: cfg.PublicURL}, m.log.With("chat", "mattermost"), &http.Client{Timeout: 30 * time.Second})
+		mc.PublicURL = cfg.PublicURL
+		mm, err := mattermost.New(mc, m.log.With("chat", "mattermost"), &http.Client{Timeout: 30 * time.Second})
 		if err != nil {
 			return chatWiring{}, err
 		}
@@ -49,9 +48,8 @@ func (m *Main) chatBackend(local *builtin.Backend) (chatWiring, error) {
 		}, nil
 	case "rocketchat":
 		rc := cfg.Chat.RocketChat
-		rb, err := rocketchat.New(rocketchat.Config{URL: rc.URL, UserID: rc.UserID, Token: rc.Token, WebhookToken: rc.WebhookToken,
-			Trigger: rc.Trigger, Delete: rc.Delete, Private: rc.Private, Invite: rc.Invite, PinEmoji: rc.PinEmoji,
-			MaxFileBytes: rc.MaxFileBytes, PublicURL: cfg.PublicURL}, m.log.With("chat", "rocketchat"), &http.Client{Timeout: 60 * time.Second})
+		rc.PublicURL = cfg.PublicURL
+		rb, err := rocketchat.New(rc, m.log.With("chat", "rocketchat"), &http.Client{Timeout: 60 * time.Second})
 		if err != nil {
 			return chatWiring{}, err
 		}
@@ -60,7 +58,7 @@ func (m *Main) chatBackend(local *builtin.Backend) (chatWiring, error) {
 				return []web.Callback{{Path: rocketchat.WebhookPath, Source: "rocketchat", Handle: rb.HandleWebhook(svc)}}
 			},
 			watch: func(ctx context.Context, svc *incident.Service, kick func()) {
-				rb.Watch(ctx, svc, time.Duration(rc.PinPoll), kick)
+				rb.Watch(ctx, svc, rc.PinPoll, kick)
 			},
 		}, nil
 	}

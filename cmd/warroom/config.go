@@ -6,12 +6,21 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/integrations/alertmanager"
+	"github.com/warroom/warroom/integrations/generic"
+	"github.com/warroom/warroom/integrations/grafana"
+	"github.com/warroom/warroom/integrations/icinga2"
+	"github.com/warroom/warroom/integrations/jira"
+	"github.com/warroom/warroom/integrations/mattermost"
+	"github.com/warroom/warroom/integrations/prometheus"
+	"github.com/warroom/warroom/integrations/rocketchat"
 )
 
 // Config is warroom's whole configuration: one YAML file, every key
@@ -32,6 +41,10 @@ type Config struct {
 	Prometheus PrometheusConfig `yaml:"prometheus"`
 	Paging     PagingConfig     `yaml:"paging"`
 	Limits     LimitsConfig     `yaml:"limits"`
+
+	// publicURLNote says how public_url was derived when the config does
+	// not set it (check-config shows it).
+	publicURLNote string
 }
 
 // LogConfig sets up log/slog.
@@ -46,115 +59,47 @@ type StoreConfig struct {
 	DSN    string `yaml:"dsn"`    // for sqlite: the file path
 }
 
-// ChatConfig chooses the chat backend.
+// ChatConfig chooses the chat backend. Each backend's keys are its own
+// package's Config, with their yaml tags and Validate.
 type ChatConfig struct {
-	Backend    string           `yaml:"backend"` // builtin, mattermost or rocketchat
-	Mattermost MattermostConfig `yaml:"mattermost"`
-	RocketChat RocketChatConfig `yaml:"rocketchat"`
-}
-
-// RocketChatConfig is chat.rocketchat.
-type RocketChatConfig struct {
-	URL          string   `yaml:"url"`
-	UserID       string   `yaml:"user_id"`
-	Token        string   `yaml:"token"`
-	WebhookToken string   `yaml:"webhook_token"`
-	Trigger      string   `yaml:"trigger"`
-	Delete       string   `yaml:"delete"`
-	Private      bool     `yaml:"private"`
-	Invite       []string `yaml:"invite"`
-	PinEmoji     string   `yaml:"pin_emoji"`
-	PinPoll      Duration `yaml:"pin_poll"`
-	MaxFileBytes int64    `yaml:"max_file_bytes"`
-}
-
-// MattermostConfig is chat.mattermost.
-type MattermostConfig struct {
-	URL          string   `yaml:"url"`
-	Token        string   `yaml:"token"`
-	Team         string   `yaml:"team"`
-	CommandToken string   `yaml:"command_token"`
-	Delete       string   `yaml:"delete"`
-	Private      bool     `yaml:"private"`
-	Invite       []string `yaml:"invite"`
-	PinEmoji     string   `yaml:"pin_emoji"`
-	MaxFileBytes int64    `yaml:"max_file_bytes"`
-	ActionSecret string   `yaml:"action_secret"`
+	Backend    string            `yaml:"backend"` // builtin, mattermost or rocketchat
+	Mattermost mattermost.Config `yaml:"mattermost"`
+	RocketChat rocketchat.Config `yaml:"rocketchat"`
 }
 
 // TicketsConfig chooses the ticket system.
 type TicketsConfig struct {
-	Backend string     `yaml:"backend"` // builtin or jira
-	Jira    JiraConfig `yaml:"jira"`
+	Backend string      `yaml:"backend"` // builtin or jira
+	Jira    jira.Config `yaml:"jira"`
 }
 
-// JiraConfig is tickets.jira.
-type JiraConfig struct {
-	URL                string            `yaml:"url"`
-	User               string            `yaml:"user"`
-	Token              string            `yaml:"token"`
-	Project            string            `yaml:"project"`
-	IssueType          string            `yaml:"issue_type"`
-	DoneTransition     string            `yaml:"done_transition"`
-	WebhookSecret      string            `yaml:"webhook_secret"`
-	WebhookToken       string            `yaml:"webhook_token"`
-	CreateFor          string            `yaml:"create_for"` // all, none, or a minimum severity
-	Trigger            JiraTriggerConfig `yaml:"trigger"`
-	Comments           []string          `yaml:"comments"`
-	MaxAttachmentBytes int64             `yaml:"max_attachment_bytes"`
-}
+// The integrations' config types under the names cmd's tests use.
+type (
+	// MattermostConfig is chat.mattermost.
+	MattermostConfig = mattermost.Config
+	// RocketChatConfig is chat.rocketchat.
+	RocketChatConfig = rocketchat.Config
+	// JiraConfig is tickets.jira.
+	JiraConfig = jira.Config
+	// JiraTriggerConfig is tickets.jira.trigger.
+	JiraTriggerConfig = jira.Trigger
+	// Icinga2Config is sources.icinga2.
+	Icinga2Config = icinga2.Config
+	// GenericConfig is sources.generic.
+	GenericConfig = generic.Config
+	// GenericMapping is the templates of sources.generic.
+	GenericMapping = generic.Mapping
+	// PrometheusConfig is prometheus.
+	PrometheusConfig = prometheus.Config
+)
 
-// JiraTriggerConfig is tickets.jira.trigger.
-type JiraTriggerConfig struct {
-	Project    string   `yaml:"project"`
-	Labels     []string `yaml:"labels"`
-	Priorities []string `yaml:"priorities"`
-}
-
-// SourcesConfig configures the alert sources.
+// SourcesConfig configures the alert sources, each by its own package's
+// Config.
 type SourcesConfig struct {
-	Alertmanager AlertmanagerConfig `yaml:"alertmanager"`
-	Grafana      GrafanaConfig      `yaml:"grafana"`
-	Generic      GenericConfig      `yaml:"generic"`
-	Icinga2      Icinga2Config      `yaml:"icinga2"`
-}
-
-// Icinga2Config configures the Icinga 2 source: the event stream (with url)
-// and POST /hooks/icinga2 (with token).
-type Icinga2Config struct {
-	URL        string `yaml:"url"`
-	User       string `yaml:"user"`
-	Password   string `yaml:"password"`
-	CAFile     string `yaml:"ca_file"`
-	ServerName string `yaml:"server_name"`
-	Queue      string `yaml:"queue"`
-	Token      string `yaml:"token"`
-}
-
-// GenericConfig configures POST /hooks/generic: templates over the JSON body.
-type GenericConfig struct {
-	Token    string            `yaml:"token"`
-	Title    string            `yaml:"title"`
-	Summary  string            `yaml:"summary"`
-	Severity string            `yaml:"severity"`
-	DedupKey string            `yaml:"dedup_key"`
-	Resolved string            `yaml:"resolved"`
-	StartsAt string            `yaml:"starts_at"`
-	Labels   map[string]string `yaml:"labels"`
-	Links    map[string]string `yaml:"links"`
-}
-
-// GrafanaConfig configures POST /hooks/grafana.
-type GrafanaConfig struct {
-	Secret          string `yaml:"secret"`           // HMAC secret of the contact point
-	Header          string `yaml:"header"`           // signature header
-	TimestampHeader string `yaml:"timestamp_header"` // optional timestamp header
-	Token           string `yaml:"token"`            // optional Bearer token
-}
-
-// AlertmanagerConfig configures POST /hooks/alertmanager.
-type AlertmanagerConfig struct {
-	Token string `yaml:"token"` // when set, the hook requires Authorization: Bearer <token>
+	Alertmanager alertmanager.Config `yaml:"alertmanager"`
+	Grafana      grafana.Config      `yaml:"grafana"`
+	Generic      generic.Config      `yaml:"generic"`
+	Icinga2      icinga2.Config      `yaml:"icinga2"`
 }
 
 // APIConfig protects the JSON API and the web UI.
@@ -194,14 +139,6 @@ type RouteConfig struct {
 	Policy      string            `yaml:"policy"`
 }
 
-// PrometheusConfig points at the Prometheus that graphs come from.
-type PrometheusConfig struct {
-	URL      string   `yaml:"url"`
-	TimeZone string   `yaml:"time_zone"` // IANA name for the graphs' time axis, e.g. Europe/Berlin
-	Before   Duration `yaml:"before"`    // how far before an alert's start graphs begin
-	After    Duration `yaml:"after"`     // and after it they end (capped at now)
-}
-
 // RunbooksConf points at a directory of Markdown runbooks.
 type RunbooksConf struct {
 	Dir string `yaml:"dir"`
@@ -219,7 +156,7 @@ type Duration time.Duration
 func (d *Duration) UnmarshalText(b []byte) error {
 	v, err := time.ParseDuration(string(b))
 	if err != nil {
-		return fmt.Errorf("%q is not a duration (write e.g. 30s, 5m, 1h)", string(b))
+		return fmt.Errorf("%q is not %s", string(b), expectedForm(durationType))
 	}
 	*d = Duration(v)
 	return nil
@@ -232,43 +169,68 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d)
 // tickets, on loopback, with nothing else needed.
 func defaultConfig() Config {
 	return Config{
-		Listen: "127.0.0.1:8080",
-		Log:    LogConfig{Level: "info", Format: "text"},
-		Store:  StoreConfig{Driver: "sqlite", DSN: "warroom.db"},
-		Chat: ChatConfig{Backend: "builtin", Mattermost: MattermostConfig{Delete: "archive", PinEmoji: "pushpin",
-			MaxFileBytes: 10 << 20}, RocketChat: RocketChatConfig{Trigger: "!incident", Delete: "archive", PinEmoji: "pushpin",
-			PinPoll: Duration(15 * time.Second), MaxFileBytes: 10 << 20}},
-		Tickets: TicketsConfig{Backend: "builtin", Jira: JiraConfig{IssueType: "Incident", DoneTransition: "Done", CreateFor: "all",
-			Comments: []string{"acked", "severity_changed", "status_update", "resolved"}, MaxAttachmentBytes: 10 << 20}},
+		Listen:  "127.0.0.1:8080",
+		Log:     LogConfig{Level: "info", Format: "text"},
+		Store:   StoreConfig{Driver: "sqlite", DSN: "warroom.db"},
+		Chat:    ChatConfig{Backend: "builtin", Mattermost: mattermost.DefaultConfig(), RocketChat: rocketchat.DefaultConfig()},
+		Tickets: TicketsConfig{Backend: "builtin", Jira: jira.DefaultConfig()},
 		Jobs: JobsConfig{Workers: 16, MaxAttempts: 20, MaxAge: Duration(24 * time.Hour), BaseDelay: Duration(time.Second),
 			MaxDelay: Duration(5 * time.Minute), Retention: Duration(7 * 24 * time.Hour),
 			Limits: map[string]int{incident.BackendChat: 8, incident.BackendTickets: 4, incident.BackendPaging: 4}},
 		Limits:     LimitsConfig{MaxBodyBytes: 1 << 20},
-		Sources:    SourcesConfig{Grafana: GrafanaConfig{Header: "X-Grafana-Alerting-Signature"}},
-		Prometheus: PrometheusConfig{TimeZone: "UTC", Before: Duration(time.Hour), After: Duration(15 * time.Minute)},
+		Sources:    SourcesConfig{Grafana: grafana.DefaultConfig()},
+		Prometheus: prometheus.DefaultConfig(),
 	}
 }
 
-// loadConfig reads path (if not empty) strictly over the defaults, then
-// applies the environment, then validates. It also returns the WARROOM_
-// variables that matched no key.
+// loadConfig reads path (if not empty) over the defaults, then applies the
+// environment, then derives public_url if it is not set, then validates.
+// Every problem of the file, the environment and the values is reported at
+// once, each with its key path and, for the file, its line. It also returns
+// the WARROOM_ variables that matched no key.
 func loadConfig(path string, environ []string) (Config, []string, error) {
 	cfg := defaultConfig()
+	var probs problems
+	lines := map[string]int{}
+	source := "(no file: the embedded default and the environment)"
 	if path != "" {
+		source = path
 		raw, err := os.ReadFile(path)
 		if err != nil {
 			return cfg, nil, fmt.Errorf("read config: %w", err)
 		}
-		dec := yaml.NewDecoder(bytes.NewReader(raw))
-		dec.KnownFields(true)
-		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-			return cfg, nil, fmt.Errorf("config %s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
-		}
+		decodeFile(raw, &cfg, &probs, lines)
 	}
-	unknown, err := applyEnv(&cfg, environ)
-	if err != nil {
-		return cfg, unknown, err
-	}
+	fromEnv, unknown := applyEnv(&cfg, environ, &probs)
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	return cfg, unknown, cfg.validate()
+	if cfg.PublicURL == "" {
+		cfg.PublicURL, cfg.publicURLNote = derivePublicURL(cfg.Listen, os.Hostname)
+	}
+	read := len(probs.list)
+	cfg.check(&probs)
+	probs.dropEchoes(read)
+	probs.locate(lines, fromEnv)
+	return cfg, unknown, probs.err(source)
+}
+
+// decodeFile decodes a YAML file into cfg, recording every problem of its
+// shape (unknown keys, wrong forms) and the line of every key.
+func decodeFile(raw []byte, cfg *Config, probs *problems, lines map[string]int) {
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	if err := dec.Decode(&doc); err != nil {
+		if !errors.Is(err, io.EOF) {
+			probs.at(0, "", "%s; the file is not valid YAML", strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+		return
+	}
+	before := len(probs.list)
+	sh := &shape{probs: probs, lines: lines, budget: nodeBudget}
+	sh.check(&doc, reflect.TypeFor[Config](), "")
+	sh.empty()
+	if err := doc.Decode(cfg); err != nil && len(probs.list) == before {
+		// The shape check found nothing, yet yaml.v3 refused: say what it said.
+		probs.at(0, "", "%s", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+
 }

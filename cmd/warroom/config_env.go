@@ -3,18 +3,22 @@ package main
 import (
 	"fmt"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // applyEnv overrides any key from WARROOM_ + the upper-case key path joined
 // by "_": chat.mattermost.token is WARROOM_CHAT_MATTERMOST_TOKEN. Lists are
-// comma-separated. WARROOM_ variables that name no key are returned so that
-// the caller can warn about them (they are often typos).
-func applyEnv(cfg *Config, environ []string) ([]string, error) {
-	fields := map[string]reflect.Value{}
-	collectFields(reflect.ValueOf(cfg).Elem(), "WARROOM", fields)
-	var unknown []string
+// comma-separated. A value of the wrong form is a problem naming the
+// variable and the key. It returns the key paths it set, with their
+// variables, and the WARROOM_ variables that name no key, so that the
+// caller can warn about them (they are often typos).
+func applyEnv(cfg *Config, environ []string, probs *problems) (set map[string]string, unknown []string) {
+	fields := map[string]envField{}
+	collectFields(reflect.ValueOf(cfg).Elem(), "WARROOM", "", fields)
+	set = map[string]string{}
 	for _, kv := range environ {
 		name, value, ok := strings.Cut(kv, "=")
 		if !ok || !strings.HasPrefix(name, "WARROOM_") {
@@ -27,30 +31,58 @@ func applyEnv(cfg *Config, environ []string) ([]string, error) {
 			}
 			continue
 		}
-		if err := setField(f, value); err != nil {
-			return unknown, fmt.Errorf("environment variable %s: %w", name, err)
+		set[f.key] = name
+		if err := setField(f.value, value); err != nil {
+			probs.list = append(probs.list, problem{env: name, key: f.key, msg: err.Error()})
 		}
 	}
-	return unknown, nil
+	return set, unknown
+}
+
+// envField is a config field an environment variable can set.
+type envField struct {
+	key   string // dotted key path
+	value reflect.Value
+}
+
+// envSuggestion is "; did you mean WARROOM_...?" for a variable that names
+// no key but is close to one, else "".
+func envSuggestion(name string) string {
+	cfg := defaultConfig()
+	fields := map[string]envField{}
+	collectFields(reflect.ValueOf(&cfg).Elem(), "WARROOM", "", fields)
+	names := make([]string, 0, len(fields))
+	for n := range fields {
+		names = append(names, strings.ToLower(n))
+	}
+	sort.Strings(names)
+	if best, ok := nearest(name, names); ok {
+		return "; did you mean " + strings.ToUpper(best) + "?"
+	}
+	return ""
 }
 
 // notConfigEnv are WARROOM_ variables with other uses (test harness, CI).
 var notConfigEnv = []string{"WARROOM_CACHE"}
 
-func collectFields(v reflect.Value, prefix string, out map[string]reflect.Value) {
+func collectFields(v reflect.Value, prefix, key string, out map[string]envField) {
 	t := v.Type()
 	for i := range t.NumField() {
-		tag := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
-		if tag == "" || tag == "-" {
-			continue
-		}
-		name := prefix + "_" + strings.ToUpper(tag)
+		tag, inline := yamlName(t.Field(i))
 		f := v.Field(i)
-		if f.Kind() == reflect.Struct && !f.Addr().Type().Implements(textUnmarshaler) {
-			collectFields(f, name, out)
+		if inline {
+			collectFields(f, prefix, key, out)
 			continue
 		}
-		out[name] = f
+		if tag == "" {
+			continue
+		}
+		name, path := prefix+"_"+strings.ToUpper(tag), joinKey(key, tag)
+		if f.Kind() == reflect.Struct && !f.Addr().Type().Implements(textUnmarshaler) {
+			collectFields(f, name, path, out)
+			continue
+		}
+		out[name] = envField{key: path, value: f}
 	}
 }
 
@@ -59,6 +91,14 @@ var textUnmarshaler = reflect.TypeFor[interface{ UnmarshalText([]byte) error }](
 func setField(f reflect.Value, value string) error {
 	if f.CanAddr() && f.Addr().Type().Implements(textUnmarshaler) {
 		return f.Addr().Interface().(interface{ UnmarshalText([]byte) error }).UnmarshalText([]byte(value))
+	}
+	if f.Type() == durationType {
+		d, err := time.ParseDuration(value)
+		if err != nil {
+			return fmt.Errorf("%q is not %s", value, expectedForm(durationType))
+		}
+		f.SetInt(int64(d))
+		return nil
 	}
 	switch f.Kind() {
 	case reflect.String:

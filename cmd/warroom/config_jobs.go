@@ -1,43 +1,44 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/warroom/warroom/incident"
 )
 
-// validate checks the jobs keys. The kinds and backends it accepts are the
-// ones the incident package registers (incident.JobKinds), so a new kind
-// is accepted as soon as it exists.
-func (c JobsConfig) validate(bad func(string, ...any)) {
+// check records the problems of the jobs keys. The kinds and backends it
+// accepts are the ones the incident package registers (incident.JobKinds),
+// so a new kind is accepted as soon as it exists.
+func (c JobsConfig) check(probs *problems) {
 	if c.Workers < 1 || c.Workers > 256 {
-		bad("jobs.workers: %d; use 1 to 256", c.Workers)
+		probs.bad("jobs.workers", "%d; use 1 to 256", c.Workers)
 	}
 	if c.MaxAttempts < 1 {
-		bad("jobs.max_attempts: %d; use at least 1", c.MaxAttempts)
+		probs.bad("jobs.max_attempts", "%d; use at least 1", c.MaxAttempts)
 	}
 	if c.BaseDelay <= 0 || c.MaxDelay < c.BaseDelay {
-		bad("jobs.base_delay and jobs.max_delay: need 0 < base_delay <= max_delay")
+		probs.bad("jobs.base_delay", "%s with max_delay %s; need 0 < base_delay <= max_delay", time.Duration(c.BaseDelay), time.Duration(c.MaxDelay))
 	}
 	if time.Duration(c.MaxAge) < time.Minute {
-		bad("jobs.max_age: %s; use 1m or more (24h rides out a long outage)", time.Duration(c.MaxAge))
+		probs.bad("jobs.max_age", "%s; use 1m or more (24h rides out a long outage)", time.Duration(c.MaxAge))
 	}
 	if time.Duration(c.Retention) < time.Hour {
-		bad("jobs.retention: %s; use 1h or more (the default keeps done jobs 7 days)", time.Duration(c.Retention))
+		probs.bad("jobs.retention", "%s; use 1h or more (the default keeps done jobs 7 days)", time.Duration(c.Retention))
 	}
 	backends := incident.JobBackends()
 	for b, n := range c.Limits {
 		if !oneOf(b, backends...) {
-			bad("jobs.limits: unknown backend %q; backends are %s", b, strings.Join(backends, ", "))
+			probs.bad("jobs.limits."+b, "unknown backend; backends are %s", strings.Join(backends, ", "))
 		} else if n < 1 {
-			bad("jobs.limits.%s: %d; use at least 1", b, n)
+			probs.bad("jobs.limits."+b, "%d; use at least 1", n)
 		}
 	}
 	kinds := jobKindNames()
-	for _, k := range c.Paused {
+	for i, k := range c.Paused {
 		if !oneOf(k, kinds...) {
-			bad("jobs.paused: unknown job kind %q; kinds are %s", k, strings.Join(kinds, ", "))
+			probs.bad(fmt.Sprintf("jobs.paused[%d]", i), "unknown job kind %q; kinds are %s", k, strings.Join(kinds, ", "))
 		}
 	}
 }

@@ -59,31 +59,19 @@ func isSampleSecret(v string) bool {
 	return false
 }
 
-// validateSecrets is the fail-closed part of validate: no secret may be a
-// sample value, every inbound endpoint of a configured chat backend needs
-// its token, and a listener beyond loopback needs api.token unless the
-// config says explicitly that it may go without.
-func (c Config) validateSecrets(bad func(string, ...any)) {
+// checkSecrets is the fail-closed part of check: no secret may be a
+// sample value, and a listener beyond loopback needs api.token unless the
+// config says explicitly that it may go without. (The chat backends'
+// inbound tokens are required by their own Validate.)
+func (c Config) checkSecrets(probs *problems) {
 	for _, s := range c.secrets() {
 		if isSampleSecret(s.value) {
-			bad("%s: %q is a sample value, not a secret; make one with `warroom secret` and set it in the config or in %s",
-				s.key, s.value, envName(s.key))
-		}
-	}
-	switch c.Chat.Backend {
-	case "mattermost":
-		if c.Chat.Mattermost.CommandToken == "" {
-			bad("chat.mattermost.command_token: empty; without it anyone who reaches warroom could run /incident as anyone. " +
-				"Give the token Mattermost shows for the /incident slash command (Integrations > Slash Commands)")
-		}
-	case "rocketchat":
-		if c.Chat.RocketChat.WebhookToken == "" {
-			bad("chat.rocketchat.webhook_token: empty; without it anyone who reaches warroom could run !incident as anyone. " +
-				"Give the token of the outgoing webhook integration (Administration > Integrations > Outgoing)")
+			probs.bad(s.key, "%q is a sample value, not a secret; make one with `warroom secret` and set it in the config or in %s",
+				s.value, envName(s.key))
 		}
 	}
 	if c.API.Token == "" && !c.API.AllowUnauthenticated && !isLoopback(c.Listen) {
-		bad("api.token: empty while listen %q is reachable beyond this machine: anyone who reaches it could close incidents "+
+		probs.bad("api.token", "empty while listen %q is reachable beyond this machine: anyone who reaches it could close incidents "+
 			"and post into chat. Set api.token (make one with `warroom secret`), listen on 127.0.0.1, or, behind a proxy that "+
 			"authenticates, set api.allow_unauthenticated: true", c.Listen)
 	}

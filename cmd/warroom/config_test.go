@@ -36,8 +36,8 @@ func TestLoadConfig(t *testing.T) {
 			if c.Store.Driver != "sqlite" || c.Chat.Backend != "builtin" || c.Tickets.Backend != "builtin" || c.Listen != "127.0.0.1:8080" {
 				t.Errorf("default = %+v", c)
 			}
-			if c.PublicURL != "" {
-				t.Errorf("public_url = %q", c.PublicURL)
+			if c.PublicURL != "http://127.0.0.1:8080" {
+				t.Errorf("public_url = %q, want the one derived from listen", c.PublicURL)
 			}
 		}},
 		{name: "file overrides defaults", file: "listen: 0.0.0.0:9000\napi:\n  token: s3cret-xyz\n", check: func(t *testing.T, c Config) {
@@ -55,17 +55,17 @@ func TestLoadConfig(t *testing.T) {
 					t.Errorf("got %+v", c)
 				}
 			}},
-		{name: "unknown key names it", file: "chat:\n  backend: builtin\n  bakend: x\n", wantErr: "field bakend not found"},
-		{name: "bad duration", file: "jobs:\n  base_delay: soon\n", wantErr: `"soon" is not a duration`},
+		{name: "unknown key names it", file: "chat:\n  backend: builtin\n  bakend: x\n", wantErr: "line 3: chat.bakend: unknown key; did you mean backend?"},
+		{name: "bad duration", file: "jobs:\n  base_delay: soon\n", wantErr: `line 2: jobs.base_delay: "soon" is not a duration`},
 		{name: "bad backend", file: "chat:\n  backend: irc\n", wantErr: `chat.backend: "irc"`},
-		{name: "rocketchat needs its keys", env: []string{"WARROOM_CHAT_BACKEND=rocketchat"}, wantErr: "chat.rocketchat.user_id and .token"},
+		{name: "rocketchat needs its keys", env: []string{"WARROOM_CHAT_BACKEND=rocketchat"}, wantErr: "chat.rocketchat.user_id: empty"},
 		{name: "jira needs its keys", env: []string{"WARROOM_TICKETS_BACKEND=jira"}, wantErr: "tickets.jira.project: empty"},
-		{name: "jira create_for", env: []string{"WARROOM_TICKETS_BACKEND=jira", "WARROOM_TICKETS_JIRA_CREATE_FOR=sometimes"}, wantErr: `create_for: "sometimes"`},
+		{name: "jira create_for", env: []string{"WARROOM_TICKETS_BACKEND=jira", "WARROOM_TICKETS_JIRA_CREATE_FOR=sometimes"}, wantErr: `WARROOM_TICKETS_JIRA_CREATE_FOR: tickets.jira.create_for: "sometimes"`},
 		{name: "bad env number", env: []string{"WARROOM_JOBS_WORKERS=many"}, wantErr: "WARROOM_JOBS_WORKERS"},
 		{name: "bad listen", file: "listen: 8080\n", wantErr: "listen: \"8080\" is not host:port"},
 		{name: "paused kind must exist", file: "jobs:\n  paused: [channel.nuke]\n", wantErr: `unknown job kind "channel.nuke"`},
-		{name: "jobs limits name a backend", file: "jobs:\n  limits: {jira: 2}\n", wantErr: `jobs.limits: unknown backend "jira"; backends are chat,`},
-		{name: "jobs limits are positive", file: "jobs:\n  limits: {chat: 0}\n", wantErr: "jobs.limits.chat: 0"},
+		{name: "jobs limits name a backend", file: "jobs:\n  limits: {jira: 2}\n", wantErr: `line 2: jobs.limits.jira: unknown backend; backends are chat,`},
+		{name: "jobs limits are positive", file: "jobs:\n  limits: {chat: 0}\n", wantErr: "line 2: jobs.limits.chat: 0"},
 		{name: "jobs max_age too short", file: "jobs:\n  max_age: 1s\n", wantErr: "jobs.max_age: 1s"},
 		{name: "jobs limits merge over the defaults", file: "jobs:\n  limits: {chat: 2}\n  max_age: 2h\n", check: func(t *testing.T, c Config) {
 			if c.Jobs.Limits["chat"] != 2 || c.Jobs.Limits["tickets"] != 4 || time.Duration(c.Jobs.MaxAge) != 2*time.Hour {
@@ -166,7 +166,14 @@ func yamlKeys(t reflect.Type) []string {
 	var out []string
 	for i := range t.NumField() {
 		f := t.Field(i)
-		name := strings.Split(f.Tag.Get("yaml"), ",")[0]
+		name, inline := yamlName(f)
+		if inline {
+			out = append(out, yamlKeys(f.Type)...)
+			continue
+		}
+		if name == "" {
+			continue
+		}
 		out = append(out, name)
 		if f.Type.Kind() == reflect.Struct && f.Type != reflect.TypeFor[Duration]() {
 			out = append(out, yamlKeys(f.Type)...)
@@ -191,8 +198,8 @@ func TestCLI(t *testing.T) {
 		{"check sample", []string{"check-config", "-config", "../../warroom.example.yaml"}, nil, 0, "api.token: (not set)", ""},
 		{"check missing file", []string{"check-config", "-config", "/nonexistent.yaml"}, nil, 1, "", "no such file"},
 		{"check bad file", []string{"check-config", "-config", writeConfig(t, "chat: {backend: builtin, colour: red}\n")}, nil, 1, "",
-			"field colour not found"},
-		{"env typo warned", []string{"check-config"}, []string{"WARROOM_LISTN=1"}, 0, "config OK", "WARROOM_LISTN names no config key"},
+			"line 1: chat.colour: unknown key; the keys under chat are backend, mattermost, rocketchat"},
+		{"env typo warned", []string{"check-config"}, []string{"WARROOM_LISTN=1"}, 0, "config OK", "WARROOM_LISTN names no config key; did you mean WARROOM_LISTEN?; ignored"},
 		{"stray argument", []string{"serve", "now"}, nil, 2, "", `unexpected argument "now"`},
 		{"serve unusable store", []string{"serve"}, []string{"WARROOM_STORE_DSN=/proc/warroom/x.db"}, 1, "", "store.dsn"},
 	}

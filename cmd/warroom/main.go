@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 )
@@ -28,7 +27,9 @@ const usage = `warroom: every incident gets its own chat channel, and its record
 
 Usage:
   warroom serve [-config FILE]          run the service (no config: the embedded default)
-  warroom check-config [-config FILE]   check a configuration and print what it resolves to
+  warroom check-config [-config FILE] [-probe]
+                                        check a configuration and print what it resolves to;
+                                        -probe also tries to reach each configured peer
   warroom oncall [-config FILE] [-at T] who is on call now (or at T) and next, per schedule
   warroom secret                        print a random token for a secret key (api.token, ...)
   warroom load [-url URL] [-n N] [-groups M] [-c C] [-floor]
@@ -69,8 +70,17 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	fs := flag.NewFlagSet("warroom "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "path of the YAML config file (default: none, the embedded default)")
-	atFlag := fs.String("at", "", "oncall: the time to ask about, RFC 3339 (default: now)")
-	cpuProfile := fs.String("cpuprofile", "", "serve: write a CPU profile (go tool pprof) to this file until shutdown")
+	// Each command gets only its own flags, so that --help lists what it takes.
+	var atFlag, cpuProfile *string
+	var probe *bool
+	switch args[0] {
+	case "oncall":
+		atFlag = fs.String("at", "", "the time to ask about, RFC 3339 (default: now)")
+	case "serve":
+		cpuProfile = fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) to this file until shutdown")
+	case "check-config":
+		probe = fs.Bool("probe", false, "also try to reach each configured peer (chat, tickets, sources, graphs, paging)")
+	}
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -87,26 +97,13 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		return 1
 	}
 	for _, name := range unknown {
-		fmt.Fprintf(stderr, "warroom: warning: environment variable %s names no config key; ignored\n", name)
+		fmt.Fprintf(stderr, "warroom: warning: environment variable %s names no config key%s; ignored\n", name, envSuggestion(name))
 	}
-	if args[0] == "check-config" {
-		return checkConfig(cfg, *configPath, stdout)
-	}
-	if args[0] == "oncall" {
-		sched, err := cfg.Paging.schedules()
-		if err != nil {
-			fmt.Fprintf(stderr, "warroom oncall: %v\n", err)
-			return 1
-		}
-		at := time.Now()
-		if *atFlag != "" {
-			if at, err = time.Parse(time.RFC3339, *atFlag); err != nil {
-				fmt.Fprintf(stderr, "warroom oncall: -at %q: write a time like 2026-11-22T09:00:00+01:00\n", *atFlag)
-				return 2
-			}
-		}
-		fmt.Fprint(stdout, sched.Describe(at))
-		return 0
+	switch args[0] {
+	case "check-config":
+		return checkConfig(ctx, cfg, *configPath, *probe, stdout)
+	case "oncall":
+		return printOnCall(cfg, *atFlag, stdout, stderr)
 	}
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)
@@ -133,56 +130,20 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	return 0
 }
 
-func or(s, def string) string {
-	if s == "" {
-		return def
+// printOnCall is `warroom oncall`: who is on call at (default now) and next.
+func printOnCall(cfg Config, atFlag string, stdout, stderr io.Writer) int {
+	sched, err := cfg.Paging.schedules()
+	if err != nil {
+		fmt.Fprintf(stderr, "warroom oncall: %v\n", err)
+		return 1
 	}
-	return s
-}
-
-// hookOff notes a hook that refuses everything: it has no secret of its own.
-func hookOff(cfg Config, secret, path string) string {
-	if secret == "" {
-		return " (POST " + path + " is off)"
-	}
-	return ""
-}
-
-// apiAccess says in one line who can use the API and the UI.
-func apiAccess(cfg Config) string {
-	switch {
-	case cfg.API.Token != "":
-		return "bearer api.token"
-	case cfg.API.AllowUnauthenticated && !isLoopback(cfg.Listen):
-		return "OPEN to anyone who reaches " + cfg.Listen + " (api.allow_unauthenticated): only behind an authenticating proxy"
-	}
-	return "open to this machine only (loopback, no api.token), cross-site requests refused"
-}
-
-func checkConfig(cfg Config, path string, stdout io.Writer) int {
-	src := path
-	if src == "" {
-		src = "no file (embedded default)"
-	}
-	redact := func(s string) string {
-		if s == "" {
-			return "(not set)"
+	at := time.Now()
+	if atFlag != "" {
+		if at, err = time.Parse(time.RFC3339, atFlag); err != nil {
+			fmt.Fprintf(stderr, "warroom oncall: -at %q: write a time like 2026-11-22T09:00:00+01:00\n", atFlag)
+			return 2
 		}
-		return "(set)"
 	}
-	lines := []string{
-		"config: " + src,
-		"listen: " + cfg.Listen,
-		"public_url: " + or(cfg.PublicURL, "(default: http:// + the bound listen address)"),
-		"store: " + cfg.Store.Driver + " " + cfg.Store.DSN,
-		"chat.backend: " + cfg.Chat.Backend,
-		"tickets.backend: " + cfg.Tickets.Backend,
-		"api.token: " + redact(cfg.API.Token),
-		"api access: " + apiAccess(cfg),
-		"sources.alertmanager.token: " + redact(cfg.Sources.Alertmanager.Token) + hookOff(cfg, cfg.Sources.Alertmanager.Token, "/hooks/alertmanager"),
-		"sources.grafana.secret: " + redact(cfg.Sources.Grafana.Secret) + hookOff(cfg, cfg.Sources.Grafana.Secret+cfg.Sources.Grafana.Token, "/hooks/grafana"),
-	}
-	fmt.Fprintln(stdout, strings.Join(lines, "\n"))
-	fmt.Fprintln(stdout, "config OK")
+	fmt.Fprint(stdout, sched.Describe(at))
 	return 0
 }

@@ -24,7 +24,7 @@ func rocketchatHarness(t *testing.T, opts rctest.Options) (*harness, *rctest.Ser
 	cfg.Chat.RocketChat.URL, cfg.Chat.RocketChat.UserID, cfg.Chat.RocketChat.Token = rc.URL(), bot.ID, bot.Token
 	cfg.Chat.RocketChat.WebhookToken, cfg.Chat.RocketChat.Delete = testRCToken, "permanent"
 	cfg.Chat.RocketChat.Invite = []string{"alice"}
-	cfg.Chat.RocketChat.PinPoll = Duration(200 * time.Millisecond)
+	cfg.Chat.RocketChat.PinPoll = 200 * time.Millisecond
 	h := startHarness(t, cfg)
 	rc.SetOutgoing(rctest.OutgoingWebhook{URL: h.URL + "/chat/rocketchat/webhook", Token: testRCToken, TriggerWords: []string{"!incident"}})
 	return h, rc

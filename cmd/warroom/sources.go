@@ -35,9 +35,8 @@ func (m *Main) sourceWiring() (sources, error) {
 			Key: "sources.alertmanager.token"},
 		gf,
 	}}
-	if g := cfg.Generic; g.Title != "" || g.DedupKey != "" {
-		dec, err := generic.New(generic.Mapping{Title: g.Title, Summary: g.Summary, Severity: g.Severity, DedupKey: g.DedupKey,
-			Resolved: g.Resolved, StartsAt: g.StartsAt, Labels: g.Labels, Links: g.Links}, nil)
+	if g := cfg.Generic; g.Enabled() {
+		dec, err := generic.New(g.Mapping, nil)
 		if err != nil {
 			return sources{}, err
 		}
@@ -45,8 +44,7 @@ func (m *Main) sourceWiring() (sources, error) {
 			Key: "sources.generic.token"})
 	}
 	if ic := cfg.Icinga2; ic.URL != "" {
-		c, err := icinga2.New(icinga2.Config{URL: ic.URL, User: ic.User, Password: ic.Password, CAFile: ic.CAFile,
-			ServerName: ic.ServerName, Queue: ic.Queue}, m.log.With("source", "icinga2"))
+		c, err := icinga2.New(ic, m.log.With("source", "icinga2"))
 		if err != nil {
 			return sources{}, err
 		}

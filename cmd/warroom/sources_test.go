@@ -64,8 +64,8 @@ func TestGrafanaHook(t *testing.T) {
 // incident; the same key again lands in it; its resolution resolves it.
 func TestGenericHook(t *testing.T) {
 	cfg := testConfig(t)
-	cfg.Sources.Generic = GenericConfig{Token: "gen", Title: "{{.check}} on {{.host}}", Severity: "{{.level}}", DedupKey: "{{.host}}/{{.check}}",
-		Resolved: `{{eq .state "ok"}}`, StartsAt: "{{.since}}", Labels: map[string]string{"host": "{{.host}}"}}
+	cfg.Sources.Generic = GenericConfig{Token: "gen", Mapping: GenericMapping{Title: "{{.check}} on {{.host}}", Severity: "{{.level}}",
+		DedupKey: "{{.host}}/{{.check}}", Resolved: `{{eq .state "ok"}}`, StartsAt: "{{.since}}", Labels: map[string]string{"host": "{{.host}}"}}}
 	h := startHarness(t, cfg)
 	auth := map[string]string{"Authorization": "Bearer gen"}
 	firing := []byte(`{"check":"disk","host":"db-1","level":"high","state":"alert","since":1795000000}`)

@@ -30,15 +30,12 @@ func (m *Main) ticketBackend(local *builtin.Backend, tmpl incident.Renderer) (ti
 		return ticketWiring{tickets: local, hooks: func(*incident.Service) []web.Callback { return nil }}, nil
 	}
 	jc := cfg.Tickets.Jira
-	jb, err := jira.New(jira.Config{URL: jc.URL, User: jc.User, Token: jc.Token, Project: jc.Project, IssueType: jc.IssueType,
-		DoneTransition: jc.DoneTransition, WebhookSecret: jc.WebhookSecret, WebhookToken: jc.WebhookToken,
-		MaxAttachmentBytes: jc.MaxAttachmentBytes, PublicURL: cfg.PublicURL,
-		Trigger: jira.Trigger{Project: jc.Trigger.Project, Labels: jc.Trigger.Labels, Priorities: jc.Trigger.Priorities}},
-		tmpl, m.log.With("tickets", "jira"), &http.Client{Timeout: 60 * time.Second})
+	jc.PublicURL = cfg.PublicURL
+	jb, err := jira.New(jc, tmpl, m.log.With("tickets", "jira"), &http.Client{Timeout: 60 * time.Second})
 	if err != nil {
 		return ticketWiring{}, err
 	}
-	openFor, err := jc.createFor()
+	openFor, err := jc.OpenFor()
 	if err != nil {
 		return ticketWiring{}, err
 	}

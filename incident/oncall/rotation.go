@@ -1,6 +1,7 @@
 package oncall
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -26,22 +27,22 @@ const maxRotationDays = 3653
 // in TimeZone.
 type Rotation struct {
 	// Name identifies the rotation in error messages.
-	Name string
+	Name string `yaml:"-"`
 	// Members are the usernames on call, in turn.
-	Members []string
+	Members []string `yaml:"members"`
 	// Every is how many Units a shift lasts; it must be positive.
-	Every int
+	Every int `yaml:"every"`
 	// Unit is "hours", "days" or "weeks" (the singular is accepted too).
-	Unit Unit
+	Unit Unit `yaml:"unit"`
 	// HandoffTime is the local wall-clock time of the first handoff, and of
 	// every handoff for Days and Weeks, as "HH:MM", e.g. "09:00".
-	HandoffTime string
+	HandoffTime string `yaml:"handoff_time"`
 	// Start is the local date of the first handoff as "YYYY-MM-DD". Before
 	// it the rotation has nobody on call.
-	Start string
+	Start string `yaml:"start"`
 	// TimeZone is the IANA name of the zone the wall-clock fields are in,
 	// e.g. "Europe/Berlin" or "UTC".
-	TimeZone string
+	TimeZone string `yaml:"time_zone"`
 }
 
 // rotation is a Rotation parsed for arithmetic.
@@ -61,34 +62,34 @@ func (r Rotation) compile() (*rotation, []error) {
 	var errs []error
 	c := &rotation{members: r.Members}
 	if len(r.Members) == 0 {
-		errs = append(errs, fmt.Errorf("Rotation.Members is empty; list the usernames on call, in turn"))
+		errs = append(errs, errors.New("members: empty; list the usernames on call, in turn, e.g. [alice, bob]"))
 	}
 	for i, m := range r.Members {
 		if strings.TrimSpace(m) == "" {
-			errs = append(errs, fmt.Errorf("Rotation.Members[%d] is empty; fill in a username or remove the entry", i))
+			errs = append(errs, fmt.Errorf("members[%d]: empty; fill in a username or remove the entry", i))
 		}
 	}
 	unit, ok := r.Unit.normalize()
 	if !ok {
-		errs = append(errs, fmt.Errorf("Rotation.Unit %q is unknown; use %q, %q or %q", r.Unit, Hours, Days, Weeks))
+		errs = append(errs, fmt.Errorf("unit: %q is unknown; use %s, %s or %s", r.Unit, Hours, Days, Weeks))
 	}
 	if r.Every <= 0 {
-		errs = append(errs, fmt.Errorf("Rotation.Every is %d; it must be a positive number of Rotation.Unit, e.g. 1 with Unit \"weeks\"", r.Every))
+		errs = append(errs, fmt.Errorf("every: %d; use a positive number of units, e.g. every: 1 with unit: weeks", r.Every))
 	} else if ok {
 		limit := map[Unit]int{Hours: maxRotationDays * 24, Days: maxRotationDays, Weeks: maxRotationDays / 7}[unit]
 		if r.Every > limit {
-			errs = append(errs, fmt.Errorf("Rotation.Every is %d %s, longer than ten years; shorten it", r.Every, unit))
+			errs = append(errs, fmt.Errorf("every: %d %s is longer than ten years; shorten it", r.Every, unit))
 		}
 	}
 	var err error
 	if c.handoff, err = parseClock(r.HandoffTime, false); err != nil {
-		errs = append(errs, fmt.Errorf("Rotation.HandoffTime: %w", err))
+		errs = append(errs, fmt.Errorf("handoff_time: %w", err))
 	}
 	if c.startDay, err = parseDate(r.Start); err != nil {
-		errs = append(errs, fmt.Errorf("Rotation.Start: %w", err))
+		errs = append(errs, fmt.Errorf("start: %w", err))
 	}
 	if c.loc, err = loadZone(r.TimeZone); err != nil {
-		errs = append(errs, fmt.Errorf("Rotation.TimeZone: %w", err))
+		errs = append(errs, fmt.Errorf("time_zone: %w", err))
 	}
 	if len(errs) > 0 {
 		return nil, errs

@@ -10,34 +10,34 @@ import (
 // Schedule is an on-call schedule: layers of rotations, later layers on top,
 // and overrides on top of all layers.
 type Schedule struct {
-	// Name identifies the schedule in error messages.
-	Name string
+	// Name identifies the schedule (in warroom, its key under paging.schedules).
+	Name string `yaml:"-"`
 	// Layers are stacked in order: where several have someone on call, the
 	// last of them wins.
-	Layers []Layer
+	Layers []Layer `yaml:"layers"`
 	// Overrides put a user on call for a span of time regardless of layers.
-	Overrides []Override
+	Overrides []Override `yaml:"overrides"`
 }
 
 // Layer is one level of a Schedule.
 type Layer struct {
 	// Name is reported as Shift.Layer.
-	Name string
+	Name string `yaml:"name"`
 	// Rotation says who is on call in this layer when.
-	Rotation Rotation
+	Rotation Rotation `yaml:"rotation"`
 	// Restrict, when set, makes the layer active only inside the window;
 	// outside it the layers below answer.
-	Restrict *Window
+	Restrict *Window `yaml:"restrict"`
 }
 
 // Override puts User on call from Start up to, not including, End.
 type Override struct {
 	// User is the username on call during the override.
-	User string
+	User string `yaml:"user"`
 	// Start is when the override begins.
-	Start time.Time
+	Start time.Time `yaml:"start"`
 	// End is when it ends; it must be after Start.
-	End time.Time
+	End time.Time `yaml:"end"`
 }
 
 // Shift is a span of time during which one user is on call for one reason.
@@ -54,8 +54,9 @@ type Shift struct {
 	Override bool
 }
 
-// Validate reports every problem that keeps s from being used, one per
-// line, each naming the field at fault and how to fix it.
+// Validate reports every problem that keeps s from being used, joined,
+// each starting with the key path of the field at fault (its name in
+// warroom's config, e.g. layers[0].rotation.unit) and saying how to fix it.
 func (s Schedule) Validate() error {
 	_, errs := s.compile()
 	return errors.Join(errs...)
@@ -74,30 +75,24 @@ type layer struct {
 	window   *window // nil when unrestricted
 }
 
-// compile parses s, reporting every problem it finds.
+// compile parses s, reporting every problem it finds. Each problem's text
+// starts with the key path of the field at fault, as in warroom's config
+// (layers[0].rotation.unit: ...).
 func (s Schedule) compile() (*plan, []error) {
 	var errs []error
-	where := "schedule"
-	if s.Name != "" {
-		where = fmt.Sprintf("schedule %q", s.Name)
-	}
 	if len(s.Layers) == 0 {
-		errs = append(errs, fmt.Errorf("%s: Layers is empty; add at least one layer with a rotation", where))
+		errs = append(errs, errors.New("layers: empty; add at least one layer with a rotation"))
 	}
 	p := &plan{overrides: s.Overrides}
 	for i, l := range s.Layers {
 		c, lerrs := l.compile()
-		for _, err := range lerrs {
-			errs = append(errs, fmt.Errorf("%s: Layers[%d]%s: %w", where, i, quoteName(l.Name), err))
-		}
+		errs = append(errs, under(fmt.Sprintf("layers[%d]", i), lerrs)...)
 		if c != nil {
 			p.layers = append(p.layers, *c)
 		}
 	}
 	for i, o := range s.Overrides {
-		for _, err := range o.validate() {
-			errs = append(errs, fmt.Errorf("%s: Overrides[%d]%s: %w", where, i, quoteName(o.User), err))
-		}
+		errs = append(errs, under(fmt.Sprintf("overrides[%d]", i), o.validate())...)
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -109,10 +104,10 @@ func (s Schedule) compile() (*plan, []error) {
 func (l Layer) compile() (*layer, []error) {
 	var errs []error
 	if strings.TrimSpace(l.Name) == "" {
-		errs = append(errs, errors.New("Name is empty; name the layer, it is reported as Shift.Layer"))
+		errs = append(errs, errors.New("name: empty; name the layer, it is reported as the shift's layer"))
 	}
 	r, rerrs := l.Rotation.compile()
-	errs = append(errs, rerrs...)
+	errs = append(errs, under("rotation", rerrs)...)
 	c := &layer{name: l.Name, rotation: r}
 	if l.Restrict != nil {
 		loc := time.UTC
@@ -121,7 +116,7 @@ func (l Layer) compile() (*layer, []error) {
 		}
 		var werrs []error
 		c.window, werrs = l.Restrict.compile(loc)
-		errs = append(errs, werrs...)
+		errs = append(errs, under("restrict", werrs)...)
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -133,22 +128,24 @@ func (l Layer) compile() (*layer, []error) {
 func (o Override) validate() []error {
 	var errs []error
 	if strings.TrimSpace(o.User) == "" {
-		errs = append(errs, errors.New("User is empty; set the username to put on call"))
+		errs = append(errs, errors.New("user: empty; set the username to put on call"))
 	}
 	switch {
 	case o.Start.IsZero() || o.End.IsZero():
-		errs = append(errs, errors.New("Start and End must both be set"))
+		errs = append(errs, errors.New("start: start and end must both be set, e.g. start: 2026-12-24T18:00:00+01:00"))
 	case !o.End.After(o.Start):
-		errs = append(errs, fmt.Errorf("End %s is not after Start %s; set End later than Start",
+		errs = append(errs, fmt.Errorf("end: %s is not after start %s; set end later than start",
 			o.End.Format(time.RFC3339), o.Start.Format(time.RFC3339)))
 	}
 	return errs
 }
 
-// quoteName formats an optional name for an error message.
-func quoteName(name string) string {
-	if name == "" {
-		return ""
+// under puts key in front of each problem's key path: "unit: ..." under
+// "rotation" becomes "rotation.unit: ...".
+func under(key string, errs []error) []error {
+	out := make([]error, len(errs))
+	for i, err := range errs {
+		out[i] = fmt.Errorf("%s.%w", key, err)
 	}
-	return fmt.Sprintf(" %q", name)
+	return out
 }

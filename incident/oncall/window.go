@@ -12,13 +12,13 @@ type Window struct {
 	// Weekdays are the days the window opens on: "mon" to "sun" or the full
 	// English names, in any case. Empty means every day. A window that runs
 	// overnight belongs to the day it opens on.
-	Weekdays []string
+	Weekdays []string `yaml:"weekdays"`
 	// From is when the window opens, as "HH:MM".
-	From string
+	From string `yaml:"from"`
 	// To is when it closes, as "HH:MM" or "24:00". A To before From closes
 	// the next day (e.g. "18:00" to "09:00"). Leave From and To both empty
 	// for the whole day.
-	To string
+	To string `yaml:"to"`
 }
 
 // window is a Window parsed for arithmetic.
@@ -42,7 +42,7 @@ func (w Window) compile(loc *time.Location) (*window, []error) {
 	for i, name := range w.Weekdays {
 		d, ok := parseWeekday(name)
 		if !ok {
-			errs = append(errs, fmt.Errorf("Restrict.Weekdays[%d] %q is not a weekday; use \"mon\" to \"sun\" or the full English name", i, name))
+			errs = append(errs, fmt.Errorf("weekdays[%d]: %q is not a weekday; use mon to sun or the full English name", i, name))
 			continue
 		}
 		c.days[d] = true
@@ -53,17 +53,17 @@ func (w Window) compile(loc *time.Location) (*window, []error) {
 	switch {
 	case w.From == "" && w.To == "":
 	case w.From == "" || w.To == "":
-		errs = append(errs, fmt.Errorf("Restrict.From %q and Restrict.To %q must be set together; leave both empty for the whole day", w.From, w.To))
+		errs = append(errs, fmt.Errorf("from: %q with to %q; set both or neither (neither: the whole day)", w.From, w.To))
 	default:
 		var ferr, terr error
 		if c.from, ferr = parseClock(w.From, false); ferr != nil {
-			errs = append(errs, fmt.Errorf("Restrict.From: %w", ferr))
+			errs = append(errs, fmt.Errorf("from: %w", ferr))
 		}
 		if c.to, terr = parseClock(w.To, true); terr != nil {
-			errs = append(errs, fmt.Errorf("Restrict.To: %w", terr))
+			errs = append(errs, fmt.Errorf("to: %w", terr))
 		}
 		if ferr == nil && terr == nil && c.from == c.to {
-			errs = append(errs, fmt.Errorf("Restrict.From and Restrict.To are both %q, an empty window; for the whole day use \"00:00\" to \"24:00\"", w.From))
+			errs = append(errs, fmt.Errorf("from: %q is also to, an empty window; for the whole day use from \"00:00\" to \"24:00\"", w.From))
 		}
 		c.overnight = c.to < c.from
 	}

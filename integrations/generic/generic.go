@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -21,19 +22,6 @@ import (
 // Source is the name alert groups from the generic hook carry.
 const Source = "generic"
 
-// Mapping says where each field of an alert is in the JSON, as templates
-// over the decoded body ({{.title}}, {{.alert.labels.service}}, ...).
-type Mapping struct {
-	Title    string            // required
-	Summary  string            // optional
-	Severity string            // a severity name or alias; empty or unknown: warning
-	DedupKey string            // required: same key, same incident
-	Resolved string            // renders "true" when the alert is over
-	StartsAt string            // RFC 3339 or Unix seconds; empty: when it arrived
-	Labels   map[string]string // label name -> template
-	Links    map[string]string // link title -> template
-}
-
 // Decoder reads bodies with a compiled Mapping.
 type Decoder struct {
 	title, summary, severity, dedup, resolved, startsAt *template.Template
@@ -44,47 +32,62 @@ type Decoder struct {
 // New compiles a mapping; a template that does not parse is an error that
 // names the key.
 func New(m Mapping, now func() time.Time) (*Decoder, error) {
-	if strings.TrimSpace(m.Title) == "" || strings.TrimSpace(m.DedupKey) == "" {
-		return nil, fmt.Errorf("sources.generic needs title and dedup_key templates")
+	d, errs := compile(m)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("sources.generic: %w", errors.Join(errs...))
 	}
 	if now == nil {
 		now = time.Now
 	}
-	d := &Decoder{labels: map[string]*template.Template{}, links: map[string]*template.Template{}, now: now}
-	for key, dst := range map[string]struct {
+	d.now = now
+	return d, nil
+}
+
+// compile parses every template of m, reporting every problem, each as an
+// error "key: what is wrong".
+func compile(m Mapping) (*Decoder, []error) {
+	var errs []error
+	if strings.TrimSpace(m.Title) == "" {
+		errs = append(errs, errors.New("title: empty; give a template for the incident's title, e.g. '{{.check}} on {{.host}}'"))
+	}
+	if strings.TrimSpace(m.DedupKey) == "" {
+		errs = append(errs, errors.New("dedup_key: empty; give a template that is the same for the same incident, e.g. '{{.host}}/{{.check}}'"))
+	}
+	d := &Decoder{labels: map[string]*template.Template{}, links: map[string]*template.Template{}}
+	for _, f := range []struct {
+		key string
 		src string
 		t   **template.Template
 	}{
-		"title": {m.Title, &d.title}, "summary": {m.Summary, &d.summary}, "severity": {m.Severity, &d.severity},
-		"dedup_key": {m.DedupKey, &d.dedup}, "resolved": {m.Resolved, &d.resolved}, "starts_at": {m.StartsAt, &d.startsAt},
+		{"title", m.Title, &d.title}, {"summary", m.Summary, &d.summary}, {"severity", m.Severity, &d.severity},
+		{"dedup_key", m.DedupKey, &d.dedup}, {"resolved", m.Resolved, &d.resolved}, {"starts_at", m.StartsAt, &d.startsAt},
 	} {
-		t, err := parse(key, dst.src)
+		t, err := parse(f.key, f.src)
 		if err != nil {
-			return nil, err
+			errs = append(errs, err)
 		}
-		*dst.t = t
+		*f.t = t
 	}
-	for name, src := range m.Labels {
-		t, err := parse("labels."+name, src)
-		if err != nil {
-			return nil, err
+	for _, group := range []struct {
+		key string
+		src map[string]string
+		dst map[string]*template.Template
+	}{{"labels", m.Labels, d.labels}, {"links", m.Links, d.links}} {
+		for _, name := range sortedKeys(group.src) {
+			t, err := parse(group.key+"."+name, group.src[name])
+			if err != nil {
+				errs = append(errs, err)
+			}
+			group.dst[name] = t
 		}
-		d.labels[name] = t
 	}
-	for name, src := range m.Links {
-		t, err := parse("links."+name, src)
-		if err != nil {
-			return nil, err
-		}
-		d.links[name] = t
-	}
-	return d, nil
+	return d, errs
 }
 
 func parse(key, src string) (*template.Template, error) {
 	t, err := template.New(key).Option("missingkey=zero").Parse(src)
 	if err != nil {
-		return nil, fmt.Errorf("sources.generic.%s: %w", key, err)
+		return nil, fmt.Errorf("%s: does not parse: %w", key, err)
 	}
 	return t, nil
 }
@@ -177,7 +180,7 @@ func parseTime(s string, now time.Time) (time.Time, error) {
 	return t.UTC(), err
 }
 
-func sortedKeys(m map[string]*template.Template) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)

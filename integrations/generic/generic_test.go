@@ -81,7 +81,7 @@ func TestNewRejectsBadMappings(t *testing.T) {
 	if _, err := New(Mapping{Title: "x"}, nil); err == nil {
 		t.Error("a mapping without dedup_key is accepted")
 	}
-	if _, err := New(Mapping{Title: "{{.x", DedupKey: "k"}, nil); err == nil || !strings.Contains(err.Error(), "sources.generic.title") {
+	if _, err := New(Mapping{Title: "{{.x", DedupKey: "k"}, nil); err == nil || !strings.Contains(err.Error(), "sources.generic: title: ") {
 		t.Errorf("a broken template: %v", err)
 	}
 }

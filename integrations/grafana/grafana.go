@@ -166,7 +166,7 @@ func (v Verifier) Verify(r *http.Request, body []byte) error {
 	}
 	header := v.Header
 	if header == "" {
-		header = "X-Grafana-Alerting-Signature"
+		header = SignatureHeader
 	}
 	signed := body
 	if v.TimestampHeader != "" {

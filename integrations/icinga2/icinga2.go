@@ -8,6 +8,7 @@ package icinga2
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -19,18 +20,6 @@ import (
 // Source is the name alert groups from Icinga 2 carry.
 const Source = "icinga2"
 
-// Config is sources.icinga2 in warroom's config.
-type Config struct {
-	URL      string // https://icinga.example.com:5665
-	User     string // an ApiUser
-	Password string
-	CAFile   string // PEM of Icinga's CA (its API uses a self-signed one)
-	// ServerName is the name in Icinga's API certificate (its node name),
-	// when the URL uses another name or an IP address.
-	ServerName string
-	Queue      string // event queue name, unique per warroom instance
-}
-
 // Client talks to Icinga 2's REST API.
 type Client struct {
 	cfg    Config
@@ -41,8 +30,8 @@ type Client struct {
 
 // New builds the client; it does not call Icinga 2.
 func New(cfg Config, log *slog.Logger) (*Client, error) {
-	if cfg.URL == "" || cfg.User == "" {
-		return nil, fmt.Errorf("sources.icinga2 needs url and user")
+	if err := errors.Join(cfg.required()...); err != nil {
+		return nil, fmt.Errorf("sources.icinga2: %w", err)
 	}
 	cfg.URL = strings.TrimRight(cfg.URL, "/")
 	if cfg.Queue == "" {

@@ -6,6 +6,7 @@
 package jira
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -19,32 +20,6 @@ import (
 
 // Name is the backend's name in config and in ticket references.
 const Name = "jira"
-
-// Config is tickets.jira in warroom's config.
-type Config struct {
-	URL                string // e.g. https://jira.example.com
-	User               string // with Token: basic auth; empty: Token is a personal access token (Bearer)
-	Token              string
-	Project            string // project key, e.g. OPS
-	IssueType          string // e.g. Incident
-	DoneTransition     string // the transition's name, e.g. Done
-	WebhookSecret      string // verifies X-Hub-Signature on POST /hooks/jira
-	WebhookToken       string // else: a secret ?token= in the hook URL
-	MaxAttachmentBytes int64  // Jira's attachment size limit; bigger documents stay in warroom
-	PublicURL          string // warroom's public URL, for links in tickets
-	Trigger            Trigger
-}
-
-// Trigger says which newly created Jira issues open an incident: issues of
-// the project that carry one of the labels or one of the priorities.
-type Trigger struct {
-	Project    string
-	Labels     []string
-	Priorities []string
-}
-
-// Enabled reports whether any issue can match.
-func (t Trigger) Enabled() bool { return len(t.Labels) > 0 || len(t.Priorities) > 0 }
 
 // Backend is the Jira ticket system.
 type Backend struct {
@@ -61,19 +36,11 @@ type Backend struct {
 
 // New builds the backend; it does not call Jira.
 func New(cfg Config, tmpl incident.Renderer, log *slog.Logger, base *http.Client) (*Backend, error) {
-	if cfg.URL == "" || cfg.Token == "" || cfg.Project == "" {
-		return nil, fmt.Errorf("tickets.jira needs url, token and project")
+	if err := errors.Join(cfg.required()...); err != nil {
+		return nil, fmt.Errorf("tickets.jira: %w", err)
 	}
 	cfg.URL = strings.TrimRight(cfg.URL, "/")
-	if cfg.IssueType == "" {
-		cfg.IssueType = "Incident"
-	}
-	if cfg.DoneTransition == "" {
-		cfg.DoneTransition = "Done"
-	}
-	if cfg.MaxAttachmentBytes <= 0 {
-		cfg.MaxAttachmentBytes = 10 << 20
-	}
+	cfg = cfg.withDefaults()
 	if cfg.Trigger.Project == "" {
 		cfg.Trigger.Project = cfg.Project
 	}

@@ -8,6 +8,7 @@ package mattermost
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -19,21 +20,6 @@ import (
 
 // Name is the backend's name in config and in channel references.
 const Name = "mattermost"
-
-// Config is chat.mattermost in warroom's config.
-type Config struct {
-	URL          string   // the server's base URL, e.g. https://chat.example.com
-	Token        string   // the bot's access token
-	Team         string   // team name, e.g. ops
-	CommandToken string   // the /incident slash command's token; other tokens get 401
-	Delete       string   // permanent, archive or keep (default archive)
-	Private      bool     // open private channels
-	Invite       []string // usernames added to every incident channel
-	PinEmoji     string   // reaction that pins a message to the timeline (default pushpin)
-	MaxFileBytes int64    // files up to this size are copied into the archive (default 10 MiB)
-	ActionSecret string   // key that signs button callbacks (default: derived from Token)
-	PublicURL    string   // warroom's public URL, where Mattermost sends commands and clicks
-}
 
 // Delete modes.
 const (
@@ -63,24 +49,11 @@ type Backend struct {
 // New builds the backend. It does not call Mattermost: the team and the bot
 // are resolved on first use, so warroom starts while Mattermost is down.
 func New(cfg Config, log *slog.Logger, httpClient *http.Client) (*Backend, error) {
-	if cfg.URL == "" || cfg.Token == "" || cfg.Team == "" {
-		return nil, fmt.Errorf("chat.mattermost needs url, token and team")
+	if err := errors.Join(cfg.required()...); err != nil {
+		return nil, fmt.Errorf("chat.mattermost: %w", err)
 	}
-	if cfg.Delete == "" {
-		cfg.Delete = DeleteArchive
-	}
-	switch cfg.Delete {
-	case DeletePermanent, DeleteArchive, DeleteKeep:
-	default:
-		return nil, fmt.Errorf("chat.mattermost.delete is %q: use permanent, archive or keep", cfg.Delete)
-	}
-	if cfg.PinEmoji == "" {
-		cfg.PinEmoji = "pushpin"
-	}
+	cfg = cfg.withDefaults()
 	cfg.PinEmoji = strings.Trim(cfg.PinEmoji, ":")
-	if cfg.MaxFileBytes <= 0 {
-		cfg.MaxFileBytes = 10 << 20
-	}
 	secret := cfg.ActionSecret
 	if secret == "" {
 		secret = "warroom-actions\x00" + cfg.Token

@@ -27,17 +27,6 @@ const maxEvent = 512 * 1024
 // maxAnswer caps how much of an answer is read; PagerDuty's are tiny.
 const maxAnswer = 64 << 10
 
-// Config is what the client needs to know about PagerDuty.
-type Config struct {
-	// URL is the Events API's base URL; empty means DefaultURL. The full
-	// endpoint (ending in /v2/enqueue) is accepted too.
-	URL string
-	// RoutingKey is the 32-character integration key of an "Events API v2"
-	// integration on a PagerDuty service or ruleset (not a REST API key).
-	// It is the only credential the Events API asks for: keep it secret.
-	RoutingKey string
-}
-
 // Client sends alert events to one PagerDuty integration. It is safe for
 // concurrent use.
 type Client struct {

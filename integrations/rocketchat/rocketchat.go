@@ -7,6 +7,7 @@
 package rocketchat
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -16,21 +17,6 @@ import (
 
 // Name is the backend's name in config and in channel references.
 const Name = "rocketchat"
-
-// Config is chat.rocketchat in warroom's config.
-type Config struct {
-	URL          string   // the server's base URL
-	UserID       string   // the bot user's id (X-User-Id)
-	Token        string   // its personal access token (X-Auth-Token)
-	WebhookToken string   // the outgoing integration's token; other tokens get 401
-	Trigger      string   // the trigger word the integration matches (default !incident)
-	Delete       string   // permanent, archive or keep (default archive)
-	Private      bool     // open private groups instead of public channels
-	Invite       []string // usernames added to every incident room
-	PinEmoji     string   // reaction that pins a message to the timeline (default pushpin)
-	MaxFileBytes int64    // files up to this size are copied into the archive (default 10 MiB)
-	PublicURL    string   // warroom's public URL, for links
-}
 
 // Delete modes.
 const (
@@ -53,28 +39,12 @@ type Backend struct {
 
 // New builds the backend; it does not call Rocket.Chat.
 func New(cfg Config, log *slog.Logger, httpClient *http.Client) (*Backend, error) {
-	if cfg.URL == "" || cfg.UserID == "" || cfg.Token == "" {
-		return nil, fmt.Errorf("chat.rocketchat needs url, user_id and token")
+	if err := errors.Join(cfg.required()...); err != nil {
+		return nil, fmt.Errorf("chat.rocketchat: %w", err)
 	}
 	cfg.URL = strings.TrimRight(cfg.URL, "/")
-	if cfg.Delete == "" {
-		cfg.Delete = DeleteArchive
-	}
-	switch cfg.Delete {
-	case DeletePermanent, DeleteArchive, DeleteKeep:
-	default:
-		return nil, fmt.Errorf("chat.rocketchat.delete is %q: use permanent, archive or keep", cfg.Delete)
-	}
-	if cfg.Trigger == "" {
-		cfg.Trigger = "!incident"
-	}
-	if cfg.PinEmoji == "" {
-		cfg.PinEmoji = "pushpin"
-	}
+	cfg = cfg.withDefaults()
 	cfg.PinEmoji = strings.Trim(cfg.PinEmoji, ":")
-	if cfg.MaxFileBytes <= 0 {
-		cfg.MaxFileBytes = 10 << 20
-	}
 	if httpClient == nil {
 		httpClient = &http.Client{}
 	}
