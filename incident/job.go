@@ -2,6 +2,7 @@ package incident
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"time"
 )
@@ -43,8 +44,10 @@ type KindSpec struct {
 // defaultJobTimeout bounds one attempt of a kind that names no timeout.
 const defaultJobTimeout = 2 * time.Minute
 
-// jobKinds is the one list of job kinds: config validation, the runner and
-// the store all read it. A handler for a kind not listed here is refused.
+// jobKinds is the one registry of job kinds: config validation, the runner
+// and the store all read it. A handler for a kind not listed here is
+// refused. The parts in this package list theirs here; a part in its own
+// package (incident/escalation) adds its kinds with RegisterKind.
 var jobKinds = map[JobKind]KindSpec{
 	JobOpenChannel:     {Lane: "chat", Backend: BackendChat},
 	JobPost:            {Lane: "chat", Backend: BackendChat},
@@ -58,9 +61,20 @@ var jobKinds = map[JobKind]KindSpec{
 	JobTicketComment:   {Lane: "ticket", Backend: BackendTickets},
 	JobCloseTicket:     {Lane: "ticket", Backend: BackendTickets},
 	JobUpstreamAck:     {Lane: "upstream", Backend: BackendUpstream},
-	JobPageUpdate:      {Lane: "upstream", Backend: BackendPaging},
-	JobPageStep:        {Lane: "escalation", Backend: BackendInternal},
-	JobPageNotify:      {Lane: "notify", Backend: BackendPaging},
+}
+
+// RegisterKind adds a kind of job to the registry, for a part that lives
+// in its own package; call it from that package's init, before any runner
+// or config check reads the registry. It panics on a kind registered twice
+// or without a lane or backend: two parts must not share a kind.
+func RegisterKind(k JobKind, s KindSpec) {
+	if _, dup := jobKinds[k]; dup {
+		panic(fmt.Sprintf("job kind %q is registered twice", k))
+	}
+	if k == "" || s.Lane == "" || s.Backend == "" {
+		panic(fmt.Sprintf("job kind %q needs a name, a lane and a backend", k))
+	}
+	jobKinds[k] = s
 }
 
 // JobKinds lists every kind of job, sorted.

@@ -94,6 +94,10 @@ func (plainRenderer) Render(name string, data any) (string, error) {
 	return name + " " + data.(incident.MessageData).Incident.Key, nil
 }
 
+func (plainRenderer) RenderText(name, text string, data any) (string, error) {
+	return text + " " + data.(incident.MessageData).Incident.Key, nil
+}
+
 type env struct {
 	db     *sqlite.DB
 	svc    *incident.Service

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/incident/escalation"
 	"github.com/warroom/warroom/incident/oncall"
 	"github.com/warroom/warroom/integrations/pagerduty"
 )
@@ -112,15 +113,15 @@ func (p PagingConfig) schedules() (onCall, error) {
 }
 
 // policies builds the escalation policies, checking their targets.
-func (p PagingConfig) policies(sched onCall) (map[string]incident.Policy, error) {
-	out := map[string]incident.Policy{}
+func (p PagingConfig) policies(sched onCall) (map[string]escalation.Policy, error) {
+	out := map[string]escalation.Policy{}
 	for name, pc := range p.Policies {
-		pol := incident.Policy{Name: name, Repeat: pc.Repeat}
+		pol := escalation.Policy{Name: name, Repeat: pc.Repeat}
 		if len(pc.Steps) == 0 {
 			return nil, fmt.Errorf("paging.policies.%s: no steps", name)
 		}
 		for i, st := range pc.Steps {
-			step := incident.PolicyStep{Wait: time.Duration(st.Wait)}
+			step := escalation.PolicyStep{Wait: time.Duration(st.Wait)}
 			if step.Wait <= 0 {
 				return nil, fmt.Errorf("paging.policies.%s.steps[%d].wait: give how long to wait before the next step, e.g. 5m", name, i)
 			}
@@ -146,14 +147,14 @@ func (p PagingConfig) policies(sched onCall) (map[string]incident.Policy, error)
 	return out, nil
 }
 
-func parseTarget(s string) (incident.Target, error) {
+func parseTarget(s string) (escalation.Target, error) {
 	switch {
 	case strings.HasPrefix(s, "schedule:"):
-		return incident.Target{Schedule: strings.TrimPrefix(s, "schedule:")}, nil
+		return escalation.Target{Schedule: strings.TrimPrefix(s, "schedule:")}, nil
 	case strings.HasPrefix(s, "@") && len(s) > 1:
-		return incident.Target{User: s[1:]}, nil
+		return escalation.Target{User: s[1:]}, nil
 	}
-	return incident.Target{}, fmt.Errorf("notify %q: write @user or schedule:name", s)
+	return escalation.Target{}, fmt.Errorf("notify %q: write @user or schedule:name", s)
 }
 
 // onCall answers who is on call, for the escalation and the oncall command.
@@ -203,10 +204,10 @@ type pager struct {
 	pd      *pagerduty.Client
 	webhook PageWebhookConfig
 	http    *http.Client
-	chat    incident.Chat
+	dm      incident.DirectMessenger
 }
 
-func (p *pager) Page(ctx context.Context, pg incident.Page) error {
+func (p *pager) Page(ctx context.Context, pg escalation.Page) error {
 	inc := pg.Incident
 	if p.pd != nil {
 		err := p.pd.Trigger(ctx, pagerduty.Event{DedupKey: inc.Key, Summary: inc.Key + ": " + inc.Title, Source: "warroom",
@@ -220,11 +221,8 @@ func (p *pager) Page(ctx context.Context, pg incident.Page) error {
 			return err
 		}
 	}
-	if p.chat == nil {
-		return nil
-	}
-	if dm, ok := p.chat.(incident.DirectMessenger); ok {
-		_, err := dm.DirectMessage(ctx, pg.User, incident.Post{Key: pg.Key + "/dm", Retry: true,
+	if p.dm != nil {
+		_, err := p.dm.DirectMessage(ctx, pg.User, incident.Post{Key: pg.Key + "/dm", Retry: true,
 			Text: fmt.Sprintf("📟 You are paged for **%s**: %s (%s). Ack to stop the escalation.", inc.Key, inc.Title, pg.Why),
 			Card: &incident.Card{Title: inc.Key + " " + inc.Title, TitleURL: inc.Channel.URL, Severity: inc.Severity,
 				Actions: []incident.Action{{ID: "ack", Label: "Ack", Command: "ack " + inc.Key}}}})
@@ -288,23 +286,28 @@ func pdSeverity(s incident.Severity) string {
 	return pagerduty.SeverityInfo
 }
 
-// paging builds the Service's paging from config; the zero value when no
-// policy is configured.
-func (m *Main) paging(chat incident.Chat) (incident.Paging, onCall, error) {
+// escalation builds the escalation from config. part and board are what
+// the Service is given: nil when no policy is configured (paging is off,
+// and /incident oncall says so); esc always exists, for its job handlers.
+func (m *Main) escalation(store incident.Store, dm incident.DirectMessenger) (esc *escalation.Escalation, part incident.Escalation, board incident.OnCallBoard, err error) {
 	pc := m.cfg.Paging
 	sched, err := pc.schedules()
 	if err != nil {
-		return incident.Paging{}, nil, err
+		return nil, nil, nil, err
 	}
 	policies, err := pc.policies(sched)
-	if err != nil || len(policies) == 0 {
-		return incident.Paging{}, sched, err
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	p := &pager{webhook: pc.Webhook, http: &http.Client{Timeout: 15 * time.Second}, chat: chat}
+	if len(policies) == 0 {
+		return escalation.New(escalation.Config{Store: store}), nil, nil, nil
+	}
+	p := &pager{webhook: pc.Webhook, http: &http.Client{Timeout: 15 * time.Second}, dm: dm}
 	if pc.PagerDuty.RoutingKey != "" {
 		if p.pd, err = pagerduty.New(pagerduty.Config{URL: pc.PagerDuty.URL, RoutingKey: pc.PagerDuty.RoutingKey}, nil); err != nil {
-			return incident.Paging{}, nil, fmt.Errorf("paging.pagerduty: %w", err)
+			return nil, nil, nil, fmt.Errorf("paging.pagerduty: %w", err)
 		}
 	}
-	return incident.Paging{Policies: policies, Default: pc.DefaultPolicy, OnCall: sched, Pager: p}, sched, nil
+	esc = escalation.New(escalation.Config{Policies: policies, Default: pc.DefaultPolicy, OnCall: sched, Pager: p, Store: store})
+	return esc, esc, sched, nil
 }
