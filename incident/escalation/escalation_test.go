@@ -107,9 +107,13 @@ func (fakeTickets) OpenTicket(ctx context.Context, inc *incident.Incident) (inci
 	return incident.TicketRef{Backend: "fake", Key: "T-" + inc.Key}, nil
 }
 
-func (fakeTickets) Comment(ctx context.Context, t incident.TicketRef, c incident.TicketComment) error { return nil }
+func (fakeTickets) Comment(ctx context.Context, t incident.TicketRef, c incident.TicketComment) error {
+	return nil
+}
 
-func (fakeTickets) CloseTicket(ctx context.Context, t incident.TicketRef, reason string) error { return nil }
+func (fakeTickets) CloseTicket(ctx context.Context, t incident.TicketRef, reason string) error {
+	return nil
+}
 
 // plainRenderer renders a template as its name and the incident's key.
 type plainRenderer struct{}
