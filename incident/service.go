@@ -115,11 +115,6 @@ func (s *Service) Timeline(ctx context.Context, key string) ([]Event, error) {
 	return s.store.Events(ctx, inc.ID)
 }
 
-// Runbook returns the runbook that matches an incident, if any.
-func (s *Service) Runbook(inc *Incident) (Runbook, bool) {
-	return s.runbooks.find(inc, s.router.Route(inc.Labels).Runbook)
-}
-
 // ActiveChannels lists the channels of one chat backend whose incidents are
 // not archived yet (their channels still exist).
 func (s *Service) ActiveChannels(ctx context.Context, backend string) ([]ChannelRef, error) {
