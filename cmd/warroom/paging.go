@@ -1,9 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"sort"
@@ -13,6 +10,7 @@ import (
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/incident/escalation"
 	"github.com/warroom/warroom/incident/oncall"
+	"github.com/warroom/warroom/integrations/pagehook"
 	"github.com/warroom/warroom/integrations/pagerduty"
 )
 
@@ -197,95 +195,6 @@ func (o onCall) Describe(at time.Time) string {
 	return b.String()
 }
 
-// pager sends pages: PagerDuty, a webhook and a direct message, whichever
-// are configured. The mention in the incident's channel is the domain's own
-// post, in the channel's lane.
-type pager struct {
-	pd      *pagerduty.Client
-	webhook PageWebhookConfig
-	http    *http.Client
-	dm      incident.DirectMessenger
-}
-
-func (p *pager) Page(ctx context.Context, pg escalation.Page) error {
-	inc := pg.Incident
-	if p.pd != nil {
-		err := p.pd.Trigger(ctx, pagerduty.Event{DedupKey: inc.Key, Summary: inc.Key + ": " + inc.Title, Source: "warroom",
-			Severity: pdSeverity(inc.Severity), Timestamp: inc.CreatedAt, Details: map[string]string{"paged": pg.User, "why": pg.Why}})
-		if err != nil {
-			return err
-		}
-	}
-	if p.webhook.URL != "" {
-		if err := p.post(ctx, map[string]any{"incident": inc, "user": pg.User, "why": pg.Why, "key": pg.Key}); err != nil {
-			return err
-		}
-	}
-	if p.dm != nil {
-		_, err := p.dm.DirectMessage(ctx, pg.User, incident.Post{Key: pg.Key + "/dm", Retry: true,
-			Text: fmt.Sprintf("📟 You are paged for **%s**: %s (%s). Ack to stop the escalation.", inc.Key, inc.Title, pg.Why),
-			Card: &incident.Card{Title: inc.Key + " " + inc.Title, TitleURL: inc.Channel.URL, Severity: inc.Severity,
-				Actions: []incident.Action{{ID: "ack", Label: "Ack", Command: "ack " + inc.Key}}}})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (p *pager) Acknowledge(ctx context.Context, inc *incident.Incident, actor string) error {
-	if p.pd == nil {
-		return nil
-	}
-	return p.pd.Acknowledge(ctx, inc.Key)
-}
-
-func (p *pager) Resolve(ctx context.Context, inc *incident.Incident) error {
-	if p.pd == nil {
-		return nil
-	}
-	return p.pd.Resolve(ctx, inc.Key)
-}
-
-func (p *pager) post(ctx context.Context, body any) error {
-	raw, err := json.Marshal(body)
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.webhook.URL, bytes.NewReader(raw))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if p.webhook.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+p.webhook.Token)
-	}
-	resp, err := p.http.Do(req)
-	if err != nil {
-		return incident.Errorf(incident.KindTransient, "page webhook: %w", err)
-	}
-	resp.Body.Close()
-	switch {
-	case resp.StatusCode >= 500:
-		return incident.Errorf(incident.KindTransient, "page webhook answered %d", resp.StatusCode)
-	case resp.StatusCode >= 300:
-		return incident.Errorf(incident.KindPermanent, "page webhook answered %d: check paging.webhook", resp.StatusCode)
-	}
-	return nil
-}
-
-func pdSeverity(s incident.Severity) string {
-	switch s {
-	case incident.SeverityCritical:
-		return pagerduty.SeverityCritical
-	case incident.SeverityHigh:
-		return pagerduty.SeverityError
-	case incident.SeverityWarning:
-		return pagerduty.SeverityWarning
-	}
-	return pagerduty.SeverityInfo
-}
-
 // escalation builds the escalation from config. part and board are what
 // the Service is given: nil when no policy is configured (paging is off,
 // and /incident oncall says so); esc always exists, for its job handlers.
@@ -302,12 +211,22 @@ func (m *Main) escalation(store incident.Store, dm incident.DirectMessenger) (es
 	if len(policies) == 0 {
 		return escalation.New(escalation.Config{Store: store}), nil, nil, nil
 	}
-	p := &pager{webhook: pc.Webhook, http: &http.Client{Timeout: 15 * time.Second}, dm: dm}
+	// Where each page goes, one job per destination: PagerDuty, the page
+	// webhook, and a direct message in the chat backend.
+	cfg := escalation.Config{Policies: policies, Default: pc.DefaultPolicy, OnCall: sched, Store: store}
 	if pc.PagerDuty.RoutingKey != "" {
-		if p.pd, err = pagerduty.New(pagerduty.Config{URL: pc.PagerDuty.URL, RoutingKey: pc.PagerDuty.RoutingKey}, nil); err != nil {
+		pd, err := pagerduty.New(pagerduty.Config{URL: pc.PagerDuty.URL, RoutingKey: pc.PagerDuty.RoutingKey}, nil)
+		if err != nil {
 			return nil, nil, nil, fmt.Errorf("paging.pagerduty: %w", err)
 		}
+		pdPager := pagerduty.NewPager(pd)
+		cfg.Destinations, cfg.Service = append(cfg.Destinations, pdPager), pdPager
 	}
-	esc = escalation.New(escalation.Config{Policies: policies, Default: pc.DefaultPolicy, OnCall: sched, Pager: p, Store: store})
+	if pc.Webhook.URL != "" {
+		cfg.Destinations = append(cfg.Destinations,
+			pagehook.New(pagehook.Config{URL: pc.Webhook.URL, Token: pc.Webhook.Token}, &http.Client{Timeout: 15 * time.Second}))
+	}
+	cfg.Destinations = append(cfg.Destinations, escalation.DirectMessage{Chat: dm})
+	esc = escalation.New(cfg)
 	return esc, esc, sched, nil
 }

@@ -46,30 +46,42 @@ type OnCallResolver interface {
 	OnCall(schedule string, at time.Time) (user string, ok bool)
 }
 
-// Pager notifies people and the outside paging service (PagerDuty). Page is
-// idempotent per p.Key; Acknowledge and Resolve per incident.
-type Pager interface {
+// Destination is one place pages go: PagerDuty, the page webhook, a
+// direct message in chat. Each page to each destination is its own
+// page.notify job, so a crash between two destinations does not page the
+// first again. Page must be idempotent per p.Key (the page's key, the same
+// for every destination of one page): its job runs again after a crash.
+type Destination interface {
+	// Name names the destination in its jobs' keys ("pagerduty",
+	// "webhook", "dm"); it must stay the same from one version to the next.
+	Name() string
 	Page(ctx context.Context, p Page) error
+}
+
+// PagingService is the outside paging service that hears of acks and
+// resolutions (PagerDuty), each idempotent per incident.
+type PagingService interface {
 	Acknowledge(ctx context.Context, inc *incident.Incident, actor string) error
 	Resolve(ctx context.Context, inc *incident.Incident) error
 }
 
 // Page is one person paged for an incident.
 type Page struct {
-	Key      string
+	Key      string // the same for every destination of this page
 	Incident *incident.Incident
 	User     string
 	Why      string // "step 2 of policy default", "paged by @alice"
 }
 
-// Config is the escalation's policies and where pages go; the zero value
-// pages nobody.
+// Config is the escalation's policies and where pages go; without
+// policies, paging is off.
 type Config struct {
-	Policies map[string]Policy
-	Default  string // the policy of incidents no routing rule gives one
-	OnCall   OnCallResolver
-	Pager    Pager
-	Store    incident.Store // reads the incident a job is about
+	Policies     map[string]Policy
+	Default      string // the policy of incidents no routing rule gives one
+	OnCall       OnCallResolver
+	Destinations []Destination // in the order each page goes to them
+	Service      PagingService // nil: no paging service to tell
+	Store        incident.Store // reads the incident a job is about
 }
 
 // Escalation runs the escalation policies.
@@ -90,7 +102,7 @@ type Lifecycle interface {
 // skips nor repeats one (a step is done or still due).
 const (
 	JobStep   incident.JobKind = "page.step"     // run one step of the policy
-	JobNotify incident.JobKind = "page.notify"   // page one person
+	JobNotify incident.JobKind = "page.notify"   // page one person at one destination
 	JobUpdate incident.JobKind = "page.upstream" // acknowledge or resolve at the paging service
 )
 
@@ -108,8 +120,8 @@ func (e *Escalation) RegisterJobs(r *incident.Runner, life Lifecycle) {
 	r.Handle(JobUpdate, e.runUpdate)
 }
 
-// on reports whether anything can be paged.
-func (e *Escalation) on() bool { return e.cfg.Pager != nil }
+// on reports whether paging is configured.
+func (e *Escalation) on() bool { return len(e.cfg.Policies) > 0 }
 
 // React starts the escalation when an incident opens or fires again, and
 // stops it when the incident is acked, resolved or closed in warroom.

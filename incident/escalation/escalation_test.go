@@ -35,6 +35,8 @@ type fakePager struct {
 	start    time.Time
 }
 
+func (p *fakePager) Name() string { return "fake" }
+
 func (p *fakePager) Page(ctx context.Context, pg escalation.Page) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -150,7 +152,7 @@ func startPaging(t *testing.T, dbPath string, clock *fakeClock, pager *fakePager
 	}
 	log := slog.New(slog.DiscardHandler)
 	esc := escalation.New(escalation.Config{Policies: map[string]escalation.Policy{"default": testPolicy}, Default: "default",
-		OnCall: schedules{"primary": "alice", "secondary": "carol"}, Pager: pager, Store: db})
+		OnCall: schedules{"primary": "alice", "secondary": "carol"}, Destinations: []escalation.Destination{pager}, Service: pager, Store: db})
 	svc := incident.NewService(incident.Deps{Store: db, Chat: &fakeChat{}, Tickets: fakeTickets{}, Renderer: plainRenderer{}, Clock: clock, Logger: log,
 		Escalation: esc})
 	r := incident.NewRunner(db, incident.RunnerConfig{BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}, clock, log)

@@ -8,6 +8,8 @@ import (
 	"github.com/warroom/warroom/incident"
 )
 
+// runNotify pages one person at the job's destination. A job of an older
+// warroom names none and pages every destination, as it did then.
 func (e *Escalation) runNotify(ctx context.Context, j incident.Job) error {
 	var p notifyPayload
 	if err := json.Unmarshal(j.Payload, &p); err != nil {
@@ -17,11 +19,17 @@ func (e *Escalation) runNotify(ctx context.Context, j incident.Job) error {
 	if err != nil {
 		return err
 	}
-	if e.cfg.Pager == nil {
-		return nil
+	page := Page{Key: p.Page, Incident: inc, User: p.User, Why: p.Why}
+	if p.To == "" {
+		page.Key = j.Key
 	}
-	if err := e.cfg.Pager.Page(ctx, Page{Key: j.Key, Incident: inc, User: p.User, Why: p.Why}); err != nil {
-		return fmt.Errorf("page @%s for %s: %w", p.User, inc.Key, err)
+	for _, d := range e.cfg.Destinations {
+		if p.To != "" && d.Name() != p.To {
+			continue // a destination removed from the config since is skipped
+		}
+		if err := d.Page(ctx, page); err != nil {
+			return fmt.Errorf("page @%s for %s by %s: %w", p.User, inc.Key, d.Name(), err)
+		}
 	}
 	return nil
 }
@@ -32,11 +40,11 @@ func (e *Escalation) runUpdate(ctx context.Context, j incident.Job) error {
 		return incident.Errorf(incident.KindPermanent, "decode page.upstream payload: %w", err)
 	}
 	inc, err := e.cfg.Store.Incident(ctx, j.IncidentID)
-	if err != nil || e.cfg.Pager == nil {
+	if err != nil || e.cfg.Service == nil {
 		return err
 	}
 	if p.Action == "acknowledge" {
-		return e.cfg.Pager.Acknowledge(ctx, inc, p.Actor)
+		return e.cfg.Service.Acknowledge(ctx, inc, p.Actor)
 	}
-	return e.cfg.Pager.Resolve(ctx, inc)
+	return e.cfg.Service.Resolve(ctx, inc)
 }

@@ -22,6 +22,10 @@ type stepPayload struct {
 type notifyPayload struct {
 	User string `json:"user"`
 	Why  string `json:"why"`
+	// To is the destination's Name and Page the page's key; both are
+	// empty in jobs of an older warroom, which paged every destination.
+	To   string `json:"to,omitempty"`
+	Page string `json:"page,omitempty"`
 }
 
 type pageUpdatePayload struct {
@@ -127,12 +131,15 @@ func (e *Escalation) pageTarget(ctx context.Context, tx incident.Txn, inc *incid
 	if err != nil || !added {
 		return err
 	}
-	j, err := incident.NewJob(JobNotify, inc.ID, fmt.Sprintf("%s/page/notify/%s/%s", inc.Key, ref, user), notifyPayload{User: user, Why: why})
-	if err != nil {
-		return err
-	}
-	if err := tx.Enqueue(ctx, j); err != nil {
-		return err
+	page := fmt.Sprintf("%s/page/notify/%s/%s", inc.Key, ref, user)
+	for _, d := range e.cfg.Destinations {
+		j, err := incident.NewJob(JobNotify, inc.ID, page+"/"+d.Name(), notifyPayload{User: user, Why: why, To: d.Name(), Page: page})
+		if err != nil {
+			return err
+		}
+		if err := tx.Enqueue(ctx, j); err != nil {
+			return err
+		}
 	}
 	// The mention in the channel goes in the chat lane, so that it waits for
 	// the channel when the page comes before the channel exists.
