@@ -79,8 +79,8 @@ type Config struct {
 	Policies     map[string]Policy
 	Default      string // the policy of incidents no routing rule gives one
 	OnCall       OnCallResolver
-	Destinations []Destination // in the order each page goes to them
-	Service      PagingService // nil: no paging service to tell
+	Destinations []Destination  // in the order each page goes to them
+	Service      PagingService  // nil: no paging service to tell
 	Store        incident.Store // reads the incident a job is about
 }
 
