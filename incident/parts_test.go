@@ -227,3 +227,36 @@ func TestChangesFromTheSourceAreNotSentBack(t *testing.T) {
 		t.Errorf("a close in warroom queued %d ticket closes, want 1", got)
 	}
 }
+
+// Ticket comments go by the status a change moved to, read from the
+// event's To field, whatever its text says.
+func TestTicketCommentsFollowTheStatusMovedTo(t *testing.T) {
+	p := newParts(t, filepath.Join(t.TempDir(), "w.db"), incident.Deps{Chat: &recordingChat{}, TicketComments: []string{"resolved"}})
+	ctx := context.Background()
+	inc, err := p.svc.Declare(ctx, incident.Declaration{Title: "db slow"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.svc.Ack(ctx, inc.Key, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.svc.Resolve(ctx, inc.Key, "alice", "acked → resolved twice: rolled back"); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.jobKinds(t, inc)[incident.JobTicketComment]; got != 1 {
+		t.Errorf("%d ticket comments, want 1 (for resolved, not for acked)", got)
+	}
+	evs, err := p.svc.Timeline(ctx, inc.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var moves []string
+	for _, ev := range evs {
+		if ev.Kind == incident.EventStatusChanged {
+			moves = append(moves, string(ev.From)+">"+string(ev.To))
+		}
+	}
+	if strings.Join(moves, " ") != "open>acked acked>resolved" {
+		t.Errorf("status changes %v, want open>acked acked>resolved", moves)
+	}
+}
