@@ -26,6 +26,22 @@ type ChatEffects struct {
 	life   *Service // records the channel on the timeline
 }
 
+// The chat effects' kinds of job, all in the incident's chat lane, so a
+// post waits for its channel and keeps its order.
+const (
+	JobOpenChannel JobKind = "channel.open" // create the incident's channel
+	JobPost        JobKind = "chat.post"    // post a message into it
+	JobSyncChannel JobKind = "channel.sync" // bring its header and status post up to date
+)
+
+func init() {
+	RegisterKind(JobOpenChannel, KindSpec{Lane: "chat", Backend: BackendChat})
+	RegisterKind(JobPost, KindSpec{Lane: "chat", Backend: BackendChat})
+	RegisterKind(JobSyncChannel, KindSpec{Lane: "chat", Backend: BackendChat})
+	RegisterKind(JobGraphs, KindSpec{Lane: "chat", Backend: BackendPrometheus})
+	RegisterKind(JobGraph, KindSpec{Lane: "chat", Backend: BackendPrometheus})
+}
+
 // PostSpec is a chat.post job's payload. Template posts are rendered when
 // the job runs, so that they show the incident as it is then (its channel,
 // its ticket); Text posts go out as written. What a template sees beyond

@@ -42,11 +42,19 @@ type ticketPayload struct {
 	Text     string `json:"text,omitempty"`
 }
 
-// Ticket job kinds beyond opening.
+// The ticket sync's kinds of job, in the incident's ticket lane, so that
+// an outage of the ticket system never holds up the channel.
 const (
+	JobOpenTicket    JobKind = "ticket.open"    // open the incident's ticket
 	JobTicketComment JobKind = "ticket.comment" // comment on the ticket
 	JobCloseTicket   JobKind = "ticket.close"   // move the ticket to done
 )
+
+func init() {
+	RegisterKind(JobOpenTicket, KindSpec{Lane: "ticket", Backend: BackendTickets})
+	RegisterKind(JobTicketComment, KindSpec{Lane: "ticket", Backend: BackendTickets})
+	RegisterKind(JobCloseTicket, KindSpec{Lane: "ticket", Backend: BackendTickets})
+}
 
 // RegisterJobs gives the runner the ticket sync's handlers.
 func (t *TicketSync) RegisterJobs(r *Runner) {

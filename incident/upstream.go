@@ -15,6 +15,8 @@ type Upstream interface {
 // JobUpstreamAck tells the incident's source that it was acked.
 const JobUpstreamAck JobKind = "upstream.ack"
 
+func init() { RegisterKind(JobUpstreamAck, KindSpec{Lane: "upstream", Backend: BackendUpstream}) }
+
 type upstreamPayload struct {
 	Actor string `json:"actor"`
 }
