@@ -114,3 +114,40 @@ func TestEachDestinationIsPagedOnce(t *testing.T) {
 		t.Errorf("the destinations got different page keys %v, want one", seen)
 	}
 }
+
+// A page.notify job an older warroom queued names no destination: it
+// pages every destination, with its own key, as it did then.
+func TestOlderNotifyJobPagesEveryDestination(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)}
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"), clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	a, b := &countingDestination{name: "pagerduty"}, &countingDestination{name: "webhook"}
+	esc := escalation.New(escalation.Config{Destinations: []escalation.Destination{a, b}, Store: db})
+	log := slog.New(slog.DiscardHandler)
+	svc := incident.NewService(incident.Deps{Store: db, Clock: clock, Logger: log})
+	r := incident.NewRunner(db, incident.RunnerConfig{}, clock, log)
+	esc.RegisterJobs(r, svc)
+	inc := &incident.Incident{Title: "db down", Severity: incident.SeverityHigh, Status: incident.StatusOpen, Source: "api"}
+	const key = "INC-1/page/notify/1/0/0/alice"
+	err = db.Update(context.Background(), func(tx incident.Tx) error {
+		if err := tx.CreateIncident(context.Background(), inc); err != nil {
+			return err
+		}
+		return tx.Enqueue(context.Background(), incident.Job{Kind: escalation.JobNotify, Backend: incident.BackendPaging, IncidentID: inc.ID,
+			Key: key, Payload: []byte(`{"user":"alice","why":"step 1 of policy default"}`), State: incident.JobPending})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.RunDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []*countingDestination{a, b} {
+		if got := d.calls(); len(got) != 1 || got[key] != 1 {
+			t.Errorf("%s got %v, want one page with the job's key", d.name, got)
+		}
+	}
+}
