@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -23,7 +22,8 @@ type ChatEffects struct {
 	// router decides for channel.open and runbook jobs enqueued before the
 	// route travelled in their payload (an older warroom queued them).
 	router Router
-	life   *Service // records the channel on the timeline
+	life   *Service   // records the channel on the timeline
+	esc    Escalation // makes the paging post's view; nil: paging is off
 }
 
 // The chat effects' kinds of job, all in the incident's chat lane, so a
@@ -329,28 +329,18 @@ func (c *ChatEffects) runPost(ctx context.Context, j Job) error {
 	return c.store.Update(ctx, func(tx Tx) error { return tx.SetChatPost(ctx, inc.ID, p.Slot, id) })
 }
 
-// pagingView is who was paged when, what stopped or ran out, and what
-// fires next, from the timeline.
+// pagingView is what the escalation makes of the timeline for the paging
+// post; empty when paging is off since the post was queued.
 func (c *ChatEffects) pagingView(ctx context.Context, inc *Incident) (*PagingView, error) {
+	if c.esc == nil {
+		return &PagingView{}, nil
+	}
 	events, err := c.store.Events(ctx, inc.ID)
 	if err != nil {
 		return nil, err
 	}
-	view := &PagingView{}
-	for _, ev := range events {
-		switch {
-		case ev.Kind == EventPaged:
-			view.Pages = append(view.Pages, ev)
-		case ev.Kind == EventEscalation && strings.HasPrefix(ev.Ref, "escalation/next/"):
-			view.Next = ev.Text
-		case ev.Kind == EventEscalation:
-			view.Notes = append(view.Notes, ev)
-		}
-	}
-	if inc.Status != StatusOpen {
-		view.Next = ""
-	}
-	return view, nil
+	v := c.esc.View(inc, events)
+	return &v, nil
 }
 
 // runSyncChannel renders the header and the status post from the incident

@@ -15,6 +15,8 @@ type Escalation interface {
 	// inc in tx, on behalf of actor: /incident page. Mistakes of the
 	// person are a failed Reply, not an error.
 	PageByHand(ctx context.Context, tx Txn, inc *Incident, actor, who string) (Reply, error)
+	// View is what the paging post shows of the incident's timeline.
+	View(inc *Incident, events []Event) PagingView
 }
 
 // OnCallBoard says who is on call now and next on every schedule, for

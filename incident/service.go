@@ -72,7 +72,7 @@ func NewService(d Deps) *Service {
 	rb := runbookFinder{local: d.Runbooks, remote: d.RemoteRunbooks}
 	s := &Service{store: d.Store, clock: d.Clock, log: d.Logger, router: d.Router, runbooks: rb, esc: d.Escalation, onCall: d.OnCall}
 	s.chat = &ChatEffects{store: d.Store, chat: d.Chat, render: d.Renderer, clock: d.Clock, publicURL: d.PublicURL,
-		runbooks: rb, graphs: d.Graphs, router: d.Router, life: s}
+		runbooks: rb, graphs: d.Graphs, router: d.Router, life: s, esc: d.Escalation}
 	s.tickets = newTicketSync(d, s)
 	s.upstream = &UpstreamAcks{store: d.Store, upstreams: d.Upstreams}
 	s.reactors = []Reactor{s.tickets, s.chat}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/warroom/warroom/incident"
@@ -11,6 +12,9 @@ import (
 
 // pagingPostSlot names the paging post, edited in place.
 const pagingPostSlot = "paging"
+
+// nextRef starts the ref of the event that says what fires next.
+const nextRef = "escalation/next/"
 
 type stepPayload struct {
 	Policy string `json:"policy"`
@@ -101,7 +105,7 @@ func (e *Escalation) runStep(ctx context.Context, life Lifecycle, j incident.Job
 		}
 		at := now.Add(step.Wait)
 		if err := tx.Record(ctx, inc, incident.Event{Kind: incident.EventEscalation, Actor: "warroom", At: now,
-			Ref:  fmt.Sprintf("escalation/next/%d/%d/%d", st.Gen, next.Round, next.Step),
+			Ref:  fmt.Sprintf(nextRef+"%d/%d/%d", st.Gen, next.Round, next.Step),
 			Text: fmt.Sprintf("next: step %d at %s unless acked", next.Step+1, at.Format(time.RFC3339))}, false); err != nil {
 			return err
 		}
@@ -183,6 +187,27 @@ func (e *Escalation) stop(ctx context.Context, tx incident.Txn, inc *incident.In
 		return err
 	}
 	return enqueuePagingPost(ctx, tx, inc, now)
+}
+
+// View is what the paging post shows: who was paged when (and by which
+// step), what stopped or ran out, and what fires next while the incident
+// is open.
+func (e *Escalation) View(inc *incident.Incident, events []incident.Event) incident.PagingView {
+	var v incident.PagingView
+	for _, ev := range events {
+		switch {
+		case ev.Kind == incident.EventPaged:
+			v.Pages = append(v.Pages, ev)
+		case ev.Kind == incident.EventEscalation && strings.HasPrefix(ev.Ref, nextRef):
+			v.Next = ev.Text
+		case ev.Kind == incident.EventEscalation:
+			v.Notes = append(v.Notes, ev)
+		}
+	}
+	if inc.Status != incident.StatusOpen {
+		v.Next = ""
+	}
+	return v
 }
 
 // enqueuePagingPost queues the paging post's refresh: one post, edited in
