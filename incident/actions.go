@@ -24,7 +24,7 @@ func (s *Service) Declare(ctx context.Context, d Declaration) (*Incident, error)
 	if err := inc.Validate(); err != nil {
 		return nil, err
 	}
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.Update(ctx, func(tx Txn) error {
 		return s.create(ctx, tx, inc, d.Actor, s.clock.Now())
 	})
 	if err != nil {
@@ -46,8 +46,10 @@ type Declaration struct {
 	Source    string // api or chat; empty means api
 }
 
-// create stores a new incident with its first event and opening jobs.
-func (s *Service) create(ctx context.Context, tx Tx, inc *Incident, actor string, now time.Time) error {
+// create stores a new incident with its first event; the parts react to
+// it (channel, posts, graphs, ticket, escalation). The routing rules are
+// evaluated here, once, and the decision travels with the change.
+func (s *Service) create(ctx context.Context, tx Txn, inc *Incident, actor string, now time.Time) error {
 	inc.CreatedAt, inc.UpdatedAt, inc.Status = now, now, StatusOpen
 	route := s.router.Route(inc.Labels)
 	if route.Severity.Valid() {
@@ -57,93 +59,32 @@ func (s *Service) create(ctx context.Context, tx Tx, inc *Incident, actor string
 	if err := tx.CreateIncident(ctx, inc); err != nil {
 		return err
 	}
-	if err := s.record(ctx, tx, inc, Event{Kind: EventDeclared, Actor: actor, Text: inc.Title, At: now}, false); err != nil {
-		return err
-	}
-	open, err := NewJob(JobOpenChannel, inc.ID, inc.Key+"/channel/open", nil)
-	if err != nil {
-		return err
-	}
-	if err := tx.Enqueue(ctx, open); err != nil {
-		return err
-	}
-	// The welcome card with its buttons, the pinned summary, and the status
-	// post that channel.sync edits in place as the incident moves.
-	posts := []postPayload{{Template: "welcome"}, {Template: "summary", Pin: true}, {Template: "status", Slot: "status"}}
-	if _, ok := s.Runbook(inc); ok || (s.remote != nil && runbookLink(inc) != "") {
-		posts = append(posts, postPayload{Template: "runbook"})
-	}
-	for _, p := range posts {
-		if err := s.enqueuePost(ctx, tx, inc, p, postKey(inc, p.Template, 0)); err != nil {
-			return err
-		}
-	}
-	if err := s.startEscalation(ctx, tx, inc, now); err != nil {
-		return err
-	}
-	if s.graphs != nil {
-		j, err := NewJob(JobGraphs, inc.ID, inc.Key+"/graphs", nil)
-		if err != nil {
-			return err
-		}
-		if err := tx.Enqueue(ctx, j); err != nil {
-			return err
-		}
-	}
-	if !inc.Ticket.Empty() || !s.ticketFor(inc) {
-		return nil
-	}
-	ticket, err := NewJob(JobOpenTicket, inc.ID, inc.Key+"/ticket/open", nil)
-	if err != nil {
-		return err
-	}
-	return tx.Enqueue(ctx, ticket)
+	return s.record(ctx, tx, Change{Incident: inc, Event: Event{Kind: EventDeclared, Actor: actor, Text: inc.Title, At: now}, Route: &route})
 }
 
 // Ack marks the incident as being worked on by actor.
 func (s *Service) Ack(ctx context.Context, key, actor string) (*Incident, error) {
-	return s.mutate(ctx, key, func(tx Tx, inc *Incident, now time.Time) error {
+	return s.mutate(ctx, key, func(tx Txn, inc *Incident, now time.Time) error {
 		if inc.Status == StatusAcked {
 			return Errorf(KindConflict, "%s is already acked by %s at %s", inc.Key, inc.AckedBy, inc.AckedAt.Format(time.RFC3339))
 		}
-		if err := s.move(ctx, tx, inc, StatusAcked, actor, "", now); err != nil {
-			return err
-		}
-		if err := s.stopPaging(ctx, tx, inc, "acknowledge", actor, now); err != nil {
-			return err
-		}
-		return s.enqueueUpstreamAck(ctx, tx, inc, actor)
+		return s.move(ctx, tx, inc, StatusAcked, actor, "", now, moveOpts{})
 	})
 }
 
 // Resolve marks the incident's problem as gone; the channel stays open.
 func (s *Service) Resolve(ctx context.Context, key, actor, reason string) (*Incident, error) {
-	return s.mutate(ctx, key, func(tx Tx, inc *Incident, now time.Time) error {
-		if err := s.move(ctx, tx, inc, StatusResolved, actor, reason, now); err != nil {
-			return err
-		}
-		return s.stopPaging(ctx, tx, inc, "resolve", actor, now)
+	return s.mutate(ctx, key, func(tx Txn, inc *Incident, now time.Time) error {
+		return s.move(ctx, tx, inc, StatusResolved, actor, reason, now, moveOpts{})
 	})
 }
 
 // Close ends the incident and starts archiving: transcript, store, verify,
 // and only then delete the channel.
 func (s *Service) Close(ctx context.Context, key, actor, reason string) (*Incident, error) {
-	return s.mutate(ctx, key, func(tx Tx, inc *Incident, now time.Time) error {
-		if err := s.move(ctx, tx, inc, StatusClosed, actor, reason, now); err != nil {
+	return s.mutate(ctx, key, func(tx Txn, inc *Incident, now time.Time) error {
+		if err := s.move(ctx, tx, inc, StatusClosed, actor, reason, now, moveOpts{}); err != nil {
 			return err
-		}
-		if err := s.stopPaging(ctx, tx, inc, "resolve", actor, now); err != nil {
-			return err
-		}
-		if s.closeTix && (!inc.Ticket.Empty() || s.ticketFor(inc)) {
-			j, err := NewJob(JobCloseTicket, inc.ID, inc.Key+"/ticket/close", nil)
-			if err != nil {
-				return err
-			}
-			if err := tx.Enqueue(ctx, j); err != nil {
-				return err
-			}
 		}
 		return enqueueArchive(ctx, tx, inc)
 	})
@@ -160,7 +101,7 @@ func enqueueArchive(ctx context.Context, tx Tx, inc *Incident) error {
 
 // SetSeverity changes how bad the incident is.
 func (s *Service) SetSeverity(ctx context.Context, key, actor string, sev Severity) (*Incident, error) {
-	return s.mutate(ctx, key, func(tx Tx, inc *Incident, now time.Time) error {
+	return s.mutate(ctx, key, func(tx Txn, inc *Incident, now time.Time) error {
 		if !inc.Status.Active() {
 			return Errorf(KindConflict, "%s is %s; its severity can no longer change", inc.Key, inc.Status)
 		}
@@ -169,11 +110,7 @@ func (s *Service) SetSeverity(ctx context.Context, key, actor string, sev Severi
 		}
 		text := inc.Severity.String() + " → " + sev.String()
 		inc.Severity = sev
-		ev := Event{Kind: EventSeverityChanged, Actor: actor, Text: text, At: now}
-		if err := s.record(ctx, tx, inc, ev, true); err != nil {
-			return err
-		}
-		return s.enqueueSync(ctx, tx, inc, "severity", now)
+		return tx.Record(ctx, inc, Event{Kind: EventSeverityChanged, Actor: actor, Text: text, At: now}, true)
 	})
 }
 
@@ -195,32 +132,28 @@ func (s *Service) addText(ctx context.Context, key, actor, text string, kind Eve
 	if len(text) > 16<<10 {
 		return nil, Errorf(KindInvalid, "the %s is %d bytes long; the limit is 16 KiB", what, len(text))
 	}
-	return s.mutate(ctx, key, func(tx Tx, inc *Incident, now time.Time) error {
+	return s.mutate(ctx, key, func(tx Txn, inc *Incident, now time.Time) error {
 		if inc.Status == StatusArchived {
 			return Errorf(KindConflict, "%s is archived; its timeline is final", inc.Key)
 		}
-		if err := s.record(ctx, tx, inc, Event{Kind: kind, Actor: actor, Text: text, At: now}, inc.Status.Active()); err != nil {
-			return err
+		if kind == EventStatusUpdate {
+			inc.StatusMsg = text
 		}
-		if kind != EventStatusUpdate {
-			return nil
-		}
-		inc.StatusMsg = text
-		return s.enqueueSync(ctx, tx, inc, "status", now)
+		return tx.Record(ctx, inc, Event{Kind: kind, Actor: actor, Text: text, At: now}, inc.Status.Active())
 	})
 }
 
 // MarkArchived moves a closed incident to archived once its transcript is
 // verified and its channel is gone; how says what became of the channel.
 func (s *Service) MarkArchived(ctx context.Context, id int64, how string) error {
-	_, err := s.mutate(ctx, FormatKey(id), func(tx Tx, inc *Incident, now time.Time) error {
+	_, err := s.mutate(ctx, FormatKey(id), func(tx Txn, inc *Incident, now time.Time) error {
 		if inc.Status == StatusArchived {
 			return nil
 		}
-		if err := s.record(ctx, tx, inc, Event{Kind: EventChannelDeleted, Actor: "warroom", Text: how, At: now, Ref: "channel"}, false); err != nil {
+		if err := tx.Record(ctx, inc, Event{Kind: EventChannelDeleted, Actor: "warroom", Text: how, At: now, Ref: "channel"}, false); err != nil {
 			return err
 		}
-		return s.move(ctx, tx, inc, StatusArchived, "warroom", "", now)
+		return s.move(ctx, tx, inc, StatusArchived, "warroom", "", now, moveOpts{})
 	})
 	return err
 }
@@ -254,11 +187,11 @@ func (s *Service) Pin(ctx context.Context, backend, channelID, actor string, m P
 	if err != nil {
 		return nil, err
 	}
-	return s.mutate(ctx, inc.Key, func(tx Tx, inc *Incident, now time.Time) error {
+	return s.mutate(ctx, inc.Key, func(tx Txn, inc *Incident, now time.Time) error {
 		if inc.Status == StatusArchived {
 			return Errorf(KindConflict, "%s is archived; its timeline is final", inc.Key)
 		}
 		text := "“" + m.Text + "” (" + m.Author + ")"
-		return s.record(ctx, tx, inc, Event{Kind: EventPinned, Actor: actor, Text: text, At: m.At, Ref: "message/" + m.ID}, false)
+		return tx.Record(ctx, inc, Event{Kind: EventPinned, Actor: actor, Text: text, At: m.At, Ref: "message/" + m.ID}, false)
 	})
 }

@@ -50,8 +50,12 @@ type Post struct {
 	Files  []File // files posted with the message (a graph, a runbook)
 }
 
-// DirectMessenger is a chat backend that can write to one person (a page).
+// DirectMessenger writes to one person in the chat backend (a page's
+// direct message). Every chat backend has it; the wiring hands it to the
+// escalation's direct-message destination.
 type DirectMessenger interface {
+	// DirectMessage posts p to username's direct channel with the bot and
+	// returns the message's ID; with p.Retry set it must not post twice.
 	DirectMessage(ctx context.Context, username string, p Post) (string, error)
 }
 
@@ -88,7 +92,11 @@ type Action struct {
 
 // Renderer renders the operator-overridable texts (channel names, posts).
 type Renderer interface {
+	// Render executes the named template.
 	Render(name string, data any) (string, error)
+	// RenderText parses and executes a template given as text (a routing
+	// rule's channel name), with the same functions; name is for errors.
+	RenderText(name, text string, data any) (string, error)
 }
 
 // Runbook is a runbook matched to an incident.
@@ -108,10 +116,4 @@ type Runbooks interface {
 // runbook_url link; ok is false for anything it cannot read as Markdown.
 type RemoteRunbooks interface {
 	FirstSection(ctx context.Context, url string) (Runbook, bool)
-}
-
-// TextRenderer renders a template given as text (a routing rule's channel
-// name); a Renderer may offer it.
-type TextRenderer interface {
-	RenderText(name, text string, data any) (string, error)
 }

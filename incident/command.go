@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // Command is one parsed /incident command.
@@ -99,10 +98,10 @@ func (s *Service) RunCommand(ctx context.Context, req CommandRequest) (Reply, er
 		return Reply{Text: HelpText()}, nil
 	}
 	if cmd.Name == "oncall" {
-		if d, ok := s.paging.OnCall.(interface{ Describe(time.Time) string }); ok {
-			return Reply{Text: d.Describe(s.clock.Now())}, nil
+		if s.onCall == nil {
+			return Reply{Text: "No on-call schedules: add them under paging.schedules.", Failed: true}, nil
 		}
-		return Reply{Text: "No on-call schedules: add them under paging.schedules.", Failed: true}, nil
+		return Reply{Text: s.onCall.Describe(s.clock.Now())}, nil
 	}
 	inc, err := s.commandIncident(ctx, req, &cmd)
 	if err != nil {
@@ -134,7 +133,7 @@ func (s *Service) RunCommand(ctx context.Context, req CommandRequest) (Reply, er
 	case "runbook":
 		return s.runbookReply(ctx, inc), nil
 	case "graph":
-		return s.graphCommand(ctx, inc, req.Actor, cmd.Arg)
+		return s.chat.graphCommand(ctx, inc, req.Actor, cmd.Arg)
 	case "page":
 		return s.pageCommand(ctx, inc, req.Actor, cmd.Arg)
 	case "close":
@@ -158,7 +157,7 @@ func failed(err error) (Reply, error) {
 // runbookReply shows the matched runbook, or the runbook links, or says
 // that there is none and how to add one.
 func (s *Service) runbookReply(ctx context.Context, inc *Incident) Reply {
-	if rb, ok := s.findRunbook(ctx, inc); ok {
+	if rb, ok := s.runbooks.findAny(ctx, inc, s.router.Route(inc.Labels).Runbook); ok {
 		return Reply{Text: "**Runbook: " + rb.Title + "**\n\n" + rb.Body}
 	}
 	var links []string

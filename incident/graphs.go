@@ -36,15 +36,15 @@ type graphPayload struct {
 // defaultGraphWindow is what /incident graph shows without a range.
 const defaultGraphWindow = time.Hour
 
-func (s *Service) runGraphs(ctx context.Context, j Job) error {
-	inc, err := s.store.Incident(ctx, j.IncidentID)
+func (c *ChatEffects) runGraphs(ctx context.Context, j Job) error {
+	inc, err := c.store.Incident(ctx, j.IncidentID)
 	if err != nil {
 		return err
 	}
-	if s.graphs == nil || inc.Channel.Empty() {
+	if c.graphs == nil || inc.Channel.Empty() {
 		return nil
 	}
-	files, notes, err := s.graphs.ForIncident(ctx, inc)
+	files, notes, err := c.graphs.ForIncident(ctx, inc)
 	if err != nil {
 		return fmt.Errorf("graphs for %s: %w", inc.Key, err)
 	}
@@ -55,16 +55,16 @@ func (s *Service) runGraphs(ctx context.Context, j Job) error {
 	if len(notes) > 0 {
 		text += "\n" + strings.Join(notes, "\n")
 	}
-	_, err = s.chat.Post(ctx, inc.Channel, Post{Key: j.Key, Text: text, Files: files, Retry: j.Attempts > 1})
+	_, err = c.chat.Post(ctx, inc.Channel, Post{Key: j.Key, Text: text, Files: files, Retry: j.Attempts > 1})
 	return err
 }
 
-func (s *Service) runGraph(ctx context.Context, j Job) error {
+func (c *ChatEffects) runGraph(ctx context.Context, j Job) error {
 	var p graphPayload
 	if err := json.Unmarshal(j.Payload, &p); err != nil {
 		return Errorf(KindPermanent, "decode chat.graph payload: %w", err)
 	}
-	inc, err := s.store.Incident(ctx, j.IncidentID)
+	inc, err := c.store.Incident(ctx, j.IncidentID)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (s *Service) runGraph(ctx context.Context, j Job) error {
 	}
 	caption := fmt.Sprintf("📈 `%s` over the last %s (asked by @%s)", p.Query, p.Window, p.Actor)
 	post := Post{Key: j.Key, Text: caption, Retry: j.Attempts > 1}
-	f, err := s.graphs.Query(ctx, inc, p.Query, p.Window)
+	f, err := c.graphs.Query(ctx, inc, p.Query, p.Window)
 	switch {
 	case err == nil:
 		post.Files = []File{f}
@@ -82,13 +82,13 @@ func (s *Service) runGraph(ctx context.Context, j Job) error {
 	default:
 		return err
 	}
-	_, err = s.chat.Post(ctx, inc.Channel, post)
+	_, err = c.chat.Post(ctx, inc.Channel, post)
 	return err
 }
 
 // graphCommand queues a graph asked for in chat: "<promql> [range]".
-func (s *Service) graphCommand(ctx context.Context, inc *Incident, actor, arg string) (Reply, error) {
-	if s.graphs == nil {
+func (c *ChatEffects) graphCommand(ctx context.Context, inc *Incident, actor, arg string) (Reply, error) {
+	if c.graphs == nil {
 		return Reply{Text: "Graphs are off: set prometheus.url in warroom's config.", Failed: true}, nil
 	}
 	query, window := arg, defaultGraphWindow
@@ -100,8 +100,8 @@ func (s *Service) graphCommand(ctx context.Context, inc *Incident, actor, arg st
 	if window < time.Minute || window > 31*24*time.Hour {
 		return Reply{Text: "The range must be between 1m and 31 days, e.g. /incident graph up 6h", Failed: true}, nil
 	}
-	now := s.clock.Now()
-	err := s.store.Update(ctx, func(tx Tx) error {
+	now := c.clock.Now()
+	err := c.store.Update(ctx, func(tx Tx) error {
 		j, err := NewJob(JobGraph, inc.ID, fmt.Sprintf("%s/graph/%d", inc.Key, now.UnixNano()), graphPayload{Query: query, Window: window, Actor: actor})
 		if err != nil {
 			return err

@@ -23,7 +23,7 @@ func (s *Service) IngestAlerts(ctx context.Context, g AlertGroup) (IngestResult,
 		return IngestResult{}, err
 	}
 	var res IngestResult
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.Update(ctx, func(tx Txn) error {
 		res = IngestResult{}
 		now := s.clock.Now()
 		inc, err := tx.ActiveIncidentByDedup(ctx, g.Source, g.DedupKey)
@@ -72,22 +72,18 @@ func newIncidentFromAlerts(g AlertGroup) *Incident {
 }
 
 // applyAlerts records each alert once and moves the incident's status.
-func (s *Service) applyAlerts(ctx context.Context, tx Tx, inc *Incident, g AlertGroup, announce bool, now time.Time) error {
+func (s *Service) applyAlerts(ctx context.Context, tx Txn, inc *Incident, g AlertGroup, announce bool, now time.Time) error {
 	for _, a := range g.Alerts {
-		ev := alertEvent(a, g.Source)
-		if err := s.record(ctx, tx, inc, ev, announce && inc.Status.Active()); err != nil {
+		if err := tx.Record(ctx, inc, alertEvent(a, g.Source), announce && inc.Status.Active()); err != nil {
 			return err
 		}
 	}
 	inc.Links = mergeLinks(inc.Links, g.Links)
 	switch {
 	case g.AllResolved() && (inc.Status == StatusOpen || inc.Status == StatusAcked):
-		if err := s.move(ctx, tx, inc, StatusResolved, g.Source, "all alerts resolved", now); err != nil {
-			return err
-		}
-		return s.stopPaging(ctx, tx, inc, "resolve", g.Source, now)
+		return s.move(ctx, tx, inc, StatusResolved, g.Source, "all alerts resolved", now, moveOpts{})
 	case !g.AllResolved() && inc.Status == StatusResolved && announce:
-		return s.move(ctx, tx, inc, StatusOpen, g.Source, "alerts firing again", now)
+		return s.move(ctx, tx, inc, StatusOpen, g.Source, "alerts firing again", now, moveOpts{})
 	}
 	return nil
 }

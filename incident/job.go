@@ -2,6 +2,7 @@ package incident
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"time"
 )
@@ -9,12 +10,10 @@ import (
 // JobKind names a kind of durable job; a handler is registered per kind.
 type JobKind string
 
-// The kinds of job that carry warroom's outside side effects.
+// The archive's kinds of job (package archive runs them); each other part
+// declares and registers its own beside its handlers (ChatEffects,
+// TicketSync, UpstreamAcks, incident/escalation).
 const (
-	JobOpenChannel     JobKind = "channel.open"   // create the incident's channel
-	JobPost            JobKind = "chat.post"      // post a message into it
-	JobSyncChannel     JobKind = "channel.sync"   // bring its header and status post up to date
-	JobOpenTicket      JobKind = "ticket.open"    // open the incident's ticket
 	JobBuildTranscript JobKind = "archive.build"  // read the channel and render the transcript
 	JobStoreTranscript JobKind = "archive.store"  // store it in the ticket system and verify it
 	JobDeleteChannel   JobKind = "channel.delete" // delete the channel after the verified store
@@ -43,24 +42,29 @@ type KindSpec struct {
 // defaultJobTimeout bounds one attempt of a kind that names no timeout.
 const defaultJobTimeout = 2 * time.Minute
 
-// jobKinds is the one list of job kinds: config validation, the runner and
-// the store all read it. A handler for a kind not listed here is refused.
+// jobKinds is the one registry of job kinds: config validation
+// (jobs.paused, jobs.limits), the runner, the metrics and the store all
+// read it. A handler for a kind not listed here is refused. Each part adds
+// its kinds with RegisterKind from an init beside its handlers; the
+// archive's are listed here.
 var jobKinds = map[JobKind]KindSpec{
-	JobOpenChannel:     {Lane: "chat", Backend: BackendChat},
-	JobPost:            {Lane: "chat", Backend: BackendChat},
-	JobSyncChannel:     {Lane: "chat", Backend: BackendChat},
-	JobGraphs:          {Lane: "chat", Backend: BackendPrometheus},
-	JobGraph:           {Lane: "chat", Backend: BackendPrometheus},
 	JobBuildTranscript: {Lane: "chat", Backend: BackendChat, Timeout: 15 * time.Minute}, // a long channel
 	JobDeleteChannel:   {Lane: "chat", Backend: BackendChat},
-	JobOpenTicket:      {Lane: "ticket", Backend: BackendTickets},
 	JobStoreTranscript: {Lane: "ticket", Backend: BackendTickets, Timeout: 15 * time.Minute}, // many attachments
-	JobTicketComment:   {Lane: "ticket", Backend: BackendTickets},
-	JobCloseTicket:     {Lane: "ticket", Backend: BackendTickets},
-	JobUpstreamAck:     {Lane: "upstream", Backend: BackendUpstream},
-	JobPageUpdate:      {Lane: "upstream", Backend: BackendPaging},
-	JobPageStep:        {Lane: "escalation", Backend: BackendInternal},
-	JobPageNotify:      {Lane: "notify", Backend: BackendPaging},
+}
+
+// RegisterKind adds a kind of job to the registry; call it from the
+// init of the part that runs the kind, before any runner or config check
+// reads the registry. It panics on a kind registered twice
+// or without a lane or backend: two parts must not share a kind.
+func RegisterKind(k JobKind, s KindSpec) {
+	if _, dup := jobKinds[k]; dup {
+		panic(fmt.Sprintf("job kind %q is registered twice", k))
+	}
+	if k == "" || s.Lane == "" || s.Backend == "" {
+		panic(fmt.Sprintf("job kind %q needs a name, a lane and a backend", k))
+	}
+	jobKinds[k] = s
 }
 
 // JobKinds lists every kind of job, sorted.

@@ -335,3 +335,29 @@ func containsKind(list []JobKind, k JobKind) bool {
 	}
 	return false
 }
+
+// maxRunDue bounds RunDue, so that a handler that keeps enqueuing due jobs
+// fails the test instead of hanging it.
+const maxRunDue = 10000
+
+// RunDue claims and runs, one at a time in the caller's goroutine, every
+// job due at the clock's now (and every job those make due) until none is
+// due, and returns the jobs it ran in order, as claimed. It is the
+// deterministic step for tests on a fake clock: advance the clock, then
+// RunDue, instead of waiting on the wall clock for workers to settle.
+// Failed attempts are judged as Run judges them (a retry is due later, so
+// it is not run again until the clock passes it). Do not call it while Run
+// is running.
+func (r *Runner) RunDue(ctx context.Context) ([]Job, error) {
+	var ran []Job
+	for len(ran) < maxRunDue {
+		j, err := r.claim(ctx)
+		if err != nil || j == nil {
+			return ran, err
+		}
+		r.runOne(ctx, *j)
+		r.release(j.Backend)
+		ran = append(ran, *j)
+	}
+	return ran, fmt.Errorf("run due jobs: still more due after %d; does a handler enqueue due jobs forever?", maxRunDue)
+}

@@ -3,32 +3,28 @@ package incident
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 )
 
-// Service runs the incident workflow. Every change is one store transaction
-// that also enqueues the jobs for its outside side effects; the jobs run
-// later, from the Runner, through the Chat and Tickets ports.
+// Service runs the incident lifecycle: declare, ingest, ack, resolve,
+// close, severity, notes, pins and the queries. Every change is one store
+// transaction; each event it records is handed, in that transaction, to
+// the parts that react to it (ChatEffects, TicketSync, the escalation,
+// UpstreamAcks), which enqueue their own jobs. The jobs run later, from
+// the Runner.
 type Service struct {
-	store   Store
-	chat    Chat
-	tickets Tickets
-	render  Renderer
-	clock   Clock
-	log     *slog.Logger
-	// publicURL is where warroom's web UI is reached, for links in posts.
-	publicURL string
-	comments  map[string]bool
-	closeTix  bool
-	ticketFor func(*Incident) bool
-	runbooks  Runbooks
-	graphs    Graphs
-	router    Router
-	upstreams map[string]Upstream
-	remote    RemoteRunbooks
-	paging    Paging
+	store    Store
+	clock    Clock
+	log      *slog.Logger
+	router   Router
+	runbooks runbookFinder
+	chat     *ChatEffects
+	tickets  *TicketSync
+	upstream *UpstreamAcks
+	esc      Escalation
+	onCall   OnCallBoard
+	reactors []Reactor // in the order they react
 }
 
 // Deps are the Service's collaborators.
@@ -52,18 +48,20 @@ type Deps struct {
 	Runbooks Runbooks
 	// Graphs renders graphs; nil means no graphs.
 	Graphs Graphs
-	// Router decides severity, invitees, channel name, runbook and graphs
-	// from labels.
+	// Router decides severity, invitees, channel name, runbook, graphs and
+	// escalation policy from labels.
 	Router Router
 	// Upstreams are told of acks, by the Source of the incident.
 	Upstreams map[string]Upstream
 	// RemoteRunbooks reads runbook_url links that are Markdown; nil: links only.
 	RemoteRunbooks RemoteRunbooks
-	// Paging escalates unacked incidents; the zero value pages nobody.
-	Paging Paging
+	// Escalation pages people (incident/escalation); nil pages nobody.
+	Escalation Escalation
+	// OnCall answers /incident oncall; nil says there are no schedules.
+	OnCall OnCallBoard
 }
 
-// NewService builds a Service.
+// NewService builds a Service and its parts.
 func NewService(d Deps) *Service {
 	if d.Clock == nil {
 		d.Clock = SystemClock{}
@@ -71,15 +69,27 @@ func NewService(d Deps) *Service {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{store: d.Store, chat: d.Chat, tickets: d.Tickets, render: d.Renderer, clock: d.Clock, log: d.Logger,
-		publicURL: d.PublicURL, comments: map[string]bool{}, closeTix: d.CloseTickets, ticketFor: d.OpenTicketFor, runbooks: d.Runbooks, graphs: d.Graphs, router: d.Router, upstreams: d.Upstreams, remote: d.RemoteRunbooks, paging: d.Paging}
-	for _, k := range d.TicketComments {
-		s.comments[k] = true
+	rb := runbookFinder{local: d.Runbooks, remote: d.RemoteRunbooks}
+	s := &Service{store: d.Store, clock: d.Clock, log: d.Logger, router: d.Router, runbooks: rb, esc: d.Escalation, onCall: d.OnCall}
+	s.chat = &ChatEffects{store: d.Store, chat: d.Chat, render: d.Renderer, clock: d.Clock, publicURL: d.PublicURL,
+		runbooks: rb, graphs: d.Graphs, router: d.Router, life: s, esc: d.Escalation}
+	s.tickets = newTicketSync(d, s)
+	s.upstream = &UpstreamAcks{store: d.Store, upstreams: d.Upstreams}
+	s.reactors = []Reactor{s.tickets, s.chat}
+	if d.Escalation != nil {
+		s.reactors = append(s.reactors, d.Escalation)
 	}
-	if s.ticketFor == nil {
-		s.ticketFor = func(*Incident) bool { return true }
-	}
+	s.reactors = append(s.reactors, s.upstream)
 	return s
+}
+
+// RegisterJobs gives the runner the job handlers of the Service's parts
+// (chat effects, ticket sync, upstream acks). The escalation registers its
+// own (incident/escalation).
+func (s *Service) RegisterJobs(r *Runner) {
+	s.chat.RegisterJobs(r)
+	s.tickets.RegisterJobs(r)
+	s.upstream.RegisterJobs(r)
 }
 
 // Get returns one incident by key.
@@ -105,40 +115,6 @@ func (s *Service) Timeline(ctx context.Context, key string) ([]Event, error) {
 	return s.store.Events(ctx, inc.ID)
 }
 
-// Runbook returns the runbook that matches an incident, if any.
-func (s *Service) Runbook(inc *Incident) (Runbook, bool) {
-	if s.runbooks == nil {
-		return Runbook{}, false
-	}
-	if name := s.router.Route(inc.Labels).Runbook; name != "" {
-		if rb, ok := s.runbooks.ByName(name); ok {
-			return rb, true
-		}
-	}
-	return s.runbooks.Find(inc.Labels)
-}
-
-// runbookLink is the incident's runbook_url link, or "".
-func runbookLink(inc *Incident) string {
-	for _, l := range inc.Links {
-		if l.Title == "Runbook" {
-			return l.URL
-		}
-	}
-	return ""
-}
-
-// findRunbook is Runbook, then the first section of the runbook link.
-func (s *Service) findRunbook(ctx context.Context, inc *Incident) (Runbook, bool) {
-	if rb, ok := s.Runbook(inc); ok {
-		return rb, true
-	}
-	if link := runbookLink(inc); link != "" && s.remote != nil {
-		return s.remote.FirstSection(ctx, link)
-	}
-	return Runbook{}, false
-}
-
 // ActiveChannels lists the channels of one chat backend whose incidents are
 // not archived yet (their channels still exist).
 func (s *Service) ActiveChannels(ctx context.Context, backend string) ([]ChannelRef, error) {
@@ -161,13 +137,13 @@ func (s *Service) ByChannel(ctx context.Context, backend, channelID string) (*In
 }
 
 // mutate loads an incident in a transaction, lets fn change it, and writes it.
-func (s *Service) mutate(ctx context.Context, key string, fn func(tx Tx, inc *Incident, now time.Time) error) (*Incident, error) {
+func (s *Service) mutate(ctx context.Context, key string, fn func(tx Txn, inc *Incident, now time.Time) error) (*Incident, error) {
 	id, err := ParseKey(key)
 	if err != nil {
 		return nil, err
 	}
 	var out *Incident
-	err = s.store.Update(ctx, func(tx Tx) error {
+	err = s.Update(ctx, func(tx Txn) error {
 		inc, err := tx.Incident(ctx, id)
 		if err != nil {
 			return err
@@ -183,31 +159,14 @@ func (s *Service) mutate(ctx context.Context, key string, fn func(tx Tx, inc *In
 	return out, err
 }
 
-// record appends an event and, when the incident has or will have a
-// channel, enqueues a post that announces it.
-func (s *Service) record(ctx context.Context, tx Tx, inc *Incident, ev Event, announce bool) error {
-	ev.IncidentID = inc.ID
-	if ev.RecordedAt.IsZero() {
-		ev.RecordedAt = s.clock.Now()
-	}
-	if ev.At.IsZero() {
-		ev.At = ev.RecordedAt
-	}
-	added, err := tx.AddEvent(ctx, &ev)
-	if err != nil || !added {
-		return err
-	}
-	if err := s.maybeComment(ctx, tx, inc, ev); err != nil {
-		return err
-	}
-	if !announce {
-		return nil
-	}
-	return s.enqueuePost(ctx, tx, inc, postPayload{Template: "announce", EventID: ev.ID}, postKey(inc, "event", ev.ID))
+// moveOpts say where a status change came from.
+type moveOpts struct {
+	fromSource bool // the outside system it would be reported to did it
 }
 
-// move applies a status transition with its timestamps and timeline event.
-func (s *Service) move(ctx context.Context, tx Tx, inc *Incident, to Status, actor, reason string, now time.Time) error {
+// move applies a status transition with its timestamps and timeline event;
+// the parts react to the event (announce, sync, page, stop paging, ...).
+func (s *Service) move(ctx context.Context, tx Txn, inc *Incident, to Status, actor, reason string, now time.Time, o moveOpts) error {
 	if err := CheckMove(inc.Key, inc.Status, to); err != nil {
 		return err
 	}
@@ -232,29 +191,14 @@ func (s *Service) move(ctx context.Context, tx Tx, inc *Incident, to Status, act
 	if reason != "" {
 		text += ": " + reason
 	}
-	if err := s.record(ctx, tx, inc, Event{Kind: EventStatusChanged, Actor: actor, Text: text, At: now}, to != StatusArchived); err != nil {
-		return err
-	}
-	if to == StatusArchived {
-		return nil // the channel is gone
-	}
+	c := Change{Incident: inc, Event: Event{Kind: EventStatusChanged, Actor: actor, Text: text, At: now, From: from, To: to},
+		Announce: to != StatusArchived, FromSource: o.fromSource}
 	if to == StatusOpen && from == StatusResolved {
-		// It fires again: page again, from the first step.
-		if err := s.startEscalation(ctx, tx, inc, now); err != nil {
-			return err
-		}
+		// It fires again: the escalation starts again, by the rules of now.
+		route := s.router.Route(inc.Labels)
+		c.Route = &route
 	}
-	return s.enqueueSync(ctx, tx, inc, string(to), now)
-}
-
-// enqueueSync queues the job that brings the channel's header and status
-// post up to date. Its key is unique per change.
-func (s *Service) enqueueSync(ctx context.Context, tx Tx, inc *Incident, what string, now time.Time) error {
-	j, err := NewJob(JobSyncChannel, inc.ID, fmt.Sprintf("%s/sync/%s/%d", inc.Key, what, now.UnixNano()), nil)
-	if err != nil {
-		return err
-	}
-	return tx.Enqueue(ctx, j)
+	return s.record(ctx, tx, c)
 }
 
 // isNotFound reports whether err is a KindNotFound error.

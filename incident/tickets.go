@@ -2,9 +2,6 @@ package incident
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"strings"
 	"time"
 )
 
@@ -28,126 +25,6 @@ type TicketComment struct {
 	Key   string // idempotency key
 	Text  string
 	Retry bool
-}
-
-// ticketPayload is the payload of ticket.comment jobs.
-type ticketPayload struct {
-	Template string `json:"template,omitempty"`
-	EventID  int64  `json:"event_id,omitempty"`
-	Text     string `json:"text,omitempty"`
-}
-
-// Ticket job kinds beyond opening.
-const (
-	JobTicketComment JobKind = "ticket.comment" // comment on the ticket
-	JobCloseTicket   JobKind = "ticket.close"   // move the ticket to done
-)
-
-// commentKind is what a timeline event is called in the list of events
-// that become ticket comments: the event kind, or for a status change the
-// status moved to (acked, resolved, ...).
-func commentKind(ev Event) string {
-	if ev.Kind != EventStatusChanged {
-		return string(ev.Kind)
-	}
-	_, after, ok := strings.Cut(ev.Text, "→ ")
-	if !ok {
-		return ""
-	}
-	to, _, _ := strings.Cut(after, ":")
-	return strings.TrimSpace(to)
-}
-
-// maybeComment enqueues a ticket comment for an event when the operator
-// asked for that kind.
-func (s *Service) maybeComment(ctx context.Context, tx Tx, inc *Incident, ev Event) error {
-	kind := commentKind(ev)
-	if kind == "" || !s.comments[kind] {
-		return nil
-	}
-	j, err := NewJob(JobTicketComment, inc.ID, fmt.Sprintf("%s/ticket/comment/%d", inc.Key, ev.ID),
-		ticketPayload{Template: "ticket_comment", EventID: ev.ID})
-	if err != nil {
-		return err
-	}
-	return tx.Enqueue(ctx, j)
-}
-
-func (s *Service) runTicketComment(ctx context.Context, j Job) error {
-	var p ticketPayload
-	if err := json.Unmarshal(j.Payload, &p); err != nil {
-		return Errorf(KindPermanent, "decode ticket.comment payload: %w", err)
-	}
-	inc, err := s.store.Incident(ctx, j.IncidentID)
-	if err != nil {
-		return err
-	}
-	if inc.Ticket.Empty() {
-		return Errorf(KindPermanent, "%s has no ticket to comment on: opening it failed (see the timeline)", inc.Key)
-	}
-	text := p.Text
-	if p.Template != "" {
-		data := s.messageData(inc)
-		if p.EventID != 0 {
-			if data.Event, err = s.event(ctx, inc, p.EventID); err != nil {
-				return err
-			}
-		}
-		if text, err = s.render.Render(p.Template, data); err != nil {
-			return err
-		}
-	}
-	if err := s.tickets.Comment(ctx, inc.Ticket, TicketComment{Key: j.Key, Text: text, Retry: j.Attempts > 1}); err != nil {
-		return fmt.Errorf("comment on %s: %w", inc.Ticket.Key, err)
-	}
-	return nil
-}
-
-// runCloseTicket moves the ticket to done. When the move does not exist,
-// the channel is told which ones do, and the job ends: the incident is
-// closed and archived all the same.
-func (s *Service) runCloseTicket(ctx context.Context, j Job) error {
-	inc, err := s.store.Incident(ctx, j.IncidentID)
-	if err != nil {
-		return err
-	}
-	if inc.Ticket.Empty() {
-		return nil
-	}
-	err = s.tickets.CloseTicket(ctx, inc.Ticket, inc.CloseReason)
-	if err == nil {
-		return nil
-	}
-	if ErrorKind(err) != KindPermanent {
-		return fmt.Errorf("close ticket %s: %w", inc.Ticket.Key, err)
-	}
-	return s.store.Update(ctx, func(tx Tx) error {
-		now := s.clock.Now()
-		ev := Event{IncidentID: inc.ID, Kind: EventError, Actor: "warroom", Text: "ticket " + inc.Ticket.Key + " not closed: " + ErrorMessage(err),
-			At: now, RecordedAt: now, Ref: "ticket/close"}
-		if _, err := tx.AddEvent(ctx, &ev); err != nil {
-			return err
-		}
-		if inc.Channel.Empty() {
-			return nil
-		}
-		return s.enqueuePost(ctx, tx, inc, postPayload{Text: "⚠️ Ticket " + inc.Ticket.Key + " was not closed: " + ErrorMessage(err)},
-			postKey(inc, "ticket-close", 0))
-	})
-}
-
-// event returns one event of an incident.
-func (s *Service) event(ctx context.Context, inc *Incident, id int64) (*Event, error) {
-	events, err := s.store.Events(ctx, inc.ID)
-	if err != nil {
-		return nil, err
-	}
-	for i := range events {
-		if events[i].ID == id {
-			return &events[i], nil
-		}
-	}
-	return nil, Errorf(KindPermanent, "event %d of %s is gone", id, inc.Key)
 }
 
 // TicketIncident is an incident opened from a ticket created in the ticket
@@ -177,7 +54,7 @@ func (s *Service) OpenFromTicket(ctx context.Context, t TicketIncident) (IngestR
 		return IngestResult{}, err
 	}
 	var res IngestResult
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.Update(ctx, func(tx Txn) error {
 		existing, err := tx.IncidentByDedup(ctx, inc.Source, inc.DedupKey)
 		if err == nil {
 			res = IngestResult{Incident: existing, Ignored: "ticket " + t.Ticket.Key + " already has incident " + existing.Key}
@@ -215,7 +92,7 @@ type TicketChange struct {
 func (s *Service) TicketStatusChanged(ctx context.Context, c TicketChange) (IngestResult, error) {
 	t, actor, done := c.Ticket, c.Actor, c.Done
 	var res IngestResult
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.Update(ctx, func(tx Txn) error {
 		newer, err := tx.MarkTicketChange(ctx, t.Backend, t.Key, c.At, c.Seq)
 		if err != nil {
 			return err
@@ -242,7 +119,8 @@ func (s *Service) TicketStatusChanged(ctx context.Context, c TicketChange) (Inge
 			return nil
 		}
 		now := s.clock.Now()
-		if err := s.move(ctx, tx, inc, StatusClosed, actor, "ticket "+t.Key+" done", now); err != nil {
+		// From the ticket system: the ticket is not moved again.
+		if err := s.move(ctx, tx, inc, StatusClosed, actor, "ticket "+t.Key+" done", now, moveOpts{fromSource: true}); err != nil {
 			return err
 		}
 		inc.UpdatedAt = now
@@ -252,10 +130,4 @@ func (s *Service) TicketStatusChanged(ctx context.Context, c TicketChange) (Inge
 		return enqueueArchive(ctx, tx, inc)
 	})
 	return res, err
-}
-
-// NewTicketCommentJob builds the job that writes text as a comment on the
-// incident's ticket; key names what the comment is about.
-func NewTicketCommentJob(inc *Incident, what, text string) (Job, error) {
-	return NewJob(JobTicketComment, inc.ID, inc.Key+"/ticket/comment/"+what, ticketPayload{Text: text})
 }

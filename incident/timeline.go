@@ -40,4 +40,8 @@ type Event struct {
 	// Ref identifies the outside object the event is about (an alert
 	// fingerprint, a chat message ID) so that a repeat is recorded once.
 	Ref string `json:"ref,omitempty"`
+	// From and To are the statuses of a status_changed event (empty on
+	// every other kind, and on status changes recorded before 0007).
+	From Status `json:"from,omitempty"`
+	To   Status `json:"to,omitempty"`
 }

@@ -15,32 +15,49 @@ type Upstream interface {
 // JobUpstreamAck tells the incident's source that it was acked.
 const JobUpstreamAck JobKind = "upstream.ack"
 
+func init() { RegisterKind(JobUpstreamAck, KindSpec{Lane: "upstream", Backend: BackendUpstream}) }
+
 type upstreamPayload struct {
 	Actor string `json:"actor"`
 }
 
-// enqueueUpstreamAck queues the ack for the incident's source, if it wants it.
-func (s *Service) enqueueUpstreamAck(ctx context.Context, tx Tx, inc *Incident, actor string) error {
-	if _, ok := s.upstreams[inc.Source]; !ok {
+// UpstreamAcks tells an incident's source that warroom acked it: it
+// reacts to acks by enqueuing an upstream.ack job and runs it.
+type UpstreamAcks struct {
+	store     Store
+	upstreams map[string]Upstream
+}
+
+// RegisterJobs gives the runner the upstream ack handler.
+func (u *UpstreamAcks) RegisterJobs(r *Runner) { r.Handle(JobUpstreamAck, u.runUpstreamAck) }
+
+// React queues the ack for the incident's source, if it wants it and the
+// ack did not come from there.
+func (u *UpstreamAcks) React(ctx context.Context, tx Txn, c Change) error {
+	inc := c.Incident
+	if c.Event.Kind != EventStatusChanged || c.Event.To != StatusAcked || c.FromSource {
 		return nil
 	}
-	j, err := NewJob(JobUpstreamAck, inc.ID, fmt.Sprintf("%s/upstream/ack", inc.Key), upstreamPayload{Actor: actor})
+	if _, ok := u.upstreams[inc.Source]; !ok {
+		return nil
+	}
+	j, err := NewJob(JobUpstreamAck, inc.ID, fmt.Sprintf("%s/upstream/ack", inc.Key), upstreamPayload{Actor: c.Event.Actor})
 	if err != nil {
 		return err
 	}
 	return tx.Enqueue(ctx, j)
 }
 
-func (s *Service) runUpstreamAck(ctx context.Context, j Job) error {
+func (u *UpstreamAcks) runUpstreamAck(ctx context.Context, j Job) error {
 	var p upstreamPayload
 	if err := json.Unmarshal(j.Payload, &p); err != nil {
 		return Errorf(KindPermanent, "decode upstream.ack payload: %w", err)
 	}
-	inc, err := s.store.Incident(ctx, j.IncidentID)
+	inc, err := u.store.Incident(ctx, j.IncidentID)
 	if err != nil {
 		return err
 	}
-	up, ok := s.upstreams[inc.Source]
+	up, ok := u.upstreams[inc.Source]
 	if !ok {
 		return nil
 	}
@@ -54,7 +71,7 @@ func (s *Service) runUpstreamAck(ctx context.Context, j Job) error {
 // acknowledged there (an Icinga 2 acknowledgement). It does not tell the
 // source again; an incident that is already acked, or none, is fine.
 func (s *Service) AckFromSource(ctx context.Context, source, dedupKey, actor string) error {
-	return s.store.Update(ctx, func(tx Tx) error {
+	return s.Update(ctx, func(tx Txn) error {
 		inc, err := tx.ActiveIncidentByDedup(ctx, source, dedupKey)
 		if isNotFound(err) {
 			return nil
@@ -66,7 +83,7 @@ func (s *Service) AckFromSource(ctx context.Context, source, dedupKey, actor str
 			return nil
 		}
 		now := s.clock.Now()
-		if err := s.move(ctx, tx, inc, StatusAcked, actor+" (in "+source+")", "", now); err != nil {
+		if err := s.move(ctx, tx, inc, StatusAcked, actor+" (in "+source+")", "", now, moveOpts{fromSource: true}); err != nil {
 			return err
 		}
 		inc.AckedBy = actor

@@ -26,6 +26,10 @@ func TestImportDirections(t *testing.T) {
 			switch {
 			case pkg == "incident" && !std:
 				t.Errorf("incident imports %s: the domain takes the standard library only", imp)
+			case pkg == "incident/escalation" && !std && dep != "incident":
+				t.Errorf("incident/escalation imports %s: it takes the standard library and the domain only", imp)
+			case pkg == "integrations/pagehook" && !std && dep != "incident" && dep != "incident/escalation":
+				t.Errorf("integrations/pagehook imports %s: it takes the standard library and the domain only", imp)
 			case pkg == "archive" && !std && dep != "incident":
 				t.Errorf("archive imports %s: it may import the domain only", imp)
 			case (pkg == "incident/chattest" || pkg == "incident/tickettest") && !std && dep != "incident":

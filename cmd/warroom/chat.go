@@ -18,6 +18,7 @@ import (
 type chatWiring struct {
 	chat interface {
 		incident.Chat
+		incident.DirectMessenger
 		archive.Chat
 	}
 	rooms    web.BuiltinChat // builtin channel pages, nil for outside backends

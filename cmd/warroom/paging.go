@@ -1,9 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"sort"
@@ -11,7 +8,9 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/incident/escalation"
 	"github.com/warroom/warroom/incident/oncall"
+	"github.com/warroom/warroom/integrations/pagehook"
 	"github.com/warroom/warroom/integrations/pagerduty"
 )
 
@@ -112,15 +111,15 @@ func (p PagingConfig) schedules() (onCall, error) {
 }
 
 // policies builds the escalation policies, checking their targets.
-func (p PagingConfig) policies(sched onCall) (map[string]incident.Policy, error) {
-	out := map[string]incident.Policy{}
+func (p PagingConfig) policies(sched onCall) (map[string]escalation.Policy, error) {
+	out := map[string]escalation.Policy{}
 	for name, pc := range p.Policies {
-		pol := incident.Policy{Name: name, Repeat: pc.Repeat}
+		pol := escalation.Policy{Name: name, Repeat: pc.Repeat}
 		if len(pc.Steps) == 0 {
 			return nil, fmt.Errorf("paging.policies.%s: no steps", name)
 		}
 		for i, st := range pc.Steps {
-			step := incident.PolicyStep{Wait: time.Duration(st.Wait)}
+			step := escalation.PolicyStep{Wait: time.Duration(st.Wait)}
 			if step.Wait <= 0 {
 				return nil, fmt.Errorf("paging.policies.%s.steps[%d].wait: give how long to wait before the next step, e.g. 5m", name, i)
 			}
@@ -146,14 +145,14 @@ func (p PagingConfig) policies(sched onCall) (map[string]incident.Policy, error)
 	return out, nil
 }
 
-func parseTarget(s string) (incident.Target, error) {
+func parseTarget(s string) (escalation.Target, error) {
 	switch {
 	case strings.HasPrefix(s, "schedule:"):
-		return incident.Target{Schedule: strings.TrimPrefix(s, "schedule:")}, nil
+		return escalation.Target{Schedule: strings.TrimPrefix(s, "schedule:")}, nil
 	case strings.HasPrefix(s, "@") && len(s) > 1:
-		return incident.Target{User: s[1:]}, nil
+		return escalation.Target{User: s[1:]}, nil
 	}
-	return incident.Target{}, fmt.Errorf("notify %q: write @user or schedule:name", s)
+	return escalation.Target{}, fmt.Errorf("notify %q: write @user or schedule:name", s)
 }
 
 // onCall answers who is on call, for the escalation and the oncall command.
@@ -196,115 +195,38 @@ func (o onCall) Describe(at time.Time) string {
 	return b.String()
 }
 
-// pager sends pages: PagerDuty, a webhook and a direct message, whichever
-// are configured. The mention in the incident's channel is the domain's own
-// post, in the channel's lane.
-type pager struct {
-	pd      *pagerduty.Client
-	webhook PageWebhookConfig
-	http    *http.Client
-	chat    incident.Chat
-}
-
-func (p *pager) Page(ctx context.Context, pg incident.Page) error {
-	inc := pg.Incident
-	if p.pd != nil {
-		err := p.pd.Trigger(ctx, pagerduty.Event{DedupKey: inc.Key, Summary: inc.Key + ": " + inc.Title, Source: "warroom",
-			Severity: pdSeverity(inc.Severity), Timestamp: inc.CreatedAt, Details: map[string]string{"paged": pg.User, "why": pg.Why}})
-		if err != nil {
-			return err
-		}
-	}
-	if p.webhook.URL != "" {
-		if err := p.post(ctx, map[string]any{"incident": inc, "user": pg.User, "why": pg.Why, "key": pg.Key}); err != nil {
-			return err
-		}
-	}
-	if p.chat == nil {
-		return nil
-	}
-	if dm, ok := p.chat.(incident.DirectMessenger); ok {
-		_, err := dm.DirectMessage(ctx, pg.User, incident.Post{Key: pg.Key + "/dm", Retry: true,
-			Text: fmt.Sprintf("📟 You are paged for **%s**: %s (%s). Ack to stop the escalation.", inc.Key, inc.Title, pg.Why),
-			Card: &incident.Card{Title: inc.Key + " " + inc.Title, TitleURL: inc.Channel.URL, Severity: inc.Severity,
-				Actions: []incident.Action{{ID: "ack", Label: "Ack", Command: "ack " + inc.Key}}}})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (p *pager) Acknowledge(ctx context.Context, inc *incident.Incident, actor string) error {
-	if p.pd == nil {
-		return nil
-	}
-	return p.pd.Acknowledge(ctx, inc.Key)
-}
-
-func (p *pager) Resolve(ctx context.Context, inc *incident.Incident) error {
-	if p.pd == nil {
-		return nil
-	}
-	return p.pd.Resolve(ctx, inc.Key)
-}
-
-func (p *pager) post(ctx context.Context, body any) error {
-	raw, err := json.Marshal(body)
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.webhook.URL, bytes.NewReader(raw))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if p.webhook.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+p.webhook.Token)
-	}
-	resp, err := p.http.Do(req)
-	if err != nil {
-		return incident.Errorf(incident.KindTransient, "page webhook: %w", err)
-	}
-	resp.Body.Close()
-	switch {
-	case resp.StatusCode >= 500:
-		return incident.Errorf(incident.KindTransient, "page webhook answered %d", resp.StatusCode)
-	case resp.StatusCode >= 300:
-		return incident.Errorf(incident.KindPermanent, "page webhook answered %d: check paging.webhook", resp.StatusCode)
-	}
-	return nil
-}
-
-func pdSeverity(s incident.Severity) string {
-	switch s {
-	case incident.SeverityCritical:
-		return pagerduty.SeverityCritical
-	case incident.SeverityHigh:
-		return pagerduty.SeverityError
-	case incident.SeverityWarning:
-		return pagerduty.SeverityWarning
-	}
-	return pagerduty.SeverityInfo
-}
-
-// paging builds the Service's paging from config; the zero value when no
-// policy is configured.
-func (m *Main) paging(chat incident.Chat) (incident.Paging, onCall, error) {
+// escalation builds the escalation from config. part and board are what
+// the Service is given: nil when no policy is configured (paging is off,
+// and /incident oncall says so); esc always exists, for its job handlers.
+func (m *Main) escalation(store incident.Store, dm incident.DirectMessenger) (esc *escalation.Escalation, part incident.Escalation, board incident.OnCallBoard, err error) {
 	pc := m.cfg.Paging
 	sched, err := pc.schedules()
 	if err != nil {
-		return incident.Paging{}, nil, err
+		return nil, nil, nil, err
 	}
 	policies, err := pc.policies(sched)
-	if err != nil || len(policies) == 0 {
-		return incident.Paging{}, sched, err
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	p := &pager{webhook: pc.Webhook, http: &http.Client{Timeout: 15 * time.Second}, chat: chat}
+	if len(policies) == 0 {
+		return escalation.New(escalation.Config{Store: store}), nil, nil, nil
+	}
+	// Where each page goes, one job per destination: PagerDuty, the page
+	// webhook, and a direct message in the chat backend.
+	cfg := escalation.Config{Policies: policies, Default: pc.DefaultPolicy, OnCall: sched, Store: store}
 	if pc.PagerDuty.RoutingKey != "" {
-		if p.pd, err = pagerduty.New(pagerduty.Config{URL: pc.PagerDuty.URL, RoutingKey: pc.PagerDuty.RoutingKey}, nil); err != nil {
-			return incident.Paging{}, nil, fmt.Errorf("paging.pagerduty: %w", err)
+		pd, err := pagerduty.New(pagerduty.Config{URL: pc.PagerDuty.URL, RoutingKey: pc.PagerDuty.RoutingKey}, nil)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("paging.pagerduty: %w", err)
 		}
+		pdPager := pagerduty.NewPager(pd)
+		cfg.Destinations, cfg.Service = append(cfg.Destinations, pdPager), pdPager
 	}
-	return incident.Paging{Policies: policies, Default: pc.DefaultPolicy, OnCall: sched, Pager: p}, sched, nil
+	if pc.Webhook.URL != "" {
+		cfg.Destinations = append(cfg.Destinations,
+			pagehook.New(pagehook.Config{URL: pc.Webhook.URL, Token: pc.Webhook.Token}, &http.Client{Timeout: 15 * time.Second}))
+	}
+	cfg.Destinations = append(cfg.Destinations, escalation.DirectMessage{Chat: dm})
+	esc = escalation.New(cfg)
+	return esc, esc, sched, nil
 }

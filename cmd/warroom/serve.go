@@ -99,16 +99,17 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	if err != nil {
 		return err
 	}
-	paging, _, err := m.paging(chat.chat)
+	esc, escPart, onCallBoard, err := m.escalation(m.db, chat.chat)
 	if err != nil {
 		return err
 	}
 	svc := incident.NewService(incident.Deps{Store: m.db, Chat: chat.chat, Tickets: tix.tickets, Renderer: tmpl, Clock: clock, Logger: m.log,
 		PublicURL: cfg.PublicURL, TicketComments: tix.comments, CloseTickets: tix.close, OpenTicketFor: tix.openFor,
 		Runbooks: ctxw.runbooks, RemoteRunbooks: runbooks.Fetcher{HTTP: &http.Client{Timeout: 5 * time.Second}},
-		Router: ctxw.router, Graphs: ctxw.graphs, Upstreams: src.upstreams, Paging: paging})
+		Router: ctxw.router, Graphs: ctxw.graphs, Upstreams: src.upstreams, Escalation: escPart, OnCall: onCallBoard})
 	m.runner = incident.NewRunner(m.db, cfg.Jobs.runnerConfig(), clock, m.log)
 	svc.RegisterJobs(m.runner)
+	esc.RegisterJobs(m.runner, svc)
 	archive.New(m.db, chat.chat, tix.tickets, svc, clock, m.log,
 		archive.Options{PinEmoji: chat.pinEmoji, Summary: tix.summary, PublicURL: cfg.PublicURL}).Register(m.runner)
 	metrics := web.NewMetrics(m.db)

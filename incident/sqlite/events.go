@@ -20,7 +20,7 @@ func (t *txStore) Events(ctx context.Context, incidentID int64) ([]incident.Even
 }
 
 func events(ctx context.Context, q queryer, incidentID int64) ([]incident.Event, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, incident_id, kind, actor, text, at, recorded_at, coalesce(ref, '')
+	rows, err := q.QueryContext(ctx, `SELECT id, incident_id, kind, actor, text, at, recorded_at, coalesce(ref, ''), from_status, to_status
 		FROM events WHERE incident_id = ? ORDER BY at, id`, incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("read timeline: %w", err)
@@ -29,15 +29,37 @@ func events(ctx context.Context, q queryer, incidentID int64) ([]incident.Event,
 	out := []incident.Event{}
 	for rows.Next() {
 		var ev incident.Event
-		var kind string
+		var kind, from, to string
 		var at, rec int64
-		if err := rows.Scan(&ev.ID, &ev.IncidentID, &kind, &ev.Actor, &ev.Text, &at, &rec, &ev.Ref); err != nil {
+		if err := rows.Scan(&ev.ID, &ev.IncidentID, &kind, &ev.Actor, &ev.Text, &at, &rec, &ev.Ref, &from, &to); err != nil {
 			return nil, err
 		}
 		ev.Kind, ev.At, ev.RecordedAt = incident.EventKind(kind), fromNanos(at), fromNanos(rec)
+		ev.From, ev.To = incident.Status(from), incident.Status(to)
 		out = append(out, ev)
 	}
 	return out, rows.Err()
+}
+
+// AddEvent appends to the timeline; an event with the ref of one already
+// recorded (same incident and kind) adds nothing and returns false.
+func (t *txStore) AddEvent(ctx context.Context, ev *incident.Event) (bool, error) {
+	var ref any
+	if ev.Ref != "" {
+		ref = ev.Ref
+	}
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO events (incident_id, kind, actor, text, at, recorded_at, ref, from_status, to_status)
+		VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`,
+		ev.IncidentID, string(ev.Kind), ev.Actor, ev.Text, nanos(ev.At), nanos(ev.RecordedAt), ref, string(ev.From), string(ev.To))
+	if err != nil {
+		return false, fmt.Errorf("add %s event: %w", ev.Kind, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil || n == 0 {
+		return false, err
+	}
+	ev.ID, err = res.LastInsertId()
+	return true, err
 }
 
 // ChatPost returns the ID of the message posted in a slot, or "".

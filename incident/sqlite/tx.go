@@ -86,25 +86,6 @@ func (t *txStore) ActiveIncidentByDedup(ctx context.Context, source, dedupKey st
 	return getIncident(ctx, t.tx, activeByDedup, source, dedupKey)
 }
 
-func (t *txStore) AddEvent(ctx context.Context, ev *incident.Event) (bool, error) {
-	var ref any
-	if ev.Ref != "" {
-		ref = ev.Ref
-	}
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO events (incident_id, kind, actor, text, at, recorded_at, ref)
-		VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`,
-		ev.IncidentID, string(ev.Kind), ev.Actor, ev.Text, nanos(ev.At), nanos(ev.RecordedAt), ref)
-	if err != nil {
-		return false, fmt.Errorf("add %s event: %w", ev.Kind, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil || n == 0 {
-		return false, err
-	}
-	ev.ID, err = res.LastInsertId()
-	return true, err
-}
-
 func (t *txStore) Enqueue(ctx context.Context, j incident.Job) error {
 	return enqueue(ctx, t.tx, j, t.clock.Now())
 }

@@ -1,4 +1,4 @@
-package incident_test
+package escalation_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/incident/escalation"
 	"github.com/warroom/warroom/incident/sqlite"
 )
 
@@ -34,7 +35,9 @@ type fakePager struct {
 	start    time.Time
 }
 
-func (p *fakePager) Page(ctx context.Context, pg incident.Page) error {
+func (p *fakePager) Name() string { return "fake" }
+
+func (p *fakePager) Page(ctx context.Context, pg escalation.Page) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.keys == nil {
@@ -71,6 +74,60 @@ type schedules map[string]string
 
 func (s schedules) OnCall(name string, at time.Time) (string, bool) { u, ok := s[name]; return u, ok }
 
+// fakeChat is a chat backend that takes every channel and post.
+type fakeChat struct {
+	mu    sync.Mutex
+	posts map[string]int // post key -> times posted
+}
+
+func (c *fakeChat) Backend() string { return "fake" }
+
+func (c *fakeChat) OpenChannel(ctx context.Context, spec incident.ChannelSpec) (incident.ChannelRef, error) {
+	return incident.ChannelRef{Backend: "fake", ID: "ch-" + spec.IncidentKey, Name: spec.Name}, nil
+}
+
+func (c *fakeChat) Post(ctx context.Context, ch incident.ChannelRef, p incident.Post) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.posts == nil {
+		c.posts = map[string]int{}
+	}
+	c.posts[p.Key]++
+	return p.Key, nil
+}
+
+func (c *fakeChat) UpdateChannel(ctx context.Context, ch incident.ChannelRef, s incident.ChannelState) error {
+	return nil
+}
+
+// fakeTickets opens a ticket for every incident.
+type fakeTickets struct{}
+
+func (fakeTickets) Backend() string { return "fake" }
+
+func (fakeTickets) OpenTicket(ctx context.Context, inc *incident.Incident) (incident.TicketRef, error) {
+	return incident.TicketRef{Backend: "fake", Key: "T-" + inc.Key}, nil
+}
+
+func (fakeTickets) Comment(ctx context.Context, t incident.TicketRef, c incident.TicketComment) error {
+	return nil
+}
+
+func (fakeTickets) CloseTicket(ctx context.Context, t incident.TicketRef, reason string) error {
+	return nil
+}
+
+// plainRenderer renders a template as its name and the incident's key.
+type plainRenderer struct{}
+
+func (plainRenderer) Render(name string, data any) (string, error) {
+	return name + " " + data.(incident.MessageData).Incident.Key, nil
+}
+
+func (plainRenderer) RenderText(name, text string, data any) (string, error) {
+	return text + " " + data.(incident.MessageData).Incident.Key, nil
+}
+
 type pagingEnv struct {
 	db     *sqlite.DB
 	svc    *incident.Service
@@ -80,11 +137,13 @@ type pagingEnv struct {
 	runner *incident.Runner
 }
 
-var testPolicy = incident.Policy{Name: "default", Repeat: 2, Steps: []incident.PolicyStep{
-	{Targets: []incident.Target{{Schedule: "primary"}}, Wait: 5 * time.Minute},
-	{Targets: []incident.Target{{User: "bob"}, {Schedule: "secondary"}}, Wait: 10 * time.Minute},
+var testPolicy = escalation.Policy{Name: "default", Repeat: 2, Steps: []escalation.PolicyStep{
+	{Targets: []escalation.Target{{Schedule: "primary"}}, Wait: 5 * time.Minute},
+	{Targets: []escalation.Target{{User: "bob"}, {Schedule: "secondary"}}, Wait: 10 * time.Minute},
 }}
 
+// startPaging wires a Service with the escalation on a store at dbPath.
+// No workers run: the tests run due jobs with settle, on the fake clock.
 func startPaging(t *testing.T, dbPath string, clock *fakeClock, pager *fakePager) *pagingEnv {
 	t.Helper()
 	db, err := sqlite.Open(context.Background(), dbPath, clock)
@@ -92,20 +151,17 @@ func startPaging(t *testing.T, dbPath string, clock *fakeClock, pager *fakePager
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	svc := incident.NewService(incident.Deps{Store: db, Chat: &flakyChat{}, Tickets: stuckTickets{}, Renderer: plainRenderer{}, Clock: clock, Logger: log,
-		Paging: incident.Paging{Policies: map[string]incident.Policy{"default": testPolicy}, Default: "default",
-			OnCall: schedules{"primary": "alice", "secondary": "carol"}, Pager: pager}})
-	r := incident.NewRunner(db, incident.RunnerConfig{BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, Poll: 2 * time.Millisecond}, clock, log)
+	esc := escalation.New(escalation.Config{Policies: map[string]escalation.Policy{"default": testPolicy}, Default: "default",
+		OnCall: schedules{"primary": "alice", "secondary": "carol"}, Destinations: []escalation.Destination{pager}, Service: pager, Store: db})
+	svc := incident.NewService(incident.Deps{Store: db, Chat: &fakeChat{}, Tickets: fakeTickets{}, Renderer: plainRenderer{}, Clock: clock, Logger: log,
+		Escalation: esc})
+	r := incident.NewRunner(db, incident.RunnerConfig{BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}, clock, log)
 	svc.RegisterJobs(r)
+	esc.RegisterJobs(r, svc)
 	if _, err := db.ReleaseOrphans(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { r.Run(ctx); close(done) }()
-	env := &pagingEnv{db: db, svc: svc, clock: clock, pager: pager, runner: r}
-	env.stop = func() { cancel(); <-done; db.Close() }
-	return env
+	return &pagingEnv{db: db, svc: svc, clock: clock, pager: pager, runner: r, stop: func() { db.Close() }}
 }
 
 func newPaging(t *testing.T) (*pagingEnv, string) {
@@ -117,31 +173,11 @@ func newPaging(t *testing.T) (*pagingEnv, string) {
 	return env, path
 }
 
-// settle lets the runner finish what is due now.
+// settle runs every job due at the fake clock's now, to completion.
 func (e *pagingEnv) settle(t *testing.T) {
 	t.Helper()
-	e.runner.Kick()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		// One query, one snapshot: a job claimed between two reads would
-		// look like neither pending nor running.
-		jobs, _ := e.db.Jobs(context.Background(), 0, "")
-		busy := 0
-		for _, j := range jobs {
-			if j.Kind == incident.JobBuildTranscript {
-				continue // no archiver in these tests
-			}
-			if j.State == incident.JobRunning || (j.State == incident.JobPending && !j.RunAt.After(e.clock.Now())) {
-				busy++
-			}
-		}
-		if busy == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("jobs did not settle: %+v", jobs)
-		}
-		time.Sleep(3 * time.Millisecond)
+	if _, err := e.runner.RunDue(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 }
 
