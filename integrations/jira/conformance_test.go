@@ -22,6 +22,11 @@ func (nameRenderer) Render(name string, data any) (string, error) {
 	return name, nil
 }
 
+// RenderText renders a template given as text as its name, like Render.
+func (r nameRenderer) RenderText(name, text string, data any) (string, error) {
+	return r.Render(name, data)
+}
+
 // newJira builds the Jira backend against the fake, logging in as its bot.
 func newJira(t *testing.T, j *jiratest.Server, done string) *Backend {
 	t.Helper()
