@@ -105,6 +105,14 @@ func commentKind(ev Event) string {
 	return string(ev.To)
 }
 
+// TicketCommentKinds are the names the ticket-comment list of the config
+// may use: the statuses a change can move to, and the other timeline
+// events that reach ticket sync, as commentKind calls them.
+func TicketCommentKinds() []string {
+	return []string{string(StatusAcked), string(StatusResolved), string(StatusOpen),
+		string(EventSeverityChanged), string(EventStatusUpdate), string(EventNote), string(EventPinned)}
+}
+
 func (t *TicketSync) runTicketComment(ctx context.Context, j Job) error {
 	var p ticketPayload
 	if err := json.Unmarshal(j.Payload, &p); err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/templates"
 )
 
@@ -139,13 +140,15 @@ func TestConfigErrorMessages(t *testing.T) {
 		{name: "pagerduty keys are checked before the first page", file: "paging:\n  pagerduty:\n    routing_key: R0123456789\n",
 			want: []string{"line 3: paging.pagerduty.routing_key: pagerduty routing key is 11 characters long: " +
 				"it must be the 32-character integration key of an Events API v2 integration, not a REST API key"}},
+		{name: "the page webhook's url is checked before the first page", file: "paging:\n  webhook:\n    url: pager.example.com/hook\n    token: t0k\n",
+			want: []string{`line 3: paging.webhook.url: "pager.example.com/hook"; write an absolute http or https URL such as https://pager.example.com/hook`}},
 		{name: "not YAML", file: "listen: [\n",
 			want: []string{"line 1: did not find expected node content; the file is not valid YAML"}},
 		{name: "not a mapping", file: "- listen\n",
 			want: []string{"line 1: got a list; write keys indented under it (see warroom.example.yaml)"}},
 		{name: "unknown ticket comment kind", env: []string{"WARROOM_TICKETS_BACKEND=jira", "WARROOM_TICKETS_JIRA_URL=https://jira.example.com",
 			"WARROOM_TICKETS_JIRA_TOKEN=jira-tok-1", "WARROOM_TICKETS_JIRA_PROJECT=OPS", "WARROOM_TICKETS_JIRA_COMMENTS=acked,closd"},
-			want: []string{`WARROOM_TICKETS_JIRA_COMMENTS: tickets.jira.comments[1]: "closd"; use any of ` + strings.Join(ticketCommentKinds(), ", ")}},
+			want: []string{`WARROOM_TICKETS_JIRA_COMMENTS: tickets.jira.comments[1]: "closd"; use any of ` + strings.Join(incident.TicketCommentKinds(), ", ")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -214,13 +217,13 @@ func TestChannelNameTemplatesUseTheRealFunctions(t *testing.T) {
 func TestTicketCommentKindsAccepted(t *testing.T) {
 	env := []string{"WARROOM_TICKETS_BACKEND=jira", "WARROOM_TICKETS_JIRA_URL=https://jira.example.com",
 		"WARROOM_TICKETS_JIRA_TOKEN=jira-tok-1", "WARROOM_TICKETS_JIRA_PROJECT=OPS",
-		"WARROOM_TICKETS_JIRA_COMMENTS=" + strings.Join(ticketCommentKinds(), ",")}
+		"WARROOM_TICKETS_JIRA_COMMENTS=" + strings.Join(incident.TicketCommentKinds(), ",")}
 	c, _, err := loadConfig("", env)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(c.Tickets.Jira.Comments, ticketCommentKinds()) {
-		t.Errorf("comments = %q, want %q", c.Tickets.Jira.Comments, ticketCommentKinds())
+	if !slices.Equal(c.Tickets.Jira.Comments, incident.TicketCommentKinds()) {
+		t.Errorf("comments = %q, want %q", c.Tickets.Jira.Comments, incident.TicketCommentKinds())
 	}
 }
 

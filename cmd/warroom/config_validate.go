@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/integrations/pagehook"
 	"github.com/warroom/warroom/integrations/pagerduty"
 	"github.com/warroom/warroom/templates"
 )
@@ -79,7 +80,7 @@ func (c Config) checkTickets(probs *problems) {
 	case "builtin":
 	case "jira":
 		probs.add("tickets.jira", c.Tickets.Jira.Validate())
-		kinds := ticketCommentKinds()
+		kinds := incident.TicketCommentKinds()
 		for i, k := range c.Tickets.Jira.Comments {
 			if !oneOf(k, kinds...) {
 				probs.bad(fmt.Sprintf("tickets.jira.comments[%d]", i), "%q; use any of %s", k, strings.Join(kinds, ", "))
@@ -88,15 +89,6 @@ func (c Config) checkTickets(probs *problems) {
 	default:
 		probs.bad("tickets.backend", "%q; use builtin or jira", c.Tickets.Backend)
 	}
-}
-
-// ticketCommentKinds are the names tickets.jira.comments may use: the kinds
-// of the timeline events the incident package turns into ticket comments
-// (incident.commentKind), and the statuses an incident moves to.
-func ticketCommentKinds() []string {
-	return []string{string(incident.StatusAcked), string(incident.StatusResolved), string(incident.StatusOpen),
-		string(incident.EventSeverityChanged), string(incident.EventStatusUpdate), string(incident.EventNote),
-		string(incident.EventPinned)}
 }
 
 func (c Config) checkRouting(probs *problems) {
@@ -140,6 +132,9 @@ func (c Config) checkPaging(probs *problems) {
 		// paging.go's PagerDutyConfig is pagerduty.Config's twin until the
 		// paging types move out of cmd (they stay beside the pager for now).
 		probs.add("paging.pagerduty", pagerduty.Config{URL: pd.URL, RoutingKey: pd.RoutingKey}.Validate())
+	}
+	if w := c.Paging.Webhook; w.URL != "" || w.Token != "" {
+		probs.add("paging.webhook", pagehook.Config{URL: w.URL, Token: w.Token}.Validate())
 	}
 	failed := false
 	for name, sc := range c.Paging.Schedules {

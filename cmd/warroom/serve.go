@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -74,8 +75,10 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 			return fmt.Errorf("listen on %s: %w; is another warroom running? Set listen (or WARROOM_LISTEN) to a free address", m.cfg.Listen, err)
 		}
 	}
-	if m.cfg.PublicURL == "" {
-		m.cfg.PublicURL = "http://" + m.ln.Addr().String()
+	if m.cfg.PublicURL == "" { // listen on port 0: the port is known only now
+		if m.cfg.PublicURL, _ = derivePublicURL(m.ln.Addr().String(), os.Hostname); m.cfg.PublicURL == "" {
+			m.cfg.PublicURL = "http://" + m.ln.Addr().String()
+		}
 	}
 	cfg := m.cfg
 	local := builtin.New(m.db.Builtin(), cfg.PublicURL, clock)

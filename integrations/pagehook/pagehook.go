@@ -8,13 +8,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"time"
 
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/incident/escalation"
+	"github.com/warroom/warroom/integrations/internal/httpclass"
 )
+
+// system is the page webhook as httpclass sorts its answers.
+var system = httpclass.System{Name: "the page webhook", Otherwise: "check paging.webhook.url and paging.webhook.token"}
 
 // Config is where pages go.
 type Config struct {
@@ -49,8 +54,10 @@ type body struct {
 	Key      string             `json:"key"`
 }
 
-// Page posts the page. A network error or a 5xx is incident.KindTransient
-// (retried); any other answer outside 2xx is incident.KindPermanent.
+// Page posts the page. Its answer is sorted by the shared rule
+// (integrations/internal/httpclass): no answer, 408 and 5xx are
+// transient, 429 holds the paging backend as long as the webhook asks,
+// any other answer outside 2xx is permanent.
 func (h *Hook) Page(ctx context.Context, p escalation.Page) error {
 	raw, err := json.Marshal(body{Incident: p.Incident, User: p.User, Why: p.Why, Key: p.Key})
 	if err != nil {
@@ -66,21 +73,13 @@ func (h *Hook) Page(ctx context.Context, p escalation.Page) error {
 	}
 	resp, err := h.http.Do(req)
 	if err != nil {
-		return incident.Errorf(incident.KindTransient, "page webhook: %w", err)
+		return system.Failure("page", err)
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-	return classify(resp.StatusCode)
-}
-
-// classify maps the answer's status to an error kind. Kept minimal on
-// purpose: the shared classifier of integrations/internal replaces it.
-func classify(status int) error {
-	switch {
-	case status >= 500:
-		return incident.Errorf(incident.KindTransient, "page webhook answered %d", status)
-	case status >= 300:
-		return incident.Errorf(incident.KindPermanent, "page webhook answered %d: check paging.webhook", status)
+	defer resp.Body.Close()
+	if resp.StatusCode/100 == 2 {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		return nil
 	}
-	return nil
+	detail, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	return system.Answer("page", resp.StatusCode, resp.Header, errors.New(httpclass.Snippet(detail)))
 }

@@ -3,10 +3,13 @@ package pagehook_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/incident/escalation"
@@ -73,6 +76,8 @@ func TestAnswersMapToErrorKinds(t *testing.T) {
 		{503, incident.KindTransient},
 		{401, incident.KindPermanent},
 		{404, incident.KindPermanent},
+		{408, incident.KindTransient},
+		{429, incident.KindTransient}, // and held: see TestTooManyHoldsThePagingBackend
 	}
 	for _, tt := range tests {
 		t.Run(http.StatusText(tt.status), func(t *testing.T) {
@@ -93,4 +98,44 @@ func TestAnswersMapToErrorKinds(t *testing.T) {
 			t.Errorf("unreachable webhook: %v, want transient", err)
 		}
 	})
+}
+
+func TestTooManyHoldsThePagingBackend(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "7")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	err := pagehook.New(pagehook.Config{URL: srv.URL}, nil).Page(context.Background(),
+		escalation.Page{Key: "k", Incident: &incident.Incident{Key: "INC-1"}})
+	var ra *incident.RetryAfter
+	if !errors.As(err, &ra) {
+		t.Fatalf("429: %v, want an *incident.RetryAfter that holds the backend", err)
+	}
+	if ra.After < 7*time.Second || ra.After > 8*time.Second {
+		t.Errorf("held for %v, want the 7 s the webhook asked (plus the margin)", ra.After)
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	tests := []struct {
+		url  string
+		want string // "" means valid
+	}{
+		{"https://pager.example.com/hook", ""},
+		{"http://127.0.0.1:9000/page", ""},
+		{"", "url: empty"},
+		{"pager.example.com/hook", "url: \"pager.example.com/hook\"; write an absolute http or https URL"},
+		{"ftp://pager.example.com/", "url: \"ftp://pager.example.com/\"; write an absolute http or https URL"},
+		{"http://[::1", "url: \"http://[::1\" is not a URL"},
+	}
+	for _, tt := range tests {
+		err := pagehook.Config{URL: tt.url, Token: "t"}.Validate()
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%q: %v, want valid", tt.url, err)
+		case tt.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.want)):
+			t.Errorf("%q: %v, want an error starting %q", tt.url, err, tt.want)
+		}
+	}
 }
