@@ -7,8 +7,7 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/incident"
-	"github.com/warroom/warroom/integrations/pagehook"
-	"github.com/warroom/warroom/integrations/pagerduty"
+	"github.com/warroom/warroom/incident/oncall"
 	"github.com/warroom/warroom/templates"
 )
 
@@ -129,16 +128,14 @@ func templateProblem(err error) string {
 // policy names against them.
 func (c Config) checkPaging(probs *problems) {
 	if pd := c.Paging.PagerDuty; pd.RoutingKey != "" || pd.URL != "" {
-		// paging.go's PagerDutyConfig is pagerduty.Config's twin until the
-		// paging types move out of cmd (they stay beside the pager for now).
-		probs.add("paging.pagerduty", pagerduty.Config{URL: pd.URL, RoutingKey: pd.RoutingKey}.Validate())
+		probs.add("paging.pagerduty", pd.Validate())
 	}
 	if w := c.Paging.Webhook; w.URL != "" || w.Token != "" {
-		probs.add("paging.webhook", pagehook.Config{URL: w.URL, Token: w.Token}.Validate())
+		probs.add("paging.webhook", w.Validate())
 	}
 	failed := false
 	for name, sc := range c.Paging.Schedules {
-		if _, err := (PagingConfig{Schedules: map[string]ScheduleConfig{name: sc}}).schedules(); err != nil {
+		if _, err := (PagingConfig{Schedules: map[string]oncall.Schedule{name: sc}}).schedules(); err != nil {
 			probs.add("", err)
 			failed = true
 		}

@@ -65,7 +65,7 @@ func TestJiraLifecycle(t *testing.T) {
 		!strings.Contains(v.Description, "[Runbook|http://127.0.0.1/runbook]") {
 		t.Errorf("issue = %+v", v)
 	}
-	room := "/channels/" + inc["channel"].(map[string]any)["id"].(string)
+	room := "/channels/" + h.channelID("INC-1") // the ticket may come first
 	h.login("alice")
 	h.waitFor("ticket link in the channel header", func() bool {
 		_, page := h.do("GET", room, nil, nil)
@@ -231,8 +231,7 @@ func TestJiraMissingTransition(t *testing.T) {
 	h, j := jiraHarness(t, jiratest.Options{}, func(c *Config) { c.Tickets.Jira.DoneTransition = "Resolve Issue" })
 	h.api("POST", "/incidents", map[string]string{"title": "queue stuck", "severity": "high"})
 	issue := jiraIssueOf(h, "INC-1")
-	inc := h.incident("INC-1")
-	room := "/channels/" + inc["channel"].(map[string]any)["id"].(string)
+	room := "/channels/" + h.channelID("INC-1") // the ticket may come first
 	h.login("bob")
 	h.waitFor("welcome", func() bool { _, p := h.do("GET", room+"/log", nil, nil); return strings.Contains(string(p), "opened") })
 	h.do("POST", room+"/messages", formOf("text", "/incident close"), nil)

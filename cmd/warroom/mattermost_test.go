@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warroom/warroom/incident/oncall"
 	"github.com/warroom/warroom/integrations/mattermost/mmtest"
 )
 
@@ -402,7 +403,7 @@ func TestMattermostPageByDirectMessage(t *testing.T) {
 	mm := mmtest.Start(t)
 	h := mattermostHarness(t, mm, func(c *Config) {
 		c.Paging = PagingConfig{
-			Schedules: map[string]ScheduleConfig{"primary": {Layers: []LayerConfig{{Name: "solo", Rotation: RotationConfig{
+			Schedules: map[string]oncall.Schedule{"primary": {Layers: []oncall.Layer{{Name: "solo", Rotation: oncall.Rotation{
 				Members: []string{mm.User.Username}, Every: 1, Unit: "weeks", HandoffTime: "09:00", Start: "2026-01-05", TimeZone: "UTC"}}}}},
 			Policies:      map[string]PolicyConfig{"default": {Steps: []PolicyStepConfig{{Notify: []string{"schedule:primary"}, Wait: Duration(time.Hour)}}}},
 			DefaultPolicy: "default",

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -14,51 +15,14 @@ import (
 	"github.com/warroom/warroom/integrations/pagerduty"
 )
 
-// PagingConfig is paging: schedules, escalation policies and where pages go.
+// PagingConfig is paging: schedules, escalation policies and where pages
+// go. The schedules and the destinations are their packages' own types.
 type PagingConfig struct {
-	Schedules     map[string]ScheduleConfig `yaml:"schedules"`
-	Policies      map[string]PolicyConfig   `yaml:"policies"`
-	DefaultPolicy string                    `yaml:"default_policy"`
-	PagerDuty     PagerDutyConfig           `yaml:"pagerduty"`
-	Webhook       PageWebhookConfig         `yaml:"webhook"`
-}
-
-// ScheduleConfig is one on-call schedule.
-type ScheduleConfig struct {
-	Layers    []LayerConfig    `yaml:"layers"`
-	Overrides []OverrideConfig `yaml:"overrides"`
-}
-
-// LayerConfig is one layer of a schedule.
-type LayerConfig struct {
-	Name     string         `yaml:"name"`
-	Rotation RotationConfig `yaml:"rotation"`
-	Restrict *WindowConfig  `yaml:"restrict"`
-}
-
-// RotationConfig is a rotation: members take turns every N units, handing
-// off at a local time.
-type RotationConfig struct {
-	Members     []string `yaml:"members"`
-	Every       int      `yaml:"every"`
-	Unit        string   `yaml:"unit"`         // hours, days, weeks
-	HandoffTime string   `yaml:"handoff_time"` // "09:00", local
-	Start       string   `yaml:"start"`        // the first handoff's local date, "2026-11-02"
-	TimeZone    string   `yaml:"time_zone"`
-}
-
-// WindowConfig restricts a layer to some weekdays and hours.
-type WindowConfig struct {
-	Weekdays []string `yaml:"weekdays"`
-	From     string   `yaml:"from"`
-	To       string   `yaml:"to"`
-}
-
-// OverrideConfig puts someone on call for a while, over every layer.
-type OverrideConfig struct {
-	User  string    `yaml:"user"`
-	Start time.Time `yaml:"start"`
-	End   time.Time `yaml:"end"`
+	Schedules     map[string]oncall.Schedule `yaml:"schedules"`
+	Policies      map[string]PolicyConfig    `yaml:"policies"`
+	DefaultPolicy string                     `yaml:"default_policy"`
+	PagerDuty     pagerduty.Config           `yaml:"pagerduty"`
+	Webhook       pagehook.Config            `yaml:"webhook"`
 }
 
 // PolicyConfig is an escalation policy.
@@ -73,34 +37,14 @@ type PolicyStepConfig struct {
 	Wait   Duration `yaml:"wait"`
 }
 
-// PagerDutyConfig sends pages to PagerDuty Events v2.
-type PagerDutyConfig struct {
-	RoutingKey string `yaml:"routing_key"`
-	URL        string `yaml:"url"`
-}
-
-// PageWebhookConfig posts each page as JSON to a URL.
-type PageWebhookConfig struct {
-	URL   string `yaml:"url"`
-	Token string `yaml:"token"`
-}
-
 // schedules builds and validates the on-call schedules.
 func (p PagingConfig) schedules() (onCall, error) {
 	out := onCall{}
-	for name, sc := range p.Schedules {
-		s := oncall.Schedule{Name: name}
-		for _, l := range sc.Layers {
-			r := l.Rotation
-			layer := oncall.Layer{Name: l.Name, Rotation: oncall.Rotation{Name: l.Name, Members: r.Members, Every: r.Every,
-				Unit: oncall.Unit(r.Unit), HandoffTime: r.HandoffTime, Start: r.Start, TimeZone: r.TimeZone}}
-			if l.Restrict != nil {
-				layer.Restrict = &oncall.Window{Weekdays: l.Restrict.Weekdays, From: l.Restrict.From, To: l.Restrict.To}
-			}
-			s.Layers = append(s.Layers, layer)
-		}
-		for _, o := range sc.Overrides {
-			s.Overrides = append(s.Overrides, oncall.Override{User: o.User, Start: o.Start, End: o.End})
+	for name, s := range p.Schedules {
+		s.Name = name
+		s.Layers = slices.Clone(s.Layers)
+		for i := range s.Layers {
+			s.Layers[i].Rotation.Name = s.Layers[i].Name
 		}
 		if err := s.Validate(); err != nil {
 			return nil, fmt.Errorf("paging.schedules.%s: %w", name, err)
@@ -215,7 +159,7 @@ func (m *Main) escalation(store incident.Store, dm incident.DirectMessenger) (es
 	// webhook, and a direct message in the chat backend.
 	cfg := escalation.Config{Policies: policies, Default: pc.DefaultPolicy, OnCall: sched, Store: store}
 	if pc.PagerDuty.RoutingKey != "" {
-		pd, err := pagerduty.New(pagerduty.Config{URL: pc.PagerDuty.URL, RoutingKey: pc.PagerDuty.RoutingKey}, nil)
+		pd, err := pagerduty.New(pc.PagerDuty, nil)
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("paging.pagerduty: %w", err)
 		}
@@ -224,7 +168,7 @@ func (m *Main) escalation(store incident.Store, dm incident.DirectMessenger) (es
 	}
 	if pc.Webhook.URL != "" {
 		cfg.Destinations = append(cfg.Destinations,
-			pagehook.New(pagehook.Config{URL: pc.Webhook.URL, Token: pc.Webhook.Token}, &http.Client{Timeout: 15 * time.Second}))
+			pagehook.New(pc.Webhook, &http.Client{Timeout: 15 * time.Second}))
 	}
 	cfg.Destinations = append(cfg.Destinations, escalation.DirectMessage{Chat: dm})
 	esc = escalation.New(cfg)

@@ -10,20 +10,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warroom/warroom/incident/oncall"
+	"github.com/warroom/warroom/integrations/pagehook"
+	"github.com/warroom/warroom/integrations/pagerduty"
 	"github.com/warroom/warroom/integrations/pagerduty/pdtest"
 )
 
 func pagingConfig(t *testing.T, pdURL string) Config {
 	cfg := testConfig(t)
 	cfg.Paging = PagingConfig{
-		Schedules: map[string]ScheduleConfig{"primary": {Layers: []LayerConfig{{Name: "weekly", Rotation: RotationConfig{
+		Schedules: map[string]oncall.Schedule{"primary": {Layers: []oncall.Layer{{Name: "weekly", Rotation: oncall.Rotation{
 			Members: []string{"alice", "bob"}, Every: 1, Unit: "weeks", HandoffTime: "09:00", Start: "2026-01-05", TimeZone: "Europe/Berlin"}}}}},
 		Policies: map[string]PolicyConfig{"default": {Repeat: 1, Steps: []PolicyStepConfig{
 			{Notify: []string{"schedule:primary"}, Wait: Duration(time.Hour)},
 			{Notify: []string{"@carol"}, Wait: Duration(time.Hour)},
 		}}},
 		DefaultPolicy: "default",
-		PagerDuty:     PagerDutyConfig{RoutingKey: pdtest.DefaultRoutingKey, URL: pdURL},
+		PagerDuty:     pagerduty.Config{RoutingKey: pdtest.DefaultRoutingKey, URL: pdURL},
 	}
 	return cfg
 }
@@ -124,7 +127,7 @@ func pagingConfigSchedules(t *testing.T, cfg Config) onCall {
 // call now and next.
 func TestOnCallCommands(t *testing.T) {
 	cfg := pagingConfig(t, "")
-	cfg.Paging.PagerDuty = PagerDutyConfig{}
+	cfg.Paging.PagerDuty = pagerduty.Config{}
 	var out, errOut bytes.Buffer
 	path := writeConfig(t, `paging:
   schedules:
@@ -173,8 +176,8 @@ func TestPageByHandAndWebhook(t *testing.T) {
 	}))
 	defer hook.Close()
 	cfg := pagingConfig(t, "")
-	cfg.Paging.PagerDuty = PagerDutyConfig{}
-	cfg.Paging.Webhook = PageWebhookConfig{URL: hook.URL, Token: "page-token"}
+	cfg.Paging.PagerDuty = pagerduty.Config{}
+	cfg.Paging.Webhook = pagehook.Config{URL: hook.URL, Token: "page-token"}
 	h := startHarness(t, cfg)
 	h.api("POST", "/incidents", map[string]string{"title": "disk full", "severity": "high"})
 	first := <-hits // the policy's first page

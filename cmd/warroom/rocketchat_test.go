@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warroom/warroom/incident/oncall"
 	"github.com/warroom/warroom/integrations/rocketchat/rctest"
 )
 
@@ -211,7 +212,7 @@ func TestRocketChatPageByDirectMessage(t *testing.T) {
 	cfg.Chat.RocketChat.URL, cfg.Chat.RocketChat.UserID, cfg.Chat.RocketChat.Token = rc.URL(), bot.ID, bot.Token
 	cfg.Chat.RocketChat.WebhookToken = testRCToken
 	cfg.Paging = PagingConfig{
-		Schedules: map[string]ScheduleConfig{"primary": {Layers: []LayerConfig{{Name: "solo", Rotation: RotationConfig{
+		Schedules: map[string]oncall.Schedule{"primary": {Layers: []oncall.Layer{{Name: "solo", Rotation: oncall.Rotation{
 			Members: []string{"alice"}, Every: 1, Unit: "weeks", HandoffTime: "09:00", Start: "2026-01-05", TimeZone: "UTC"}}}}},
 		Policies:      map[string]PolicyConfig{"default": {Steps: []PolicyStepConfig{{Notify: []string{"schedule:primary"}, Wait: Duration(time.Hour)}}}},
 		DefaultPolicy: "default",

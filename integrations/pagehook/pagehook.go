@@ -21,10 +21,10 @@ import (
 // system is the page webhook as httpclass sorts its answers.
 var system = httpclass.System{Name: "the page webhook", Otherwise: "check paging.webhook.url and paging.webhook.token"}
 
-// Config is where pages go.
+// Config is where pages go (paging.webhook in warroom's config).
 type Config struct {
-	URL   string // http(s) URL that takes a POST
-	Token string // sent as "Authorization: Bearer <token>"; empty sends none
+	URL   string `yaml:"url"`   // http(s) URL that takes a POST
+	Token string `yaml:"token"` // sent as "Authorization: Bearer <token>"; empty sends none
 }
 
 // Hook posts pages to one webhook. It is safe for concurrent use.
