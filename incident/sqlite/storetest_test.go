@@ -1,0 +1,26 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/incident/sqlite"
+	"github.com/warroom/warroom/incident/storetest"
+)
+
+// TestStoreConformance runs the store conformance suite on SQLite. It has
+// no replicas: one warroom process uses a SQLite file.
+func TestStoreConformance(t *testing.T) {
+	storetest.Run(t, storetest.Driver{
+		Open: func(t *testing.T, clock incident.Clock) storetest.Store {
+			db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"), clock)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
+		},
+	})
+}
