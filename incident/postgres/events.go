@@ -11,7 +11,7 @@ import (
 
 // Events returns an incident's timeline ordered by when things happened.
 func (s *DB) Events(ctx context.Context, incidentID int64) ([]incident.Event, error) {
-	return events(ctx, q{tx: s.db}, incidentID)
+	return events(ctx, s.q(), incidentID)
 }
 
 // Events returns the timeline as the transaction sees it.
@@ -63,7 +63,7 @@ func (t *txStore) AddEvent(ctx context.Context, ev *incident.Event) (bool, error
 // ChatPost returns the ID of the message posted in a slot, or "".
 func (s *DB) ChatPost(ctx context.Context, incidentID int64, slot string) (string, error) {
 	var id string
-	err := q{tx: s.db}.QueryRowContext(ctx, `SELECT post_id FROM chat_posts WHERE incident_id = ? AND slot = ?`, incidentID, slot).Scan(&id)
+	err := s.q().QueryRowContext(ctx, `SELECT post_id FROM chat_posts WHERE incident_id = ? AND slot = ?`, incidentID, slot).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

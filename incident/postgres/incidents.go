@@ -96,7 +96,7 @@ func getIncident(ctx context.Context, q queryer, where string, args ...any) (*in
 
 // Incident returns one incident by ID.
 func (s *DB) Incident(ctx context.Context, id int64) (*incident.Incident, error) {
-	inc, err := getIncident(ctx, q{tx: s.db}, `id = ?`, id)
+	inc, err := getIncident(ctx, s.q(), `id = ?`, id)
 	if incident.ErrorKind(err) == incident.KindNotFound {
 		return nil, incident.Errorf(incident.KindNotFound, "incident %s does not exist; list incidents with GET /api/v1/incidents", incident.FormatKey(id))
 	}
@@ -108,7 +108,7 @@ func (s *DB) IncidentByChannel(ctx context.Context, backend, channelID string) (
 	if channelID == "" {
 		return nil, incident.Errorf(incident.KindNotFound, "no channel given")
 	}
-	return getIncident(ctx, q{tx: s.db}, `channel_backend = ? AND channel_id = ? ORDER BY id DESC LIMIT 1`, backend, channelID)
+	return getIncident(ctx, s.q(), `channel_backend = ? AND channel_id = ? ORDER BY id DESC LIMIT 1`, backend, channelID)
 }
 
 // Incidents lists incidents, newest first.
@@ -142,7 +142,7 @@ func (s *DB) Incidents(ctx context.Context, f incident.Filter) ([]*incident.Inci
 	}
 	query += ` ORDER BY id DESC LIMIT ? OFFSET ?`
 	args = append(args, limit, f.Offset)
-	rows, err := q{tx: s.db}.QueryContext(ctx, query, args...)
+	rows, err := s.q().QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list incidents: %w", err)
 	}

@@ -21,7 +21,7 @@ func (s *DB) Jobs(ctx context.Context, incidentID int64, state incident.JobState
 		query += ` AND state = ?`
 		args = append(args, string(state))
 	}
-	rows, err := q{tx: s.db}.QueryContext(ctx, query+` ORDER BY id LIMIT 1000`, args...)
+	rows, err := s.q().QueryContext(ctx, query+` ORDER BY id LIMIT 1000`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list jobs: %w", err)
 	}
@@ -170,7 +170,7 @@ func (s *DB) JobCounts(ctx context.Context) (map[incident.JobState]int, error) {
 
 // JobStats counts jobs by state, kind, backend and failure.
 func (s *DB) JobStats(ctx context.Context) ([]incident.JobCount, error) {
-	rows, err := q{tx: s.db}.QueryContext(ctx, `SELECT state, kind, backend, failure, count(*) FROM jobs GROUP BY state, kind, backend, failure`)
+	rows, err := s.q().QueryContext(ctx, `SELECT state, kind, backend, failure, count(*) FROM jobs GROUP BY state, kind, backend, failure`)
 	if err != nil {
 		return nil, fmt.Errorf("count jobs: %w", err)
 	}

@@ -58,3 +58,6 @@ func rebind(query string) string {
 	}
 	return out
 }
+
+// q runs statements outside a transaction, each on a pooled connection.
+func (s *DB) q() q { return q{tx: s.db} }

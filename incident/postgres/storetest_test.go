@@ -45,3 +45,11 @@ func TestStoreConformance(t *testing.T) {
 		},
 	})
 }
+
+// TestSessionsConformance: sessions on PostgreSQL, made through one
+// replica and read through another.
+func TestSessionsConformance(t *testing.T) {
+	dsn := pgtest.Database(t)
+	clock := &storetest.Clock{}
+	storetest.RunSessions(t, openDSN(t, dsn, clock), openDSN(t, dsn, clock))
+}

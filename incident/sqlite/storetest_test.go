@@ -24,3 +24,13 @@ func TestStoreConformance(t *testing.T) {
 		},
 	})
 }
+
+// TestSessionsConformance: the session rules on SQLite (one process, no replica).
+func TestSessionsConformance(t *testing.T) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"), incident.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.RunSessions(t, db, nil)
+}
