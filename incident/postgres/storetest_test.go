@@ -53,3 +53,10 @@ func TestSessionsConformance(t *testing.T) {
 	clock := &storetest.Clock{}
 	storetest.RunSessions(t, openDSN(t, dsn, clock), openDSN(t, dsn, clock))
 }
+
+// TestArchiveConformance: the archive store's rules on PostgreSQL.
+func TestArchiveConformance(t *testing.T) {
+	storetest.RunArchive(t, func(t *testing.T, clock incident.Clock) storetest.ArchiveStore {
+		return openDSN(t, pgtest.Database(t), clock)
+	})
+}

@@ -34,3 +34,15 @@ func TestSessionsConformance(t *testing.T) {
 	defer db.Close()
 	storetest.RunSessions(t, db, nil)
 }
+
+// TestArchiveConformance: the archive store's rules on SQLite.
+func TestArchiveConformance(t *testing.T) {
+	storetest.RunArchive(t, func(t *testing.T, clock incident.Clock) storetest.ArchiveStore {
+		db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"), clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	})
+}
