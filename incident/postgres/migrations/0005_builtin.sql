@@ -1,4 +1,6 @@
 -- The builtin chat backend's and ticket system's tables (SQLite's 0006).
+-- Flags are BOOLEAN (SQLite's 0/1 integers); builtin_files.seq keeps the
+-- order files were added in (SQLite's rowid).
 CREATE TABLE builtin_channels (
     id           TEXT   PRIMARY KEY,
     incident_key TEXT   NOT NULL UNIQUE,
@@ -17,9 +19,9 @@ CREATE TABLE builtin_messages (
     author     TEXT    NOT NULL,
     text       TEXT    NOT NULL,
     card       TEXT    NOT NULL DEFAULT '',
-    system     INTEGER NOT NULL DEFAULT 0,
+    system     BOOLEAN NOT NULL DEFAULT false,
     post_key   TEXT    UNIQUE,
-    pinned     INTEGER NOT NULL DEFAULT 0,
+    pinned     BOOLEAN NOT NULL DEFAULT false,
     created_at BIGINT  NOT NULL,
     edited_at  BIGINT
 );
@@ -47,6 +49,7 @@ CREATE TABLE builtin_ticket_chunks (
 );
 CREATE TABLE builtin_files (
     id         TEXT   PRIMARY KEY,
+    seq        BIGSERIAL,
     message_id TEXT   NOT NULL REFERENCES builtin_messages (id) ON DELETE CASCADE,
     name       TEXT   NOT NULL,
     type       TEXT   NOT NULL,
