@@ -17,7 +17,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // dsns remembers the database of each store opened, for its replicas.
 var dsns sync.Map
 
-func openDSN(t *testing.T, dsn string, clock incident.Clock) *postgres.DB {
+func openDSN(t testing.TB, dsn string, clock incident.Clock) *postgres.DB {
 	t.Helper()
 	db, err := postgres.Open(context.Background(), dsn, clock)
 	if err != nil {
