@@ -42,6 +42,13 @@ func TestImportDirections(t *testing.T) {
 				t.Errorf("%s imports %s: an integration imports only the domain and its own SDK", pkg, imp)
 			case own && strings.HasSuffix(dep, "/httpclass") && !strings.HasPrefix(pkg, "integrations/"): // wherever it moves
 				t.Errorf("%s imports %s: only integrations classify what an outside system answered", pkg, imp)
+
+
+
+			case pkg == "incident/postgres/pgtest" && !std:
+				t.Errorf("incident/postgres/pgtest imports %s: the test cluster takes the standard library only", imp)
+			case pkg == "incident/storetest" && !std && dep != "incident" && dep != "archive":
+				t.Errorf("incident/storetest imports %s: a port's conformance suite takes the domain, archive and the standard library only", imp)
 			case (pkg == "incident/sqlite" || pkg == "incident/postgres") && strings.HasPrefix(dep, "integrations/") && dep != "integrations/builtin":
 				t.Errorf("%s imports %s: a store imports no integration but builtin, whose storage port it implements", pkg, imp)
 			case strings.HasPrefix(pkg, "web") && own && strings.HasPrefix(dep, "integrations/"):

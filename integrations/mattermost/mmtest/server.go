@@ -94,10 +94,12 @@ func StartWith(t testing.TB, opts Options) *Server {
 	build := ensureBuild(t)
 
 	pg := startPostgres(t)
-	pg.exec(t, "CREATE USER mmuser WITH PASSWORD 'mmtest' CREATEDB", "CREATE DATABASE mattermost OWNER mmuser")
+	if err := pg.Exec("CREATE USER mmuser WITH PASSWORD 'mmtest' CREATEDB", "CREATE DATABASE mattermost OWNER mmuser"); err != nil {
+		t.Fatalf("mmtest: %v", err)
+	}
 
 	s := &Server{
-		DSN:    pg.dsn("mmuser", "mmtest", "mattermost"),
+		DSN:    pg.DSN("mmuser", "mmtest", "mattermost"),
 		client: &http.Client{Timeout: time.Minute, Transport: &http.Transport{}}, // no proxy
 	}
 	t.Cleanup(s.client.CloseIdleConnections)

@@ -1,0 +1,255 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"time"
+
+	"github.com/warroom/warroom/incident"
+)
+
+// Lanes. The head of a lane (head) is its oldest pending or running job;
+// only heads are claimable. Every transaction that moves a lane's head
+// (enqueue, finish, park, unpark) first takes the lane's advisory lock, so
+// that replicas move it in turn and a lane never has two heads; it takes
+// the lane lock before any row lock of the lane's jobs, and a claim takes
+// no lane lock, so these transactions cannot deadlock each other.
+//
+// A claim picks its job with FOR UPDATE SKIP LOCKED: a job another
+// replica is claiming at the same moment is skipped, not waited for, and
+// one that replica claimed and committed no longer matches (READ COMMITTED
+// checks the locked row's newest version), so each job goes to one worker.
+
+// laneKey is the advisory lock key of a lane. A collision of two lanes
+// only makes them take turns.
+func laneKey(incidentID int64, lane string) int64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "warroom lane %d/%s", incidentID, lane)
+	return int64(h.Sum64())
+}
+
+func lockLane(ctx context.Context, tx queryer, incidentID int64, lane string) error {
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, laneKey(incidentID, lane)); err != nil {
+		return fmt.Errorf("lock lane %s of incident %d: %w", lane, incidentID, err)
+	}
+	return nil
+}
+
+func enqueue(ctx context.Context, tx queryer, j incident.Job, now time.Time) error {
+	runAt := j.RunAt
+	if runAt.IsZero() {
+		runAt = now
+	}
+	var payload any
+	if len(j.Payload) > 0 {
+		payload = string(j.Payload)
+	}
+	lane := j.Kind.Lane()
+	if err := lockLane(ctx, tx, j.IncidentID, lane); err != nil {
+		return err
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO jobs (kind, backend, incident_id, lane, key, payload, state, max_attempts, run_at, created_at, updated_at)
+		VALUES (?,?,?,?,?,?,'pending',?,?,?,?) ON CONFLICT (key) DO NOTHING RETURNING id`,
+		string(j.Kind), j.Kind.Backend(), j.IncidentID, lane, j.Key, payload, j.MaxAttempts, nanos(runAt), nanos(now), nanos(now)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // already enqueued
+	}
+	if err != nil {
+		return fmt.Errorf("enqueue %s job %q: %w", j.Kind, j.Key, err)
+	}
+	// The newest job of a lane is its head only when the lane has none.
+	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET head = true WHERE id = ?
+		AND NOT EXISTS (SELECT 1 FROM jobs WHERE incident_id = ? AND lane = ? AND head)`, id, j.IncidentID, lane); err != nil {
+		return fmt.Errorf("enqueue %s job %q: lane head: %w", j.Kind, j.Key, err)
+	}
+	return nil
+}
+
+// relane makes the lane's oldest pending or running job its head. The
+// caller holds the lane's lock.
+func relane(ctx context.Context, tx queryer, incidentID int64, lane string) error {
+	// Two statements, the old head's first: the unique jobs_lane_head is
+	// checked row by row.
+	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET head = false WHERE incident_id = ? AND lane = ? AND head
+		AND id IS DISTINCT FROM (SELECT min(id) FROM jobs WHERE incident_id = ? AND lane = ? AND state IN ('pending', 'running'))`,
+		incidentID, lane, incidentID, lane); err != nil {
+		return fmt.Errorf("move head of lane %s of incident %d: %w", lane, incidentID, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET head = true WHERE NOT head
+		AND id = (SELECT min(id) FROM jobs WHERE incident_id = ? AND lane = ? AND state IN ('pending', 'running'))`,
+		incidentID, lane); err != nil {
+		return fmt.Errorf("move head of lane %s of incident %d: %w", lane, incidentID, err)
+	}
+	return nil
+}
+
+const jobColumns = `id, kind, backend, incident_id, key, coalesce(payload, ''), state, attempts, max_attempts, run_at, last_error,
+	failure, failing_since, token, created_at, updated_at`
+
+func scanJob(row scanner) (*incident.Job, error) {
+	var j incident.Job
+	var kind, state, payload, failure string
+	var runAt, created, updated int64
+	var since sql.NullInt64
+	if err := row.Scan(&j.ID, &kind, &j.Backend, &j.IncidentID, &j.Key, &payload, &state, &j.Attempts, &j.MaxAttempts,
+		&runAt, &j.LastError, &failure, &since, &j.Token, &created, &updated); err != nil {
+		return nil, err
+	}
+	j.Kind, j.State, j.Failure = incident.JobKind(kind), incident.JobState(state), incident.Failure(failure)
+	if payload != "" {
+		j.Payload = []byte(payload)
+	}
+	if since.Valid {
+		t := fromNanos(since.Int64)
+		j.FailingSince = &t
+	}
+	j.RunAt, j.CreatedAt, j.UpdatedAt = fromNanos(runAt), fromNanos(created), fromNanos(updated)
+	return &j, nil
+}
+
+// claimQuery claims in one statement: first a running job whose lease
+// lapsed (its worker died or hung), else the earliest due head among the
+// kinds, found with one seek in jobs_head_due per kind (one kind's sorted
+// heads, not all kinds' heads sorted: a claim costs the same whatever the
+// backlog).
+const claimQuery = `UPDATE jobs SET state = 'running', attempts = attempts + 1, token = token + 1, locked_until = ?, updated_at = ?
+	WHERE id = coalesce(
+		(SELECT id FROM jobs WHERE state = 'running' AND locked_until <= ? AND kind = ANY(?)
+			ORDER BY locked_until LIMIT 1 FOR UPDATE SKIP LOCKED),
+		(SELECT c.id FROM unnest(?::text[]) AS k (kind) CROSS JOIN LATERAL (
+			SELECT j.id, j.run_at FROM jobs j WHERE j.head AND j.state = 'pending' AND j.kind = k.kind AND j.run_at <= ?
+			ORDER BY j.run_at, j.id LIMIT 1 FOR UPDATE SKIP LOCKED) c
+		ORDER BY c.run_at, c.id LIMIT 1))
+	RETURNING ` + jobColumns
+
+// Claim leases the next runnable job: the head of its lane, pending and
+// due, or a running job whose lease lapsed. Each claim gets a new token.
+func (s *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, kinds []incident.JobKind) (*incident.Job, error) {
+	if len(kinds) == 0 {
+		return nil, nil
+	}
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = string(k)
+	}
+	job, err := scanJob(s.q().QueryRowContext(ctx, claimQuery, nanos(now.Add(lease)), nanos(now), nanos(now), names, names, nanos(now)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, storeError("claim job", err)
+	}
+	return job, nil
+}
+
+// jobLane returns the incident and lane of a job (which never change), so
+// that a transaction can take the lane's lock before the job's row lock.
+func jobLane(ctx context.Context, tx queryer, what string, id int64) (int64, string, error) {
+	var inc int64
+	var lane string
+	err := tx.QueryRowContext(ctx, `SELECT incident_id, lane FROM jobs WHERE id = ?`, id).Scan(&inc, &lane)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", fmt.Errorf("%s job %d: %w", what, id, incident.ErrLeaseLost)
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("%s job %d: %w", what, id, err)
+	}
+	return inc, lane, nil
+}
+
+// held runs an update of a running job under its lease; ErrLeaseLost when
+// the lease is not the newest.
+func held(ctx context.Context, tx queryer, what string, l incident.Lease, set string, args ...any) error {
+	args = append(args, l.ID, l.Token)
+	res, err := tx.ExecContext(ctx, `UPDATE jobs SET `+set+` WHERE id = ? AND token = ? AND state = 'running'`, args...)
+	if err != nil {
+		return fmt.Errorf("%s job %d: %w", what, l.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return fmt.Errorf("%s job %d: %w", what, l.ID, incident.ErrLeaseLost)
+	}
+	return nil
+}
+
+// Renew extends a held lease.
+func (s *DB) Renew(ctx context.Context, l incident.Lease, until time.Time) error {
+	return s.tx(ctx, func(tx q) error {
+		return held(ctx, tx, "renew", l, `locked_until = ?`, nanos(until))
+	})
+}
+
+// Finish marks a job done and moves its lane's head on.
+func (s *DB) Finish(ctx context.Context, l incident.Lease, now time.Time) error {
+	return s.tx(ctx, func(tx q) error {
+		inc, lane, err := jobLane(ctx, tx, "finish", l.ID)
+		if err != nil {
+			return err
+		}
+		if err := lockLane(ctx, tx, inc, lane); err != nil {
+			return err
+		}
+		if err := held(ctx, tx, "finish", l, `state = 'done', head = false, locked_until = NULL, last_error = '',
+			failure = '', failing_since = NULL, updated_at = ?`, nanos(now)); err != nil {
+			return err
+		}
+		return relane(ctx, tx, inc, lane)
+	})
+}
+
+// Retry puts a job back to run at r.RunAt, keeping why it failed. It stays
+// its lane's head if it was.
+func (s *DB) Retry(ctx context.Context, l incident.Lease, r incident.RetryAt, now time.Time) error {
+	var since any
+	if !r.FailingSince.IsZero() {
+		since = nanos(r.FailingSince)
+	}
+	return s.tx(ctx, func(tx q) error {
+		return held(ctx, tx, "retry", l, `state = 'pending', locked_until = NULL, run_at = ?, last_error = ?,
+			failure = ?, failing_since = ?, updated_at = ?`, nanos(r.RunAt), r.Reason, string(r.Failure), since, nanos(now))
+	})
+}
+
+// Park stops retrying a job and keeps the reason. A job that is not its
+// lane's head (an earlier job of the lane was retried by the operator
+// meanwhile) is put back to wait for it instead; Park reports whether the
+// job was parked.
+func (s *DB) Park(ctx context.Context, l incident.Lease, p incident.Parking, now time.Time) (bool, error) {
+	parked := false
+	err := s.tx(ctx, func(tx q) error {
+		parked = false
+		inc, lane, err := jobLane(ctx, tx, "park", l.ID)
+		if err != nil {
+			return err
+		}
+		if err := lockLane(ctx, tx, inc, lane); err != nil {
+			return err
+		}
+		var head bool
+		if err := tx.QueryRowContext(ctx, `SELECT head FROM jobs WHERE id = ?`, l.ID).Scan(&head); err != nil {
+			return fmt.Errorf("park job %d: %w", l.ID, err)
+		}
+		if !head {
+			return held(ctx, tx, "requeue", l, `state = 'pending', locked_until = NULL, run_at = ?, last_error = ?, updated_at = ?`,
+				nanos(now), p.Reason, nanos(now))
+		}
+		if err := held(ctx, tx, "park", l, `state = 'parked', head = false, locked_until = NULL, last_error = ?, failure = ?,
+			updated_at = ?`, p.Reason, string(p.Failure), nanos(now)); err != nil {
+			return err
+		}
+		parked = true
+		return relane(ctx, tx, inc, lane)
+	})
+	return parked && err == nil, err
+}
+
+// ReleaseOrphans releases nothing and returns 0. On SQLite every running
+// job at start is an orphan of the one process's previous run; here the
+// running jobs may be other replicas' live claims, and a dead replica's
+// are claimed again once their leases lapse (Claim), with a new token.
+func (s *DB) ReleaseOrphans(ctx context.Context) (int64, error) { return 0, nil }

@@ -1,0 +1,123 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/incident"
+)
+
+// Update runs fn in one transaction: fn's changes, the jobs it enqueues
+// included, commit or roll back as a whole. The incidents fn reads through
+// the Tx are locked (FOR UPDATE) until then, so that two replicas changing
+// one incident take turns instead of overwriting each other.
+func (s *DB) Update(ctx context.Context, fn func(incident.Tx) error) error {
+	return s.tx(ctx, func(tx q) error { return fn(&txStore{tx: tx, clock: s.clock}) })
+}
+
+// txStore implements incident.Tx.
+type txStore struct {
+	tx    q
+	clock incident.Clock
+}
+
+// insertIncident and updateIncident write every column but id.
+var (
+	insertIncident = `INSERT INTO incidents (` + strings.TrimPrefix(incidentColumns, "id, ") + `)
+		VALUES (?` + strings.Repeat(",?", strings.Count(incidentColumns, ",")-1) + `) RETURNING id`
+	updateIncident = func() string {
+		cols := strings.Split(strings.TrimPrefix(incidentColumns, "id, "), ",")
+		sets := make([]string, len(cols))
+		for i, c := range cols {
+			sets[i] = strings.TrimSpace(c) + " = ?"
+		}
+		return `UPDATE incidents SET ` + strings.Join(sets, ", ") + ` WHERE id = ?`
+	}()
+)
+
+// CreateIncident stores a new incident. Another live incident of the same
+// alert group, which a concurrent transaction (another replica) committed
+// after this one looked for it, is a KindTransient error: a retry finds
+// that incident and adds to it.
+func (t *txStore) CreateIncident(ctx context.Context, inc *incident.Incident) error {
+	args, err := incidentArgs(inc)
+	if err != nil {
+		return err
+	}
+	if err := t.tx.QueryRowContext(ctx, insertIncident, args...).Scan(&inc.ID); err != nil {
+		if uniqueViolation(err) {
+			return incident.Errorf(incident.KindTransient, "an open incident for %s %q was opened meanwhile; try again to add to it", inc.Source, inc.DedupKey)
+		}
+		return fmt.Errorf("insert incident: %w", err)
+	}
+	inc.Key = incident.FormatKey(inc.ID)
+	return nil
+}
+
+func (t *txStore) UpdateIncident(ctx context.Context, inc *incident.Incident) error {
+	args, err := incidentArgs(inc)
+	if err != nil {
+		return err
+	}
+	args = append(args, inc.ID)
+	if _, err := t.tx.ExecContext(ctx, updateIncident, args...); err != nil {
+		return fmt.Errorf("update incident %s: %w", inc.Key, err)
+	}
+	return nil
+}
+
+// forUpdate ends the WHERE of a transaction's incident reads: the row
+// stays locked until the transaction ends.
+const forUpdate = ` FOR UPDATE`
+
+func (t *txStore) Incident(ctx context.Context, id int64) (*incident.Incident, error) {
+	inc, err := getIncident(ctx, t.tx, `id = ?`+forUpdate, id)
+	if incident.ErrorKind(err) == incident.KindNotFound {
+		return nil, incident.Errorf(incident.KindNotFound, "incident %s does not exist; list incidents with GET /api/v1/incidents", incident.FormatKey(id))
+	}
+	return inc, err
+}
+
+// activeByDedup repeats the WHERE of the partial index incidents_active_dedup.
+const activeByDedup = `source = ? AND dedup_key = ? AND dedup_key <> '' AND status IN ('open', 'acked', 'resolved')`
+
+func (t *txStore) ActiveIncidentByDedup(ctx context.Context, source, dedupKey string) (*incident.Incident, error) {
+	return getIncident(ctx, t.tx, activeByDedup+forUpdate, source, dedupKey)
+}
+
+func (t *txStore) Enqueue(ctx context.Context, j incident.Job) error {
+	return enqueue(ctx, t.tx, j, t.clock.Now())
+}
+
+func (t *txStore) SetChatPost(ctx context.Context, incidentID int64, slot, postID string) error {
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO chat_posts (incident_id, slot, post_id) VALUES (?,?,?)
+		ON CONFLICT (incident_id, slot) DO UPDATE SET post_id = excluded.post_id`, incidentID, slot, postID)
+	if err != nil {
+		return fmt.Errorf("remember %s post: %w", slot, err)
+	}
+	return nil
+}
+
+func (t *txStore) IncidentByDedup(ctx context.Context, source, dedupKey string) (*incident.Incident, error) {
+	return getIncident(ctx, t.tx, `source = ? AND dedup_key = ? ORDER BY id DESC LIMIT 1`+forUpdate, source, dedupKey)
+}
+
+func (t *txStore) IncidentByTicket(ctx context.Context, backend, key string) (*incident.Incident, error) {
+	return getIncident(ctx, t.tx, `ticket_backend = ? AND ticket_key = ? ORDER BY id DESC LIMIT 1`+forUpdate, backend, key)
+}
+
+// MarkTicketChange records the change when it is not older than the one
+// marked; concurrent marks of one ticket take turns on its row.
+func (t *txStore) MarkTicketChange(ctx context.Context, backend, key string, at time.Time, seq int64) (bool, error) {
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO ticket_marks AS m (backend, ticket_key, changed_at, seq) VALUES (?,?,?,?)
+		ON CONFLICT (backend, ticket_key) DO UPDATE SET changed_at = excluded.changed_at, seq = excluded.seq
+		WHERE excluded.changed_at > m.changed_at OR (excluded.changed_at = m.changed_at AND excluded.seq >= m.seq)`,
+		backend, key, nanos(at), seq)
+	if err != nil {
+		return false, fmt.Errorf("mark change of ticket %s: %w", key, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}

@@ -1,0 +1,48 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/incident/sqlite"
+	"github.com/warroom/warroom/incident/storetest"
+)
+
+// TestStoreConformance runs the store conformance suite on SQLite. It has
+// no replicas: one warroom process uses a SQLite file.
+func TestStoreConformance(t *testing.T) {
+	storetest.Run(t, storetest.Driver{
+		Open: func(t *testing.T, clock incident.Clock) storetest.Store {
+			db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"), clock)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
+		},
+	})
+}
+
+// TestSessionsConformance: the session rules on SQLite (one process, no replica).
+func TestSessionsConformance(t *testing.T) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"), incident.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.RunSessions(t, db, nil)
+}
+
+// TestArchiveConformance: the archive store's rules on SQLite.
+func TestArchiveConformance(t *testing.T) {
+	storetest.RunArchive(t, func(t *testing.T, clock incident.Clock) storetest.ArchiveStore {
+		db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"), clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	})
+}
