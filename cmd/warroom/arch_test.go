@@ -43,8 +43,6 @@ func TestImportDirections(t *testing.T) {
 			case own && strings.HasSuffix(dep, "/httpclass") && !strings.HasPrefix(pkg, "integrations/"): // wherever it moves
 				t.Errorf("%s imports %s: only integrations classify what an outside system answered", pkg, imp)
 
-
-
 			case pkg == "incident/postgres/pgtest" && !std:
 				t.Errorf("incident/postgres/pgtest imports %s: the test cluster takes the standard library only", imp)
 			case pkg == "incident/storetest" && !std && dep != "incident" && dep != "archive":
