@@ -28,6 +28,8 @@ func TestImportDirections(t *testing.T) {
 				t.Errorf("incident imports %s: the domain takes the standard library only", imp)
 			case pkg == "incident/escalation" && !std && dep != "incident":
 				t.Errorf("incident/escalation imports %s: it takes the standard library and the domain only", imp)
+			case pkg == "incident/singleton" && !std && dep != "incident":
+				t.Errorf("incident/singleton imports %s: it takes the standard library and the domain only", imp)
 			case pkg == "integrations/pagehook" && !std && dep != "incident" && dep != "incident/escalation":
 				t.Errorf("integrations/pagehook imports %s: it takes the standard library and the domain only", imp)
 			case pkg == "archive" && !std && dep != "incident":
