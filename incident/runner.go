@@ -57,6 +57,9 @@ type Runner struct {
 	OnResume func(backend string, n int)
 	// OnPrune is called with the number of done jobs pruned.
 	OnPrune func(n int)
+	// PruneApart keeps Run from pruning: the caller runs Prune itself, on
+	// one replica at a time. Set it before Run.
+	PruneApart bool
 }
 
 // NewRunner builds a Runner. When clock is also Timers, renewals and store
@@ -143,10 +146,25 @@ func (r *Runner) Run(ctx context.Context) {
 	for range r.cfg.Workers {
 		wg.Go(func() { r.work(ctx) })
 	}
-	if p, ok := r.q.(JobPruner); ok && r.cfg.Retention > 0 {
-		wg.Go(func() { r.prune(ctx, p) })
+	if !r.PruneApart && r.Prunes() {
+		wg.Go(func() { r.Prune(ctx) })
 	}
 	wg.Wait()
+}
+
+// Prunes reports whether the Runner prunes done jobs: its queue is a
+// JobPruner and jobs.retention keeps them for a while only.
+func (r *Runner) Prunes() bool {
+	_, ok := r.q.(JobPruner)
+	return ok && r.cfg.Retention > 0
+}
+
+// Prune deletes done jobs past the retention every PruneEvery until ctx
+// ends (see Prunes; with PruneApart the caller runs it).
+func (r *Runner) Prune(ctx context.Context) {
+	if p, ok := r.q.(JobPruner); ok && r.cfg.Retention > 0 {
+		r.prune(ctx, p)
+	}
 }
 
 func (r *Runner) work(ctx context.Context) {

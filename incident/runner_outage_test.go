@@ -216,3 +216,36 @@ func TestRunnerPrunesDoneJobs(t *testing.T) {
 		t.Errorf("left %v, want only the later post", jobs)
 	}
 }
+
+// With PruneApart the caller runs Prune (on the one replica that holds the
+// pruner's lease), and it prunes as Run would.
+func TestRunnerPruneApart(t *testing.T) {
+	clock := newTimerClock()
+	pruned := make(chan int, 10)
+	e := newQueueEnv(t, clock, incident.RunnerConfig{Retention: time.Hour, PruneEvery: time.Minute, PruneBatch: 2},
+		func(r *incident.Runner) {
+			r.Handle(incident.JobPost, func(ctx context.Context, j incident.Job) error { return nil })
+			r.OnPrune = func(n int) { pruned <- n }
+			r.PruneApart = true
+		})
+	if !e.run.Prunes() {
+		t.Fatal("Prunes() = false for a SQLite queue with a retention")
+	}
+	e.start(t)
+	for _, k := range []string{"p1", "p2", "p3"} {
+		e.enqueue(t, incident.JobPost, k)
+	}
+	waitFor(t, "the posts done", func() bool { return e.job(t, "p3").State == incident.JobDone })
+	e.stop() // the workers are done; only Prune runs from here
+	clock.Advance(2 * time.Hour)
+	before := clock.Waiting()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { e.run.Prune(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	waitFor(t, "the prune timer", func() bool { return clock.Waiting() > before })
+	clock.Advance(time.Minute)
+	if n := <-pruned; n != 3 {
+		t.Errorf("pruned %d, want 3", n)
+	}
+}

@@ -30,6 +30,8 @@ func TestImportDirections(t *testing.T) {
 				t.Errorf("incident/escalation imports %s: it takes the standard library and the domain only", imp)
 			case pkg == "integrations/pagehook" && !std && dep != "incident" && dep != "incident/escalation" && dep != "integrations/internal/httpclass":
 				t.Errorf("integrations/pagehook imports %s: it takes the standard library, the domain and the shared classifier only", imp)
+			case pkg == "incident/singleton" && !std && dep != "incident":
+				t.Errorf("incident/singleton imports %s: it takes the standard library and the domain only", imp)
 			case pkg == "archive" && !std && dep != "incident":
 				t.Errorf("archive imports %s: it may import the domain only", imp)
 			case (pkg == "incident/chattest" || pkg == "incident/tickettest") && !std && dep != "incident":
@@ -42,7 +44,6 @@ func TestImportDirections(t *testing.T) {
 				t.Errorf("%s imports %s: an integration imports only the domain and its own SDK", pkg, imp)
 			case own && strings.HasSuffix(dep, "/httpclass") && !strings.HasPrefix(pkg, "integrations/"): // wherever it moves
 				t.Errorf("%s imports %s: only integrations classify what an outside system answered", pkg, imp)
-
 			case pkg == "incident/postgres/pgtest" && !std:
 				t.Errorf("incident/postgres/pgtest imports %s: the test cluster takes the standard library only", imp)
 			case pkg == "incident/storetest" && !std && dep != "incident" && dep != "archive":

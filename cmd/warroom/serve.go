@@ -15,6 +15,7 @@ import (
 
 	"github.com/warroom/warroom/archive"
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/incident/singleton"
 	"github.com/warroom/warroom/incident/sqlite"
 	"github.com/warroom/warroom/integrations/builtin"
 	"github.com/warroom/warroom/integrations/runbooks"
@@ -33,9 +34,26 @@ type Main struct {
 	ln      net.Listener
 	running atomic.Bool
 	wg      sync.WaitGroup
-	// background runs alongside the server (a chat backend's event stream).
-	background []func(ctx context.Context)
+	// singletons runs the background tasks on one replica at a time.
+	singletons *singleton.Group
+	// background runs alongside the server, each task under its singleton
+	// lease (the Icinga 2 follower, a chat backend's pin watcher, pruning).
+	background []backgroundTask
 }
+
+// backgroundTask is a task that must run on one replica at a time, and the
+// name of its lease.
+type backgroundTask struct {
+	name string
+	run  func(ctx context.Context)
+}
+
+// The singleton leases (the names are stored: keep them).
+const (
+	leaseIcingaFollower = "icinga2-follower"
+	leasePinWatcher     = "chat-pin-watcher"
+	leaseJobPruner      = "job-pruner"
+)
 
 // NewMain opens the store, applies migrations, wires every part and binds
 // the listen address, so that Addr is known before Run.
@@ -118,6 +136,10 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	metrics := web.NewMetrics(m.db)
 	m.runner.Observe, m.runner.OnResume, m.runner.OnPrune = metrics.ObserveJob, metrics.ObserveResume, metrics.ObservePrune
 	m.runner.OnPark = svc.RecordFailure
+	if m.singletons, err = singleton.New(m.db, singleton.HolderID(), incident.SystemClock{}, m.log, singleton.Config{}); err != nil {
+		return err
+	}
+	metrics.Singletons(m.heldSingletons)
 
 	callbacks := append(append(chat.hooks(svc), tix.hooks(svc)...), icingaHook(cfg.Sources.Icinga2, svc)...)
 	srv, err := web.New(web.Config{APIToken: cfg.API.Token, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Version: version,
@@ -131,10 +153,16 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		return err
 	}
 	if src.icinga != nil {
-		m.background = append(m.background, func(ctx context.Context) { src.icinga.Follow(ctx, svc, m.runner.Kick) })
+		// A takeover starts Follow anew, which resyncs the HARD problems
+		// before it follows: what changed while nobody followed is not lost.
+		m.background = append(m.background, backgroundTask{leaseIcingaFollower, func(ctx context.Context) { src.icinga.Follow(ctx, svc, m.runner.Kick) }})
 	}
 	if chat.watch != nil {
-		m.background = append(m.background, func(ctx context.Context) { chat.watch(ctx, svc, m.runner.Kick) })
+		m.background = append(m.background, backgroundTask{leasePinWatcher, func(ctx context.Context) { chat.watch(ctx, svc, m.runner.Kick) }})
+	}
+	if m.runner.Prunes() {
+		m.runner.PruneApart = true
+		m.background = append(m.background, backgroundTask{leaseJobPruner, m.runner.Prune})
 	}
 	m.server = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
@@ -169,8 +197,8 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	runCtx, stopRunner := context.WithCancel(context.WithoutCancel(ctx))
 	m.wg.Go(func() { m.runner.Run(runCtx) })
-	for _, fn := range m.background {
-		m.wg.Go(func() { fn(runCtx) })
+	for _, task := range m.background {
+		m.wg.Go(func() { m.singletons.Run(runCtx, task.name, task.run) })
 	}
 	m.running.Store(true)
 	m.runner.Kick()
@@ -197,6 +225,16 @@ func (m *Main) Run(ctx context.Context) error {
 		err = nil
 	}
 	return err
+}
+
+// heldSingletons names the singleton leases this replica holds, for
+// /metrics.
+func (m *Main) heldSingletons() []string {
+	var out []string
+	for _, h := range m.singletons.Held() {
+		out = append(out, h.Name)
+	}
+	return out
 }
 
 // Close releases the store.

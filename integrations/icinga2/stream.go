@@ -25,7 +25,10 @@ var streamTypes = []string{"StateChange", "AcknowledgementSet"}
 
 // Follow reads the event stream until ctx ends, reconnecting with backoff.
 // Events sent while disconnected are lost (Icinga 2 has no replay), so every
-// (re)connection first resyncs the HARD problems from the object API.
+// (re)connection first resyncs the HARD problems from the object API, and
+// a failed resync counts as a failed connection. A replica that takes the
+// follower over from another (see incident/singleton) starts Follow anew, so
+// it resyncs too.
 func (c *Client) Follow(ctx context.Context, svc Incidents, kick func()) {
 	delay := time.Second
 	for ctx.Err() == nil {
@@ -64,8 +67,11 @@ func (c *Client) followOnce(ctx context.Context, svc Incidents, kick func()) err
 		return fmt.Errorf("event stream answered %d: %s (a 404 here means the ApiUser lacks events/StateChange or events/AcknowledgementSet)", resp.StatusCode, bytes.TrimSpace(msg))
 	}
 	c.log.Info("following the Icinga 2 event stream", "url", c.cfg.URL, "queue", c.cfg.Queue)
+	// A follower that cannot resync would miss what changed while nobody
+	// followed (a takeover from a dead replica, a reconnection): it drops
+	// the stream and tries again, resync first.
 	if err := c.resync(ctx, svc); err != nil {
-		c.log.Warn("resync Icinga 2 problems", "err", err)
+		return fmt.Errorf("resync the HARD problems: %w", err)
 	}
 	if kick != nil {
 		kick()

@@ -1,0 +1,69 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/warroom/warroom/incident"
+)
+
+// acquireLease takes a free or lapsed lease (a new holding: the token
+// grows) or renews the holder's own live one (the token stays), in one
+// statement. When the lease is held by another, the conditional update
+// matches nothing and RETURNING gives no row.
+const acquireLease = `INSERT INTO leases (name, holder, token, until, acquired_at) VALUES (?1, ?2, 1, ?3, ?4)
+ON CONFLICT (name) DO UPDATE SET
+    token = CASE WHEN leases.holder = excluded.holder AND leases.until > ?4 THEN leases.token ELSE leases.token + 1 END,
+    acquired_at = CASE WHEN leases.holder = excluded.holder AND leases.until > ?4 THEN leases.acquired_at ELSE ?4 END,
+    holder = excluded.holder,
+    until = excluded.until
+WHERE leases.until <= ?4 OR leases.holder = excluded.holder
+RETURNING token`
+
+// AcquireLease takes or renews the lease name for holder until until
+// (incident.Leases).
+func (s *DB) AcquireLease(ctx context.Context, name, holder string, now, until time.Time) (incident.LeaseHold, error) {
+	if name == "" || holder == "" {
+		return incident.LeaseHold{}, incident.Errorf(incident.KindInvalid, "acquire lease: name and holder must not be empty")
+	}
+	var token int64
+	err := s.db.QueryRowContext(ctx, acquireLease, name, holder, nanos(until), nanos(now)).Scan(&token)
+	if errors.Is(err, sql.ErrNoRows) {
+		return incident.LeaseHold{}, fmt.Errorf("acquire lease %q: %w", name, incident.ErrLeaseHeld)
+	}
+	if err != nil {
+		return incident.LeaseHold{}, fmt.Errorf("acquire lease %q: %w", name, err)
+	}
+	return incident.LeaseHold{Name: name, Holder: holder, Token: token, Until: until.UTC()}, nil
+}
+
+// ReleaseLease frees the lease when holder holds it under token
+// (incident.Leases). The row stays, so the next token still grows.
+func (s *DB) ReleaseLease(ctx context.Context, name, holder string, token int64) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE leases SET holder = '', until = 0 WHERE name = ? AND holder = ? AND token = ?`, name, holder, token)
+	if err != nil {
+		return fmt.Errorf("release lease %q: %w", name, err)
+	}
+	return nil
+}
+
+// LeaseHolder returns who holds name at now (incident.Leases).
+func (s *DB) LeaseHolder(ctx context.Context, name string, now time.Time) (incident.LeaseHold, error) {
+	h := incident.LeaseHold{Name: name}
+	var until int64
+	err := reader{s}.QueryRowContext(ctx, `SELECT holder, token, until FROM leases WHERE name = ? AND holder <> '' AND until > ?`,
+		name, nanos(now)).Scan(&h.Holder, &h.Token, &until)
+	if errors.Is(err, sql.ErrNoRows) {
+		return incident.LeaseHold{}, incident.Errorf(incident.KindNotFound, "lease %q is free", name)
+	}
+	if err != nil {
+		return incident.LeaseHold{}, fmt.Errorf("read lease %q: %w", name, err)
+	}
+	h.Until = fromNanos(until)
+	return h, nil
+}
+
+var _ incident.Leases = (*DB)(nil)
