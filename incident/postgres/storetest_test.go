@@ -60,3 +60,11 @@ func TestArchiveConformance(t *testing.T) {
 		return openDSN(t, pgtest.Database(t), clock)
 	})
 }
+
+// TestLeasesConformance: the singletons' leases on PostgreSQL, taken
+// through one replica and refused through another.
+func TestLeasesConformance(t *testing.T) {
+	dsn := pgtest.Database(t)
+	clock := &storetest.Clock{}
+	storetest.RunLeases(t, openDSN(t, dsn, clock), openDSN(t, dsn, clock))
+}
