@@ -114,7 +114,7 @@ func TestStoreLostMidJobRunsTheJobAgain(t *testing.T) {
 			}
 			q.down.Store(false)
 			clock.Advance(lease) // the lease lapses: the job is claimable again
-			waitFor(t, "the job done", func() bool { return e.job(t, "post").State == incident.JobDone })
+			waitFor(t, "the job done", func() bool { return seen("done") && e.job(t, "post").State == incident.JobDone })
 			if n := calls.Load(); n < 2 {
 				t.Errorf("the handler ran %d times; want it run again after the lost outcome", n)
 			}
