@@ -9,7 +9,6 @@ import (
 
 	"github.com/warroom/warroom/archive"
 	"github.com/warroom/warroom/incident"
-	"github.com/warroom/warroom/incident/sqlite"
 )
 
 // acceptUncounted is `warroom accept-uncounted`: an operator's signed
@@ -46,9 +45,9 @@ func acceptUncounted(ctx context.Context, args, environ []string, stdout, stderr
 		return 1
 	}
 	clock := incident.SystemClock{}
-	db, err := sqlite.Open(ctx, cfg.Store.DSN, clock)
+	db, err := openStore(ctx, cfg.Store, clock)
 	if err != nil {
-		fmt.Fprintf(stderr, "warroom accept-uncounted: %v\nCheck store.dsn: it must be the store of the running warroom\n", err)
+		fmt.Fprintf(stderr, "warroom accept-uncounted: %v\nstore.dsn must be the store of the running warroom\n", err)
 		return 1
 	}
 	defer db.Close()

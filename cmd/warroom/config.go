@@ -55,8 +55,8 @@ type LogConfig struct {
 
 // StoreConfig chooses the database.
 type StoreConfig struct {
-	Driver string `yaml:"driver"` // sqlite (postgres comes later)
-	DSN    string `yaml:"dsn"`    // for sqlite: the file path
+	Driver string `yaml:"driver"` // sqlite or postgres
+	DSN    string `yaml:"dsn"`    // sqlite: the file's path; postgres: a postgres:// URL
 }
 
 // ChatConfig chooses the chat backend. Each backend's keys are its own

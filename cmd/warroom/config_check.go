@@ -30,7 +30,7 @@ func checkConfig(ctx context.Context, cfg Config, path string, probe bool, stdou
 		"config: " + src,
 		"listen: " + cfg.Listen,
 		"public_url: " + publicURL,
-		"store: " + cfg.Store.Driver + " " + cfg.Store.DSN,
+		storeLine(cfg.Store),
 		"api.token: " + mask(cfg.API.Token),
 		"api access: " + apiAccess(cfg),
 		"chat.backend: " + cfg.Chat.Backend,

@@ -47,16 +47,7 @@ func (c Config) checkServer(probs *problems) {
 	if !oneOf(c.Log.Format, "text", "json") {
 		probs.bad("log.format", "%q; use text or json", c.Log.Format)
 	}
-	switch c.Store.Driver {
-	case "sqlite":
-		if c.Store.DSN == "" {
-			probs.bad("store.dsn", "empty; give the SQLite file's path")
-		}
-	case "postgres":
-		probs.bad("store.driver", "postgres is not available in this build yet; use sqlite")
-	default:
-		probs.bad("store.driver", "%q; use sqlite", c.Store.Driver)
-	}
+	c.checkStore(probs)
 	if c.Limits.MaxBodyBytes < 1024 {
 		probs.bad("limits.max_body_bytes", "%d; use at least 1024", c.Limits.MaxBodyBytes)
 	}

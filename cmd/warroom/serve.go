@@ -68,12 +68,12 @@ func NewMain(ctx context.Context, cfg Config, logOut io.Writer) (*Main, error) {
 func NewMainOn(ctx context.Context, cfg Config, ln net.Listener, logOut io.Writer) (*Main, error) {
 	log := newLogger(cfg.Log, logOut)
 	clock := incident.SystemClock{}
-	db, err := sqlite.Open(ctx, cfg.Store.DSN, clock)
+	db, err := openStore(ctx, cfg.Store, clock)
 	if err != nil {
 		if ln != nil {
 			ln.Close()
 		}
-		return nil, fmt.Errorf("%w\nCheck store.dsn: the directory must be writable by warroom", err)
+		return nil, err
 	}
 	m := &Main{cfg: cfg, log: log, db: db, ln: ln}
 	if err := m.wire(ctx, clock); err != nil {
@@ -84,6 +84,22 @@ func NewMainOn(ctx context.Context, cfg Config, ln net.Listener, logOut io.Write
 		return nil, err
 	}
 	return m, nil
+}
+
+// openStore opens the store that store.driver names. It is the one place
+// that chooses the driver: every command that opens the store comes here.
+func openStore(ctx context.Context, sc StoreConfig, clock incident.Clock) (*sqlite.DB, error) {
+	if sc.Driver == driverPostgres {
+		// The PostgreSQL store (incident/postgres) is wired here once it is
+		// merged; until then the config is valid but this build cannot run it.
+		return nil, fmt.Errorf("store.driver postgres: this build of warroom cannot open a PostgreSQL store yet " +
+			"(check-config accepts the config); set store.driver: sqlite, or run a build that has the PostgreSQL store")
+	}
+	db, err := sqlite.Open(ctx, sc.DSN, clock)
+	if err != nil {
+		return nil, fmt.Errorf("%w\nCheck store.dsn: the directory must be writable by warroom", err)
+	}
+	return db, nil
 }
 
 func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
@@ -205,7 +221,7 @@ func (m *Main) Run(ctx context.Context) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- m.server.Serve(m.ln) }()
-	m.log.Info("warroom is up", "addr", m.Addr(), "ui", m.cfg.PublicURL, "store", m.cfg.Store.DSN,
+	m.log.Info("warroom is up", "addr", m.Addr(), "ui", m.cfg.PublicURL, "store", m.cfg.Store.Driver, "dsn", maskDSN(m.cfg.Store.DSN),
 		"chat", m.cfg.Chat.Backend, "tickets", m.cfg.Tickets.Backend, "version", version)
 
 	select {

@@ -42,6 +42,9 @@ type DB struct {
 	// rdb is the pool of read-only connections.
 	rdb   *sql.DB
 	clock incident.Clock
+	// path is the file opened, opened what it was then (Ping compares).
+	path   string
+	opened os.FileInfo
 	// wstmt and rstmt hold the statements prepared once on db and rdb.
 	wstmt, rstmt stmtCache
 	// trace, when set (by tests), sees every statement run through the
@@ -80,10 +83,14 @@ func Open(ctx context.Context, path string, clock incident.Clock) (*DB, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	s := &DB{db: w, clock: clock}
+	s := &DB{db: w, clock: clock, path: path}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
+	}
+	if s.opened, err = os.Stat(path); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	r, err := sql.Open("sqlite", dsn(path, "query_only(1)"))
 	if err != nil {
@@ -119,12 +126,28 @@ func (s *DB) Close() error {
 	return errors.Join(s.rdb.Close(), s.db.Close())
 }
 
-// Ping checks that the database answers, for writing and for reading.
+// Ping checks, each time anew, that the database answers: a short query
+// on the writer connection and one on the read pool, each within
+// pingTimeout, and that the file at the path is the one open and its disk
+// not full (checkFile). Its error says what is wrong and what to check.
 func (s *DB) Ping(ctx context.Context) error {
-	if err := s.db.PingContext(ctx); err != nil {
-		return storeError("ping database", err)
+	if err := s.checkFile(); err != nil {
+		return err
 	}
-	return storeError("ping database", s.rdb.PingContext(ctx))
+	for _, p := range []struct {
+		name string
+		pool *sql.DB
+	}{{"writer", s.db}, {"reader", s.rdb}} {
+		qctx, cancel := context.WithTimeout(ctx, pingTimeout)
+		var n int
+		err := p.pool.QueryRowContext(qctx, `SELECT count(*) FROM schema_migrations`).Scan(&n)
+		cancel()
+		if err != nil {
+			return storeError(fmt.Sprintf("query the database %s (%s connection; check the file, its disk and its permissions)",
+				s.path, p.name), err)
+		}
+	}
+	return nil
 }
 
 func (s *DB) migrate(ctx context.Context) error {
