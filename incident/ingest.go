@@ -23,30 +23,32 @@ func (s *Service) IngestAlerts(ctx context.Context, g AlertGroup) (IngestResult,
 		return IngestResult{}, err
 	}
 	var res IngestResult
-	err := s.Update(ctx, func(tx Txn) error {
-		res = IngestResult{}
-		now := s.clock.Now()
-		inc, err := tx.ActiveIncidentByDedup(ctx, g.Source, g.DedupKey)
-		switch {
-		case isNotFound(err):
-			if g.AllResolved() {
-				res.Ignored = "every alert in the group is resolved and no open incident matches it"
-				return nil
-			}
-			inc = newIncidentFromAlerts(g)
-			if err := s.create(ctx, tx, inc, g.Source, now); err != nil {
+	err := retryTransient(ctx, ingestTries, func() error {
+		return s.Update(ctx, func(tx Txn) error {
+			res = IngestResult{}
+			now := s.clock.Now()
+			inc, err := tx.ActiveIncidentByDedup(ctx, g.Source, g.DedupKey)
+			switch {
+			case isNotFound(err):
+				if g.AllResolved() {
+					res.Ignored = "every alert in the group is resolved and no open incident matches it"
+					return nil
+				}
+				inc = newIncidentFromAlerts(g)
+				if err := s.create(ctx, tx, inc, g.Source, now); err != nil {
+					return err
+				}
+				res.Created = true
+			case err != nil:
 				return err
 			}
-			res.Created = true
-		case err != nil:
-			return err
-		}
-		if err := s.applyAlerts(ctx, tx, inc, g, !res.Created, now); err != nil {
-			return err
-		}
-		inc.UpdatedAt = now
-		res.Incident = inc
-		return tx.UpdateIncident(ctx, inc)
+			if err := s.applyAlerts(ctx, tx, inc, g, !res.Created, now); err != nil {
+				return err
+			}
+			inc.UpdatedAt = now
+			res.Incident = inc
+			return tx.UpdateIncident(ctx, inc)
+		})
 	})
 	if err != nil {
 		return IngestResult{}, err
@@ -131,4 +133,22 @@ func mergeLinks(have, more []Link) []Link {
 		}
 	}
 	return have
+}
+
+// ingestTries is how often one notification is applied when its
+// transaction meets a transient conflict: on several replicas, the same
+// alert group arriving at two of them at once makes one of them find the
+// incident the other has just opened, and its second try adds to it.
+const ingestTries = 3
+
+// retryTransient runs fn up to tries times while it fails with a
+// KindTransient error (each try is a whole transaction, rolled back).
+func retryTransient(ctx context.Context, tries int, fn func() error) error {
+	var err error
+	for range tries {
+		if err = fn(); ErrorKind(err) != KindTransient || ctx.Err() != nil {
+			return err
+		}
+	}
+	return err
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/warroom/warroom/archive"
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/incident/singleton"
-	"github.com/warroom/warroom/incident/sqlite"
 	"github.com/warroom/warroom/integrations/builtin"
 	"github.com/warroom/warroom/integrations/runbooks"
 	"github.com/warroom/warroom/templates"
@@ -28,7 +27,7 @@ import (
 type Main struct {
 	cfg     Config
 	log     *slog.Logger
-	db      *sqlite.DB
+	db      openedStore
 	runner  *incident.Runner
 	server  *http.Server
 	ln      net.Listener
@@ -86,22 +85,6 @@ func NewMainOn(ctx context.Context, cfg Config, ln net.Listener, logOut io.Write
 	return m, nil
 }
 
-// openStore opens the store that store.driver names. It is the one place
-// that chooses the driver: every command that opens the store comes here.
-func openStore(ctx context.Context, sc StoreConfig, clock incident.Clock) (*sqlite.DB, error) {
-	if sc.Driver == driverPostgres {
-		// The PostgreSQL store (incident/postgres) is wired here once it is
-		// merged; until then the config is valid but this build cannot run it.
-		return nil, fmt.Errorf("store.driver postgres: this build of warroom cannot open a PostgreSQL store yet " +
-			"(check-config accepts the config); set store.driver: sqlite, or run a build that has the PostgreSQL store")
-	}
-	db, err := sqlite.Open(ctx, sc.DSN, clock)
-	if err != nil {
-		return nil, fmt.Errorf("%w\nCheck store.dsn: the directory must be writable by warroom", err)
-	}
-	return db, nil
-}
-
 func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	var err error
 	if m.ln == nil {
@@ -115,7 +98,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		}
 	}
 	cfg := m.cfg
-	local := builtin.New(m.db.Builtin(), cfg.PublicURL, clock)
+	local := builtin.New(m.db.builtin, cfg.PublicURL, clock)
 	tmpl, err := templates.Load(cfg.Templates.Dir)
 	if err != nil {
 		return err

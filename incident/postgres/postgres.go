@@ -72,8 +72,18 @@ func (s *DB) Close() error { return s.db.Close() }
 
 // Ping checks that the database answers.
 func (s *DB) Ping(ctx context.Context) error {
-	return storeError("ping database", s.db.PingContext(ctx))
+	ctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	defer cancel()
+	var one int
+	if err := s.db.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
+		return fmt.Errorf("PostgreSQL does not answer: %w; check that it is up and that store.dsn points at it", storeError("ping", err))
+	}
+	return nil
 }
+
+// pingTimeout bounds a readiness check: a database that does not answer a
+// SELECT in that time is not ready.
+const pingTimeout = 2 * time.Second
 
 // migrationLock is the advisory lock key every replica takes while it
 // migrates ("warroom" in ASCII), so that concurrent starts apply each
