@@ -67,8 +67,7 @@ func TestStoreConfigPostgres(t *testing.T) {
 }
 
 // check-config says which store is in use and where, the password masked;
-// serve refuses postgres with a message saying so (until the PostgreSQL
-// store is wired).
+// serve names the PostgreSQL it cannot reach, the password masked too.
 func TestCheckConfigNamesTheStore(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -86,9 +85,9 @@ func TestCheckConfigNamesTheStore(t *testing.T) {
 		{"postgres, password parameter masked", []string{"check-config"},
 			[]string{"WARROOM_STORE_DRIVER=postgres", "WARROOM_STORE_DSN=postgres://warroom@db/warroom?password=hunter2-long"}, 0,
 			"store: postgres, postgres://warroom@db/warroom?password=xxxxx", ""},
-		{"serve refuses postgres in this build", []string{"serve"},
-			[]string{"WARROOM_STORE_DRIVER=postgres", "WARROOM_STORE_DSN=postgres://warroom:hunter2-long@db/warroom", "WARROOM_LISTEN=127.0.0.1:0"}, 1,
-			"", "store.driver postgres: this build of warroom cannot open a PostgreSQL store yet"},
+		{"serve says which PostgreSQL it cannot reach, password masked", []string{"serve"},
+			[]string{"WARROOM_STORE_DRIVER=postgres", "WARROOM_STORE_DSN=postgres://warroom:hunter2-long@127.0.0.1:1/warroom?sslmode=disable", "WARROOM_LISTEN=127.0.0.1:0"}, 1,
+			"", "open the PostgreSQL store postgres://warroom:xxxxx@127.0.0.1:1/warroom?sslmode=disable"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
