@@ -13,7 +13,7 @@ import (
 
 // loadOptions is what `warroom load` was asked to do.
 type loadOptions struct {
-	URL          string        // the warroom to load, e.g. http://localhost:8080
+	URL          string        // the warroom to load, e.g. http://localhost:8080, or replicas a,b,c
 	Token        string        // the Alertmanager hook's bearer token
 	APIToken     string        // the JSON API's token, to wait for channels
 	N            int           // notifications to send
@@ -54,7 +54,7 @@ func runLoad(ctx context.Context, args, environ []string, stdout, stderr io.Writ
 	fs := flag.NewFlagSet("warroom load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, loadUsage); fs.PrintDefaults() }
-	fs.StringVar(&o.URL, "url", "http://localhost:8080", "base URL of the warroom to load")
+	fs.StringVar(&o.URL, "url", "http://localhost:8080", "base URL of the warroom to load; several replicas comma-separated get the notifications round-robin (the i-th to replica i mod n), so a group's repeats land on different replicas")
 	fs.StringVar(&o.Token, "token", env["WARROOM_SOURCES_ALERTMANAGER_TOKEN"], "bearer token of /hooks/alertmanager (default $WARROOM_SOURCES_ALERTMANAGER_TOKEN)")
 	fs.StringVar(&o.APIToken, "api-token", env["WARROOM_API_TOKEN"], "token of the JSON API, to wait for channels (default $WARROOM_API_TOKEN)")
 	fs.IntVar(&o.N, "n", 10000, "notifications to send")
@@ -102,10 +102,23 @@ func (o loadOptions) check() error {
 		return fmt.Errorf("-resolve-every must be 0 or more")
 	case o.Token == "":
 		return fmt.Errorf("no hook token: give -token or set WARROOM_SOURCES_ALERTMANAGER_TOKEN (the value of sources.alertmanager.token; make one with `warroom secret` and start warroom with it)")
-	case !strings.HasPrefix(o.URL, "http://") && !strings.HasPrefix(o.URL, "https://"):
-		return fmt.Errorf("-url %q: give the base URL, e.g. http://localhost:8080", o.URL)
+	}
+	for _, u := range o.urls() {
+		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+			return fmt.Errorf("-url %q: give the base URL, e.g. http://localhost:8080 (or several, comma-separated)", u)
+		}
 	}
 	return nil
+}
+
+// urls are the base URLs of -url, without trailing slashes: one warroom, or
+// its replicas.
+func (o loadOptions) urls() []string {
+	var out []string
+	for _, u := range strings.Split(o.URL, ",") {
+		out = append(out, strings.TrimRight(strings.TrimSpace(u), "/"))
+	}
+	return out
 }
 
 // loadRun runs the load and reports whether every check passed.
@@ -147,7 +160,7 @@ func loadRun(ctx context.Context, o loadOptions, out io.Writer) (bool, error) {
 	if o.Wait <= 0 {
 		return ok, nil
 	}
-	w := &waiter{client: client, base: strings.TrimRight(o.URL, "/"), token: o.APIToken, out: out}
+	w := &waiter{client: client, base: o.urls()[0], token: o.APIToken, out: out} // every replica answers alike
 	n, err := w.countRun(ctx, o.Run)
 	if err != nil {
 		return false, err

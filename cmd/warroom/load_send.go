@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -96,14 +95,17 @@ type hookAnswer struct {
 func send(ctx context.Context, client *http.Client, o loadOptions, out io.Writer, who string) *sendStats {
 	st := &sendStats{incidents: map[string]bool{}, lat: make([]time.Duration, 0, o.N)}
 	base := time.Now().UTC().Truncate(time.Second)
-	url := strings.TrimRight(o.URL, "/") + "/hooks/alertmanager"
+	var urls []string // notification i goes to replica i mod len(urls)
+	for _, u := range o.urls() {
+		urls = append(urls, u+"/hooks/alertmanager")
+	}
 	work := make(chan int, o.Senders)
 	var wg sync.WaitGroup
 	st.start = time.Now()
 	for range o.Senders {
 		wg.Go(func() {
 			for i := range work {
-				st.record(sendOne(ctx, client, url, o, base, i))
+				st.record(sendOne(ctx, client, urls[i%len(urls)], o, base, i))
 			}
 		})
 	}

@@ -93,6 +93,7 @@ func TestLoadRefusesBadFlags(t *testing.T) {
 		{[]string{"-n", "5", "-groups", "10", "-token", "x", "-wait", "0"}, "more than -n"},
 		{[]string{"-wait", "0"}, "no hook token"},
 		{[]string{"-token", "x", "-wait", "0", "-url", "localhost:8080"}, "give the base URL"},
+		{[]string{"-token", "x", "-wait", "0", "-url", "http://a:8080,b:8080"}, `-url "b:8080": give the base URL`},
 	} {
 		var out, errOut bytes.Buffer
 		code := run(context.Background(), append([]string{"load"}, tc.args...), nil, &out, &errOut)

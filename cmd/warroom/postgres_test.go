@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"strings"
 	"sync"
 	"testing"
 
@@ -70,6 +73,43 @@ func TestReplicasOnPostgres(t *testing.T) {
 	for _, kind := range []string{"channel_opened", "archive_verified"} {
 		if n := countKind(a.events("INC-1"), kind); n != 1 {
 			t.Errorf("%d %s events, want 1", n, kind)
+		}
+	}
+}
+
+// TestLoadOverReplicasOnPostgres is the storm over three replicas on one
+// PostgreSQL at CI size: warroom load spreads the notifications
+// round-robin, so every group's repeats reach different replicas at once.
+// Every group makes one incident, with its channel and one welcome post.
+// (The full size, 10,000 notifications over 1,000 groups, is a load run:
+// docs/benchmarks.md.)
+func TestLoadOverReplicasOnPostgres(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Store = StoreConfig{Driver: driverPostgres, DSN: pgtest.Database(t)}
+	hs := []*harness{startHarness(t, cfg), startHarness(t, cfg), startHarness(t, cfg)}
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"load", "-url", hs[0].URL + "," + hs[1].URL + "," + hs[2].URL,
+		"-n", "300", "-groups", "30", "-c", "15", "-run", "ci-replicas", "-wait", "2m"},
+		[]string{"WARROOM_SOURCES_ALERTMANAGER_TOKEN=" + testAMToken, "WARROOM_API_TOKEN=" + testAPIToken}, &out, &errOut)
+	t.Logf("warroom load:\n%s%s", out.String(), errOut.String())
+	if code != 0 {
+		t.Fatalf("warroom load exited %d", code)
+	}
+	for _, want := range []string{`warroom: 300 accepted, 0 errors`, `incidents: 30 of run ci-replicas in the API, want 30`,
+		`channels: every incident has its channel and welcome post`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	hs[2].login("alice")
+	incs := hs[1].incidents("?q=ci-replicas&limit=100")
+	if len(incs) != 30 {
+		t.Fatalf("replica 2 lists %d incidents of the run, want 30", len(incs))
+	}
+	for _, inc := range incs {
+		_, page := hs[2].do("GET", "/channels/"+inc.Channel.ID+"/log", nil, nil)
+		if n := strings.Count(string(page), "This channel is for the response."); n != 1 {
+			t.Errorf("%s: the welcome post is in its channel %d times, want 1", inc.Key, n)
 		}
 	}
 }
