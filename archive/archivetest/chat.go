@@ -113,7 +113,10 @@ func RunChat(t *testing.T, newBackend func(t *testing.T) ChatBackend) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cnt.Complete() || cnt.Newer < 1 {
+		// The last look may miss a message posted in the walk's own last
+		// millisecond (the servers page by time); then the server's count
+		// is the one that sees it. Either way the count is not complete.
+		if cnt.Complete() || cnt.Newer < 1 && cnt.Server <= cnt.Accounted {
 			t.Errorf("a message after the walk: the count says %s (newer %d), want incomplete", cnt, cnt.Newer)
 		}
 	})
