@@ -21,7 +21,8 @@ type apiIncident struct {
 	Commander string            `json:"commander"`
 	Channel   apiRef            `json:"channel"`
 	Ticket    apiTicket         `json:"ticket"`
-	Links     []json.RawMessage `json:"links"`
+	Links     []apiLink         `json:"links"`
+	Queries   []string          `json:"graph_queries"`
 	AckedBy   string            `json:"acked_by"`
 	ClosedBy  string            `json:"closed_by"`
 }
@@ -32,6 +33,12 @@ type apiRef struct {
 	ID      string `json:"id"`
 	Name    string `json:"name"`
 	URL     string `json:"url"`
+}
+
+// apiLink is one of an incident's links.
+type apiLink struct {
+	Title string `json:"title"`
+	URL   string `json:"url"`
 }
 
 // apiTicket is an incident's ticket.

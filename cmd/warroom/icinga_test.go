@@ -73,7 +73,7 @@ func TestIcinga2HookAlone(t *testing.T) {
 		t.Errorf("incident = %+v", inc)
 	}
 	if len(inc.Links) != 0 {
-		t.Errorf("links %s, want none: there is no Icinga 2 URL to link to", inc.Links)
+		t.Errorf("links %+v, want none: there is no Icinga 2 URL to link to", inc.Links)
 	}
 	if list := h.incidents(""); len(list) != 1 {
 		t.Errorf("%d incidents, want 1", len(list))
