@@ -35,11 +35,11 @@ func TestArchiveAcceptUncountedCLI(t *testing.T) {
 		}
 	}
 	n := 0
-	for _, e := range h.events("INC-1") {
-		if e["kind"] == "archive_uncounted_accepted" {
+	for _, e := range h.timeline("INC-1") {
+		if e.Kind == "archive_uncounted_accepted" {
 			n++
-			if e["actor"] != "bob" || !strings.Contains(e["text"].(string), "posts deleted in Mattermost") {
-				t.Errorf("event %v", e)
+			if e.Actor != "bob" || !strings.Contains(e.Text, "posts deleted in Mattermost") {
+				t.Errorf("event %+v", e)
 			}
 		}
 	}

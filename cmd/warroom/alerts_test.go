@@ -53,13 +53,13 @@ func TestAlertGroupLifecycle(t *testing.T) {
 
 	// Closed: the group's next notification opens a new incident, and a
 	// resolved notification for a group with no open incident is ignored.
-	h.waitFor("channel", func() bool { return h.incident("INC-1")["channel"].(map[string]any)["id"] != "" })
+	h.waitFor("channel", func() bool { return h.getIncident("INC-1").Channel.ID != "" })
 	if code, _ := h.api("POST", "/incidents/INC-1/close", map[string]string{"actor": "bob", "reason": "flapping"}); code != 200 {
 		t.Fatalf("close: %d", code)
 	}
 	h.waitStatus("INC-1", "archived")
-	if code, out := h.hook(resolved); code != 200 || out["status"] != "ignored" || !strings.Contains(out["reason"].(string), "no open incident") {
-		t.Errorf("resolved after close: %d %v", code, out)
+	if code, out := h.hookInto(resolved); code != 200 || out.Status != "ignored" || !strings.Contains(out.Reason, "no open incident") {
+		t.Errorf("resolved after close: %d %+v", code, out)
 	}
 	if code, out := h.hook(firing); code != 200 || out["incident"] != "INC-2" || out["created"] != true {
 		t.Errorf("firing after close: %d %v", code, out)
@@ -90,16 +90,15 @@ func TestDeclareByAPI(t *testing.T) {
 		t.Errorf("acked_at = %v, want null", inc["acked_at"])
 	}
 	h.waitFor("channel and ticket", func() bool {
-		got := h.incident("INC-1")
-		return got["channel"].(map[string]any)["name"] == "inc-1-checkout-errors-in-eu" && got["ticket"].(map[string]any)["key"] == "INC-1"
+		got := h.getIncident("INC-1")
+		return got.Channel.Name == "inc-1-checkout-errors-in-eu" && got.Ticket.Key == "INC-1"
 	})
 	code, out := h.api("POST", "/incidents/INC-1/resolve", map[string]string{"actor": "alice", "reason": "rolled back"})
 	if code != 200 || out["status"] != "resolved" {
 		t.Errorf("resolve: %d %v", code, out)
 	}
-	code, out = h.api("GET", "/incidents?status=resolved&q=checkout", nil)
-	if code != 200 || len(out["incidents"].([]any)) != 1 {
-		t.Errorf("filtered list: %d %v", code, out)
+	if list := h.incidents("?status=resolved&q=checkout"); len(list) != 1 {
+		t.Errorf("filtered list: %+v", list)
 	}
 }
 

@@ -21,6 +21,8 @@ type apiIncident struct {
 	Commander string            `json:"commander"`
 	Channel   apiRef            `json:"channel"`
 	Ticket    apiTicket         `json:"ticket"`
+	Links     []apiLink         `json:"links"`
+	Queries   []string          `json:"graph_queries"`
 	AckedBy   string            `json:"acked_by"`
 	ClosedBy  string            `json:"closed_by"`
 }
@@ -33,6 +35,12 @@ type apiRef struct {
 	URL     string `json:"url"`
 }
 
+// apiLink is one of an incident's links.
+type apiLink struct {
+	Title string `json:"title"`
+	URL   string `json:"url"`
+}
+
 // apiTicket is an incident's ticket.
 type apiTicket struct {
 	Backend string `json:"backend"`
@@ -42,23 +50,41 @@ type apiTicket struct {
 
 // apiEvent is a timeline event.
 type apiEvent struct {
-	ID    int64     `json:"id"`
-	Kind  string    `json:"kind"`
-	Actor string    `json:"actor"`
-	Text  string    `json:"text"`
-	At    time.Time `json:"at"`
-	Ref   string    `json:"ref"`
+	ID         int64     `json:"id"`
+	Kind       string    `json:"kind"`
+	Actor      string    `json:"actor"`
+	Text       string    `json:"text"`
+	At         time.Time `json:"at"`
+	RecordedAt time.Time `json:"recorded_at"`
+	Ref        string    `json:"ref"`
 }
 
 // apiJob is a durable job as GET /api/v1/incidents/{key}/jobs lists it.
 type apiJob struct {
-	ID        int64           `json:"id"`
-	Kind      string          `json:"kind"`
-	Key       string          `json:"key"`
-	State     string          `json:"state"`
-	Attempts  int             `json:"attempts"`
-	LastError string          `json:"last_error"`
-	Payload   json.RawMessage `json:"payload"`
+	ID           int64           `json:"id"`
+	Kind         string          `json:"kind"`
+	Backend      string          `json:"backend"`
+	Key          string          `json:"key"`
+	State        string          `json:"state"`
+	Attempts     int             `json:"attempts"`
+	LastError    string          `json:"last_error"`
+	Failure      string          `json:"failure"`
+	FailingSince *time.Time      `json:"failing_since"`
+	Payload      json.RawMessage `json:"payload"`
+}
+
+// apiJobStats is GET /api/v1/jobs/stats.
+type apiJobStats struct {
+	ByState          map[string]int `json:"by_state"`
+	FailingByBackend map[string]int `json:"failing_by_backend"`
+}
+
+// apiHookAnswer is the answer to an Alertmanager webhook.
+type apiHookAnswer struct {
+	Status   string `json:"status"`
+	Reason   string `json:"reason"`
+	Incident string `json:"incident"`
+	Created  bool   `json:"created"`
 }
 
 // apiError is the body of every API error.

@@ -23,7 +23,7 @@ func TestJiraSummaryTruthAfterFailureAndRestart(t *testing.T) {
 	})
 	h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json"))
 	issue := jiraIssueOf(h, "INC-1")
-	room := h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+	room := h.getIncident("INC-1").Channel.ID
 	h.login("alice")
 	if code := h.upload("/channels/"+room, "the latency export", "latency.csv", []byte("t,p99\n1,2300\n2,300\n")); code != http.StatusSeeOther {
 		t.Fatalf("upload: %d", code)
@@ -32,13 +32,11 @@ func TestJiraSummaryTruthAfterFailureAndRestart(t *testing.T) {
 	h.api("POST", "/incidents/INC-1/close", map[string]string{"actor": "alice"})
 
 	h.waitFor("the store job to be retried", func() bool {
-		_, out := h.api("GET", "/incidents/INC-1/jobs", nil)
-		for _, v := range out["jobs"].([]any) {
-			job := v.(map[string]any)
-			if job["kind"] == "archive.store" && job["state"] == "parked" {
-				t.Fatalf("a transient failure parked the store job: %v", job["last_error"])
+		for _, job := range h.jobs("INC-1") {
+			if job.Kind == "archive.store" && job.State == "parked" {
+				t.Fatalf("a transient failure parked the store job: %v", job.LastError)
 			}
-			if job["kind"] == "archive.store" && job["failure"] == "transient" && job["failing_since"] != nil {
+			if job.Kind == "archive.store" && job.Failure == "transient" && job.FailingSince != nil {
 				return true
 			}
 		}

@@ -47,8 +47,7 @@ func TestBrowserIncidentFlow(t *testing.T) {
 	}
 	var channelID string
 	h.waitFor("INC-1's channel to open", func() bool {
-		ch, _ := h.incident("INC-1")["channel"].(map[string]any)
-		channelID, _ = ch["id"].(string)
+		channelID = h.getIncident("INC-1").Channel.ID
 		return channelID != ""
 	})
 	room := "/channels/" + channelID

@@ -55,7 +55,7 @@ func TestGraphsFromRealPrometheus(t *testing.T) {
 	}
 	var room string
 	h.waitFor("channel", func() bool {
-		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		room = h.getIncident("INC-1").Channel.ID
 		return room != ""
 	})
 	h.login("alice")

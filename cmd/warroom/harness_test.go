@@ -201,6 +201,18 @@ func (h *harness) hook(body []byte) (int, map[string]any) {
 	return code, out
 }
 
+// hookInto posts an Alertmanager webhook with the right token and decodes
+// the answer, typed; an answer that does not decode fails the test.
+func (h *harness) hookInto(body []byte) (int, apiHookAnswer) {
+	h.t.Helper()
+	code, raw := h.do("POST", "/hooks/alertmanager", body, map[string]string{"Authorization": "Bearer " + testAMToken})
+	var out apiHookAnswer
+	if err := json.Unmarshal(raw, &out); err != nil {
+		h.t.Fatalf("POST /hooks/alertmanager: the answer does not decode into %T: %v\n%s", out, err, raw)
+	}
+	return code, out
+}
+
 func (h *harness) incident(key string) map[string]any {
 	h.t.Helper()
 	code, inc := h.api("GET", "/incidents/"+key, nil)
@@ -289,6 +301,17 @@ func (h *harness) channelID(key string) string {
 	var id string
 	h.waitFor(key+"'s channel", func() bool { id = h.getIncident(key).Channel.ID; return id != "" })
 	return id
+}
+
+// countEvents counts the typed events of one kind.
+func countEvents(evs []apiEvent, kind string) int {
+	n := 0
+	for _, e := range evs {
+		if e.Kind == kind {
+			n++
+		}
+	}
+	return n
 }
 
 func countKind(evs []map[string]any, kind string) int {

@@ -21,8 +21,7 @@ func TestIcinga2(t *testing.T) {
 
 	ic.SetServiceState(t, host, service, 2, "HTTP CRITICAL - 503 from checkout")
 	h.waitFor("incident from Icinga 2", func() bool {
-		_, list := h.api("GET", "/incidents", nil)
-		return len(list["incidents"].([]any)) == 1
+		return len(h.incidents("")) == 1
 	})
 	inc := h.incident("INC-1")
 	if inc["source"] != "icinga2" || inc["severity"] != "critical" || inc["title"] != service+" on "+host {
@@ -30,7 +29,7 @@ func TestIcinga2(t *testing.T) {
 	}
 	var room string
 	h.waitFor("channel", func() bool {
-		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		room = h.getIncident("INC-1").Channel.ID
 		return room != ""
 	})
 	h.login("alice")
@@ -47,8 +46,7 @@ func TestIcinga2(t *testing.T) {
 	if inc["acked_by"] != "icingaadmin" {
 		t.Errorf("acked_by = %v, want the Icinga 2 author", inc["acked_by"])
 	}
-	_, list := h.api("GET", "/incidents", nil)
-	if n := len(list["incidents"].([]any)); n != 1 {
+	if n := len(h.incidents("")); n != 1 {
 		t.Errorf("%d incidents: flapping must reopen the same one", n)
 	}
 }
@@ -70,14 +68,14 @@ func TestIcinga2HookAlone(t *testing.T) {
 		!strings.Contains(string(out), `"object": "db1!disk"`) {
 		t.Fatalf("notification: %d %s", code, out)
 	}
-	inc := h.incident("INC-1")
-	if inc["source"] != "icinga2" || inc["title"] != "disk on db1" || inc["severity"] != "critical" {
-		t.Errorf("incident = %v", inc)
+	inc := h.getIncident("INC-1")
+	if inc.Source != "icinga2" || inc.Title != "disk on db1" || inc.Severity != "critical" {
+		t.Errorf("incident = %+v", inc)
 	}
-	if links, _ := inc["links"].([]any); len(links) != 0 {
-		t.Errorf("links %v, want none: there is no Icinga 2 URL to link to", links)
+	if len(inc.Links) != 0 {
+		t.Errorf("links %+v, want none: there is no Icinga 2 URL to link to", inc.Links)
 	}
-	if _, list := h.api("GET", "/incidents", nil); len(list["incidents"].([]any)) != 1 {
-		t.Errorf("%d incidents, want 1", len(list["incidents"].([]any)))
+	if list := h.incidents(""); len(list) != 1 {
+		t.Errorf("%d incidents, want 1", len(list))
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/warroom/warroom/archive"
 	"github.com/warroom/warroom/integrations/jira/jiratest"
 )
@@ -32,7 +34,7 @@ func jiraHarness(t *testing.T, opts jiratest.Options, tune func(*Config)) (*harn
 func jiraIssueOf(h *harness, key string) string {
 	var issue string
 	h.waitFor(key+"'s Jira issue", func() bool {
-		issue, _ = h.incident(key)["ticket"].(map[string]any)["key"].(string)
+		issue = h.getIncident(key).Ticket.Key
 		return issue != ""
 	})
 	return issue
@@ -56,9 +58,11 @@ func TestJiraLifecycle(t *testing.T) {
 	h, j := jiraHarness(t, jiratest.Options{}, nil)
 	h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json"))
 	issue := jiraIssueOf(h, "INC-1")
-	inc := h.incident("INC-1")
-	if ticket := inc["ticket"].(map[string]any); ticket["backend"] != "jira" || ticket["url"] != j.URL()+"/browse/"+issue {
-		t.Errorf("ticket = %v", ticket)
+	inc := h.getIncident("INC-1")
+	type ticketView struct{ Backend, URL string }
+	if diff := cmp.Diff(ticketView{Backend: "jira", URL: j.URL() + "/browse/" + issue},
+		ticketView{Backend: inc.Ticket.Backend, URL: inc.Ticket.URL}); diff != "" {
+		t.Errorf("ticket (-want +got):\n%s", diff)
 	}
 	v := j.Issue(issue)
 	if v.Summary != "[critical] INC-1: HighLatency: p99 > 2s" || v.Priority != "Highest" || v.IssueType != "Incident" ||
@@ -104,14 +108,14 @@ func TestJiraLifecycle(t *testing.T) {
 	if commentsWith(v, "h3. INC-1 archived") != 1 || commentsWith(v, "||Participants|alice|") != 1 {
 		t.Errorf("no summary comment with the participants: %+v", v.Comments)
 	}
-	evs := h.events("INC-1")
+	evs := h.timeline("INC-1")
 	verified, deleted := -1, -1
 	for i, e := range evs {
-		switch e["kind"] {
+		switch e.Kind {
 		case "archive_verified":
 			verified = i
-			if !strings.Contains(e["text"].(string), "jira "+issue) {
-				t.Errorf("archive_verified: %v", e["text"])
+			if !strings.Contains(e.Text, "jira "+issue) {
+				t.Errorf("archive_verified: %v", e.Text)
 			}
 		case "channel_deleted":
 			deleted = i
@@ -146,27 +150,26 @@ func TestJiraWebhooks(t *testing.T) {
 	if resp := jiratest.Deliver(t, hook, created, ""); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("no signature: %d, want 401", resp.StatusCode)
 	}
-	_, list := h.api("GET", "/incidents", nil)
-	if n := len(list["incidents"].([]any)); n != 0 {
+	if n := len(h.incidents("")); n != 0 {
 		t.Fatalf("a refused delivery opened %d incidents", n)
 	}
 	if resp := jiratest.Deliver(t, hook, created, testJiraSecret); resp.StatusCode != 200 {
 		t.Fatalf("signed delivery: %d", resp.StatusCode)
 	}
-	inc := h.incident("INC-1")
-	if inc["title"] != "Payments failing in EU" || inc["severity"] != "high" || inc["source"] != "jira" ||
-		inc["ticket"].(map[string]any)["key"] != key || inc["summary"] != "card auth 40% errors" {
-		t.Errorf("incident from the issue: %v", inc)
+	inc := h.getIncident("INC-1")
+	type incView struct{ Title, Severity, Source, TicketKey, Summary string }
+	if diff := cmp.Diff(incView{Title: "Payments failing in EU", Severity: "high", Source: "jira", TicketKey: key, Summary: "card auth 40% errors"},
+		incView{Title: inc.Title, Severity: inc.Severity, Source: inc.Source, TicketKey: inc.Ticket.Key, Summary: inc.Summary}); diff != "" {
+		t.Errorf("incident from the issue (-want +got):\n%s", diff)
 	}
 	h.waitFor("channel", func() bool {
-		return inc["channel"].(map[string]any)["id"] != "" || h.incident("INC-1")["channel"].(map[string]any)["id"] != ""
+		return inc.Channel.ID != "" || h.getIncident("INC-1").Channel.ID != ""
 	})
 	// Redelivered, and delivered again as a new event: still one incident, no second issue.
 	jiratest.Redeliver(t, hook, created, testJiraSecret, 1)
 	created.ID = "another-delivery-id"
 	jiratest.Deliver(t, hook, created, testJiraSecret)
-	_, list = h.api("GET", "/incidents", nil)
-	if n := len(list["incidents"].([]any)); n != 1 {
+	if n := len(h.incidents("")); n != 1 {
 		t.Errorf("%d incidents after redeliveries, want 1", n)
 	}
 	if n := len(j.Issues()); n != 1 {
@@ -200,8 +203,7 @@ func TestJiraWebhooks(t *testing.T) {
 	if transitions != 0 {
 		t.Errorf("warroom moved the issue %d times; it was closed in Jira already", transitions)
 	}
-	_, list = h.api("GET", "/incidents", nil)
-	if n := len(list["incidents"].([]any)); n != 1 {
+	if n := len(h.incidents("")); n != 1 {
 		t.Errorf("%d incidents at the end, want 1", n)
 	}
 }
@@ -238,9 +240,9 @@ func TestJiraMissingTransition(t *testing.T) {
 	h.waitStatus("INC-1", "archived")
 	_, md := h.do("GET", "/api/v1/incidents/INC-1/transcript?format=md", nil, bearerAPI)
 	found := false
-	for _, e := range h.events("INC-1") {
-		found = found || e["kind"] == "error" && strings.Contains(e["text"].(string), `no transition "Resolve Issue"`) &&
-			strings.Contains(e["text"].(string), `"Done"`)
+	for _, e := range h.timeline("INC-1") {
+		found = found || e.Kind == "error" && strings.Contains(e.Text, `no transition "Resolve Issue"`) &&
+			strings.Contains(e.Text, `"Done"`)
 	}
 	if !found {
 		t.Errorf("no timeline error listing the transitions:\n%s", md)
@@ -259,7 +261,7 @@ func TestJiraOutage(t *testing.T) {
 	h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json"))
 	var room string
 	h.waitFor("channel while Jira is down", func() bool {
-		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		room = h.getIncident("INC-1").Channel.ID
 		return room != ""
 	})
 	h.login("alice")

@@ -16,20 +16,19 @@ func TestOutageIsVisibleAndParksNothing(t *testing.T) {
 	if code, out := h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json")); code >= 300 {
 		t.Fatalf("hook: %d %v", code, out)
 	}
-	var stats map[string]any
+	var stats apiJobStats
 	h.waitFor("the ticket job failing on the jobs API", func() bool {
-		_, stats = h.api("GET", "/jobs/stats", nil)
-		failing, _ := stats["failing_by_backend"].(map[string]any)
-		return failing["tickets"] != nil
+		stats = apiJobStats{}
+		h.apiInto("GET", "/jobs/stats", nil, &stats)
+		_, failing := stats.FailingByBackend["tickets"]
+		return failing
 	})
-	if byState, _ := stats["by_state"].(map[string]any); byState["parked"] != nil {
-		t.Errorf("jobs parked during an outage: %v", stats)
+	if _, parked := stats.ByState["parked"]; parked {
+		t.Errorf("jobs parked during an outage: %+v", stats)
 	}
-	_, jobs := h.api("GET", "/incidents/INC-1/jobs", nil)
-	for _, v := range jobs["jobs"].([]any) {
-		job := v.(map[string]any)
-		if job["kind"] == "ticket.open" && (job["failure"] != "transient" || job["failing_since"] == nil || job["backend"] != "tickets") {
-			t.Errorf("ticket job during the outage: %v", job)
+	for _, job := range h.jobs("INC-1") {
+		if job.Kind == "ticket.open" && (job.Failure != "transient" || job.FailingSince == nil || job.Backend != "tickets") {
+			t.Errorf("ticket job during the outage: %+v", job)
 		}
 	}
 	_, metrics := h.do("GET", "/metrics", nil, nil)

@@ -30,8 +30,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	if code != 200 || out["incident"] != "INC-1" || out["created"] != false {
 		t.Fatalf("repeat notification: %d %v", code, out)
 	}
-	_, list := h.api("GET", "/incidents", nil)
-	if n := len(list["incidents"].([]any)); n != 1 {
+	if n := len(h.incidents("")); n != 1 {
 		t.Fatalf("%d incidents after a repeated group, want 1", n)
 	}
 	if n := countKind(h.events("INC-1"), "alert_firing"); n != 1 {
@@ -39,15 +38,15 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	}
 
 	// The channel opens, named from the template, with the welcome post.
-	var channel map[string]any
+	var channel apiRef
 	h.waitFor("channel", func() bool {
-		channel = h.incident("INC-1")["channel"].(map[string]any)
-		return channel["id"] != ""
+		channel = h.getIncident("INC-1").Channel
+		return channel.ID != ""
 	})
-	if channel["name"] != "inc-1-highlatency-p99-2s" || channel["backend"] != "builtin" {
-		t.Errorf("channel = %v", channel)
+	if channel.Name != "inc-1-highlatency-p99-2s" || channel.Backend != "builtin" {
+		t.Errorf("channel = %+v", channel)
 	}
-	room := "/channels/" + channel["id"].(string)
+	room := "/channels/" + channel.ID
 	h.login("alice")
 	var page string
 	h.waitFor("welcome post", func() bool {
@@ -131,23 +130,23 @@ func TestLifecycleOverHTTP(t *testing.T) {
 		t.Errorf("channel log after archive: %d, want 404", code)
 	}
 
-	evs := h.events("INC-1")
+	evs := h.timeline("INC-1")
 	for kind, want := range map[string]int{"pinned": 1, "transcript_built": 1, "archive_verified": 1, "channel_deleted": 1,
 		"note": 1, "severity_changed": 1, "status_update": 1} {
-		if got := countKind(evs, kind); got != want {
+		if got := countEvents(evs, kind); got != want {
 			t.Errorf("%d %s events, want %d", got, kind, want)
 		}
 	}
 	verified, deleted := -1, -1
 	for i, e := range evs {
-		switch e["kind"] {
+		switch e.Kind {
 		case "archive_verified":
 			verified = i
 		case "channel_deleted":
 			deleted = i
 		case "pinned":
-			if !strings.Contains(e["text"].(string), "rolling back checkout") || e["at"] == e["recorded_at"] {
-				t.Errorf("pinned event does not keep the message and its time: %v", e)
+			if !strings.Contains(e.Text, "rolling back checkout") || e.At.Equal(e.RecordedAt) {
+				t.Errorf("pinned event does not keep the message and its time: %+v", e)
 			}
 		}
 	}
@@ -206,10 +205,14 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	}
 
 	// An archived incident is final: 409 with a JSON error.
-	code, out = h.api("POST", "/incidents/INC-1/ack", map[string]string{"actor": "bob"})
-	if code != http.StatusConflict || out["error"].(map[string]any)["kind"] != "conflict" ||
-		!strings.Contains(out["error"].(map[string]any)["message"].(string), "INC-1 is archived") {
-		t.Errorf("ack archived: %d %v", code, out)
+	code, ackRaw := h.do("POST", "/api/v1/incidents/INC-1/ack", map[string]string{"actor": "bob"}, bearerAPI)
+	var ackErr apiError
+	if err := json.Unmarshal(ackRaw, &ackErr); err != nil {
+		t.Errorf("ack archived: %d, the answer does not decode into %T: %v\n%s", code, ackErr, err, ackRaw)
+	}
+	if code != http.StatusConflict || ackErr.Error.Kind != "conflict" ||
+		!strings.Contains(ackErr.Error.Message, "INC-1 is archived") {
+		t.Errorf("ack archived: %d %s", code, ackRaw)
 	}
 
 	// The incident page shows the archive.
@@ -231,8 +234,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 func badInputs(t *testing.T, h *harness) {
 	h.waitJobsDone("INC-1")
 	before := len(h.events("INC-1"))
-	_, list := h.api("GET", "/incidents", nil)
-	nBefore := len(list["incidents"].([]any))
+	nBefore := len(h.incidents(""))
 	big := append([]byte(`{"version":"4","groupKey":"x","receiver":"`), bytes.Repeat([]byte("a"), 2<<20)...)
 	tests := []struct {
 		name, method, path string
@@ -279,8 +281,7 @@ func badInputs(t *testing.T, h *harness) {
 	if after := len(h.events("INC-1")); after != before {
 		t.Errorf("bad input changed the timeline: %d events, then %d", before, after)
 	}
-	_, list = h.api("GET", "/incidents", nil)
-	if n := len(list["incidents"].([]any)); n != nBefore {
+	if n := len(h.incidents("")); n != nBefore {
 		t.Errorf("bad input changed the incidents: %d, then %d", nBefore, n)
 	}
 }

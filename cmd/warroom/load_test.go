@@ -63,22 +63,20 @@ func TestLoadCommand(t *testing.T) {
 	}
 
 	// Independently of the load command: the incidents and their channels.
-	_, list := h.api("GET", "/incidents?q=ci-storm&limit=500", nil)
-	incs := list["incidents"].([]any)
+	incs := h.incidents("?q=ci-storm&limit=500")
 	if len(incs) != 50 {
 		t.Fatalf("%d incidents of the run, want 50", len(incs))
 	}
 	h.login("alice")
-	for _, v := range incs {
-		inc := v.(map[string]any)
-		room, _ := inc["channel"].(map[string]any)["id"].(string)
+	for _, inc := range incs {
+		room := inc.Channel.ID
 		if room == "" {
-			t.Errorf("%v has no channel", inc["key"])
+			t.Errorf("%v has no channel", inc.Key)
 			continue
 		}
 		_, page := h.do("GET", "/channels/"+room+"/log", nil, nil)
 		if n := strings.Count(string(page), "This channel is for the response."); n != 1 {
-			t.Errorf("%v: the welcome post is in its channel %d times, want 1", inc["key"], n)
+			t.Errorf("%v: the welcome post is in its channel %d times, want 1", inc.Key, n)
 		}
 	}
 }

@@ -72,12 +72,12 @@ func TestNoScriptLinksSurvive(t *testing.T) {
 		t.Fatalf("API note: %d %v", code, out)
 	}
 
-	var channel map[string]any
+	var channel apiRef
 	h.waitFor("channel", func() bool {
-		channel = h.incident("INC-1")["channel"].(map[string]any)
-		return channel["id"] != ""
+		channel = h.getIncident("INC-1").Channel
+		return channel.ID != ""
 	})
-	room := "/channels/" + channel["id"].(string)
+	room := "/channels/" + channel.ID
 	h.login("alice")
 	for _, text := range []string{plantedText("chat-message"), "/incident note " + plantedText("note"),
 		"/incident status " + plantedText("status")} {

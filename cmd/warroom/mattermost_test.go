@@ -71,8 +71,8 @@ func TestMattermostLifecycle(t *testing.T) {
 	}
 	var channelID, channelName string
 	h.waitFor("channel", func() bool {
-		ch := h.incident("INC-1")["channel"].(map[string]any)
-		channelID, channelName = ch["id"].(string), ch["name"].(string)
+		ch := h.getIncident("INC-1").Channel
+		channelID, channelName = ch.ID, ch.Name
 		return channelID != ""
 	})
 	if channelName != "inc-1-highlatency-p99-2s" {
@@ -202,7 +202,7 @@ func TestMattermostRefusesForgeries(t *testing.T) {
 	h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json"))
 	var channelID string
 	h.waitFor("channel", func() bool {
-		channelID, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		channelID = h.getIncident("INC-1").Channel.ID
 		return channelID != ""
 	})
 	forged := []struct {
@@ -255,25 +255,28 @@ func TestMattermostBotNotInTeam(t *testing.T) {
 		}
 	}()
 	h.waitFor("error on the timeline", func() bool {
-		for _, e := range h.events("INC-1") {
-			if e["kind"] == "error" && strings.Contains(e["text"].(string), want) {
+		for _, e := range h.timeline("INC-1") {
+			if e.Kind == "error" && strings.Contains(e.Text, want) {
 				return true
 			}
 		}
 		return false
 	})
-	_, jobs := h.api("GET", "/jobs?state=parked", nil)
-	var openJob float64
-	for _, j := range jobs["jobs"].([]any) {
-		if job := j.(map[string]any); job["kind"] == "channel.open" {
-			openJob = job["id"].(float64)
-			if !strings.Contains(job["last_error"].(string), want) {
-				t.Errorf("parked job reason %q does not say %q", job["last_error"], want)
+	var jobs struct {
+		Jobs []apiJob `json:"jobs"`
+	}
+	h.get("/jobs?state=parked", &jobs)
+	var openJob int64
+	for _, job := range jobs.Jobs {
+		if job.Kind == "channel.open" {
+			openJob = job.ID
+			if !strings.Contains(job.LastError, want) {
+				t.Errorf("parked job reason %q does not say %q", job.LastError, want)
 			}
 		}
 	}
 	if openJob == 0 {
-		t.Fatalf("channel.open is not parked: %v", jobs)
+		t.Fatalf("channel.open is not parked: %+v", jobs.Jobs)
 	}
 	// Chat commands keep working on the incident meanwhile.
 	if code, _ := h.api("POST", "/incidents/INC-1/ack", map[string]string{"actor": "alice"}); code != 200 {
@@ -281,12 +284,12 @@ func TestMattermostBotNotInTeam(t *testing.T) {
 	}
 
 	mm.AddBotToTeam(t)
-	if code, out := h.api("POST", "/jobs/"+strconv.Itoa(int(openJob))+"/retry", nil); code != 200 {
+	if code, out := h.api("POST", "/jobs/"+strconv.FormatInt(openJob, 10)+"/retry", nil); code != 200 {
 		t.Fatalf("retry: %d %v", code, out)
 	}
 	var channelID string
 	h.waitFor("channel after retry", func() bool {
-		channelID, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		channelID = h.getIncident("INC-1").Channel.ID
 		return channelID != ""
 	})
 	h.waitFor("every post, in order", func() bool {
@@ -299,9 +302,10 @@ func TestMattermostBotNotInTeam(t *testing.T) {
 		return w >= 0 && s > w && a > s
 	})
 	time.Sleep(100 * time.Millisecond)
-	_, jobs = h.api("GET", "/jobs?state=parked", nil)
-	if n := len(jobs["jobs"].([]any)); n != 0 {
-		t.Errorf("%d jobs still parked after the retry: %v", n, jobs)
+	jobs.Jobs = nil
+	h.get("/jobs?state=parked", &jobs)
+	if n := len(jobs.Jobs); n != 0 {
+		t.Errorf("%d jobs still parked after the retry: %+v", n, jobs.Jobs)
 	}
 }
 
@@ -316,9 +320,8 @@ func TestMattermostRateLimited(t *testing.T) {
 	}
 	h.api("POST", "/incidents/INC-1/ack", map[string]string{"actor": "alice"})
 	h.waitFor("every job done", func() bool {
-		_, out := h.api("GET", "/incidents/INC-1/jobs", nil)
-		for _, j := range out["jobs"].([]any) {
-			if j.(map[string]any)["state"] != "done" {
+		for _, j := range h.jobs("INC-1") {
+			if j.State != "done" {
 				return false
 			}
 		}
@@ -328,7 +331,7 @@ func TestMattermostRateLimited(t *testing.T) {
 	if !regexpRetry.Match(metrics) {
 		t.Error("no job was retried: the server's rate limit was never hit")
 	}
-	channelID := h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+	channelID := h.getIncident("INC-1").Channel.ID
 	var posts []mmPost
 	h.waitFor("posts readable", func() bool {
 		var list struct {
@@ -372,7 +375,7 @@ func TestMattermostPermanentDeleteRefused(t *testing.T) {
 	h.api("POST", "/incidents", map[string]string{"title": "cert expiry", "severity": "info"})
 	var channelID string
 	h.waitFor("channel", func() bool {
-		channelID, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		channelID = h.getIncident("INC-1").Channel.ID
 		return channelID != ""
 	})
 	if code, _ := h.api("POST", "/incidents/INC-1/close", map[string]string{"actor": "alice"}); code != 200 {
@@ -380,9 +383,9 @@ func TestMattermostPermanentDeleteRefused(t *testing.T) {
 	}
 	h.waitStatus("INC-1", "archived")
 	var how string
-	for _, e := range h.events("INC-1") {
-		if e["kind"] == "channel_deleted" {
-			how = e["text"].(string)
+	for _, e := range h.timeline("INC-1") {
+		if e.Kind == "channel_deleted" {
+			how = e.Text
 		}
 	}
 	if !strings.HasPrefix(how, "archived, because the server refused permanent deletion") || !strings.Contains(how, "EnableAPIChannelDeletion") {

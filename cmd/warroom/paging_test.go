@@ -41,7 +41,7 @@ func TestPagingEndToEnd(t *testing.T) {
 	h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json"))
 	var room string
 	h.waitFor("channel", func() bool {
-		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		room = h.getIncident("INC-1").Channel.ID
 		return room != ""
 	})
 	h.waitFor("PagerDuty triggered", func() bool { v, ok := pd.Incident("INC-1"); return ok && v.Status == pdtest.StatusTriggered })
@@ -152,7 +152,7 @@ func TestOnCallCommands(t *testing.T) {
 	h.api("POST", "/incidents", map[string]string{"title": "who is on", "severity": "info"})
 	var room string
 	h.waitFor("channel", func() bool {
-		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		room = h.getIncident("INC-1").Channel.ID
 		return room != ""
 	})
 	h.login("alice")
@@ -186,7 +186,7 @@ func TestPageByHandAndWebhook(t *testing.T) {
 	}
 	var room string
 	h.waitFor("channel", func() bool {
-		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		room = h.getIncident("INC-1").Channel.ID
 		return room != ""
 	})
 	h.login("alice")
@@ -200,8 +200,8 @@ func TestPageByHandAndWebhook(t *testing.T) {
 		t.Fatal("the manual page never reached the webhook")
 	}
 	h.waitFor("the manual page on the timeline", func() bool {
-		for _, e := range h.events("INC-1") {
-			if e["kind"] == "paged" && strings.HasPrefix(e["text"].(string), "@dave") {
+		for _, e := range h.timeline("INC-1") {
+			if e.Kind == "paged" && strings.HasPrefix(e.Text, "@dave") {
 				return true
 			}
 		}

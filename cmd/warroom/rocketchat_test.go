@@ -84,7 +84,7 @@ func TestRocketChatRoom(t *testing.T) {
 	h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json"))
 	var room string
 	h.waitFor("room", func() bool {
-		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		room = h.getIncident("INC-1").Channel.ID
 		return room != ""
 	})
 	h.waitFor("status message", func() bool {
@@ -145,7 +145,7 @@ func TestRocketChatWrongToken(t *testing.T) {
 	h.api("POST", "/incidents", map[string]string{"title": "cache stampede", "severity": "high"})
 	var room string
 	h.waitFor("room", func() bool {
-		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		room = h.getIncident("INC-1").Channel.ID
 		return room != ""
 	})
 	body := []byte(`{"token":"forged","bot":false,"channel_id":"` + room + `","user_id":"x","user_name":"mallory","text":"!incident close","message_id":"m"}`)
@@ -168,15 +168,14 @@ func TestRocketChatRateLimited(t *testing.T) {
 	rc.RateLimitNext(3, "chat.sendMessage", 700*time.Millisecond)
 	h.api("POST", "/incidents", map[string]string{"title": "queue lag", "severity": "warning"})
 	h.waitFor("every job done", func() bool {
-		_, out := h.api("GET", "/incidents/INC-1/jobs", nil)
-		for _, j := range out["jobs"].([]any) {
-			if j.(map[string]any)["state"] != "done" {
+		for _, j := range h.jobs("INC-1") {
+			if j.State != "done" {
 				return false
 			}
 		}
 		return true
 	})
-	room := h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+	room := h.getIncident("INC-1").Channel.ID
 	counts := map[string]int{}
 	for _, m := range rc.Messages(room) {
 		if m.Author == rc.Bot().Username && m.Type == "" {

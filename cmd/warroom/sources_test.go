@@ -34,23 +34,23 @@ func TestGrafanaHook(t *testing.T) {
 	if code, out := h.do("POST", "/hooks/grafana", body, nil); code != 401 {
 		t.Errorf("unsigned: %d %s", code, out)
 	}
-	if _, list := h.api("GET", "/incidents", nil); len(list["incidents"].([]any)) != 0 {
+	if list := h.incidents(""); len(list) != 0 {
 		t.Fatal("a refused webhook opened an incident")
 	}
 	if code, out := h.do("POST", "/hooks/grafana", body, map[string]string{"X-Grafana-Alerting-Signature": good}); code != 200 {
 		t.Fatalf("good signature: %d %s", code, out)
 	}
-	inc := h.incident("INC-1")
+	inc := h.getIncident("INC-1")
 	links := ""
-	for _, l := range inc["links"].([]any) {
-		links += l.(map[string]any)["url"].(string) + " "
+	for _, l := range inc.Links {
+		links += l.URL + " "
 	}
-	if inc["source"] != "grafana" || inc["severity"] != "high" || !strings.Contains(links, "viewPanel=4") || !strings.Contains(links, "/d/xyz") {
-		t.Errorf("incident = %v", inc)
+	if inc.Source != "grafana" || inc.Severity != "high" || !strings.Contains(links, "viewPanel=4") || !strings.Contains(links, "/d/xyz") {
+		t.Errorf("incident = %+v", inc)
 	}
 	var room string
 	h.waitFor("channel", func() bool {
-		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		room = h.getIncident("INC-1").Channel.ID
 		return room != ""
 	})
 	h.login("alice")
@@ -76,8 +76,8 @@ func TestGenericHook(t *testing.T) {
 		t.Fatalf("firing: %d %s", code, out)
 	}
 	h.do("POST", "/hooks/generic", firing, auth)
-	if inc := h.incident("INC-1"); inc["title"] != "disk on db-1" || inc["severity"] != "high" || inc["labels"].(map[string]any)["host"] != "db-1" {
-		t.Errorf("incident = %v", inc)
+	if inc := h.getIncident("INC-1"); inc.Title != "disk on db-1" || inc.Severity != "high" || inc.Labels["host"] != "db-1" {
+		t.Errorf("incident = %+v", inc)
 	}
 	if code, out := h.do("POST", "/hooks/generic", []byte(`{"check":"disk","host":"db-1","state":"ok","since":1795000000}`), auth); code != 200 {
 		t.Fatalf("resolved: %d %s", code, out)
@@ -88,8 +88,8 @@ func TestGenericHook(t *testing.T) {
 	if code, out := h.do("POST", "/hooks/generic", []byte(`["db-1"]`), auth); code != 400 || !strings.Contains(string(out), "takes an object") {
 		t.Errorf("an array: %d %s", code, out)
 	}
-	if _, list := h.api("GET", "/incidents", nil); len(list["incidents"].([]any)) != 1 {
-		t.Errorf("%d incidents, want 1", len(list["incidents"].([]any)))
+	if list := h.incidents(""); len(list) != 1 {
+		t.Errorf("%d incidents, want 1", len(list))
 	}
 }
 
@@ -102,7 +102,7 @@ func TestRunbooks(t *testing.T) {
 	h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json")) // HighLatency, service=checkout
 	var room string
 	h.waitFor("channel", func() bool {
-		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		room = h.getIncident("INC-1").Channel.ID
 		return room != ""
 	})
 	h.login("alice")
@@ -129,18 +129,18 @@ func TestRouting(t *testing.T) {
 	}
 	h := startHarness(t, cfg)
 	h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json")) // service=checkout, severity=critical
-	inc := h.incident("INC-1")
-	if inc["severity"] != "info" || len(inc["graph_queries"].([]any)) != 1 {
-		t.Errorf("routed incident: severity %v, graphs %v", inc["severity"], inc["graph_queries"])
+	inc := h.getIncident("INC-1")
+	if inc.Severity != "info" || len(inc.Queries) != 1 {
+		t.Errorf("routed incident: severity %v, graphs %v", inc.Severity, inc.Queries)
 	}
-	var ch map[string]any
-	h.waitFor("channel", func() bool { ch = h.incident("INC-1")["channel"].(map[string]any); return ch["id"] != "" })
-	if ch["name"] != "chk-1-highlatency-p99-2s" {
-		t.Errorf("channel name %v", ch["name"])
+	var ch apiRef
+	h.waitFor("channel", func() bool { ch = h.getIncident("INC-1").Channel; return ch.ID != "" })
+	if ch.Name != "chk-1-highlatency-p99-2s" {
+		t.Errorf("channel name %v", ch.Name)
 	}
 	h.login("alice")
 	h.waitFor("the routed runbook", func() bool {
-		_, page := h.do("GET", "/channels/"+ch["id"].(string)+"/log", nil, nil)
+		_, page := h.do("GET", "/channels/"+ch.ID+"/log", nil, nil)
 		return strings.Contains(string(page), "Runbook: Payments team on-call notes")
 	})
 }
@@ -158,7 +158,7 @@ func TestRunbookLinkFirstSection(t *testing.T) {
 	h.hook(body)
 	var room string
 	h.waitFor("channel", func() bool {
-		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		room = h.getIncident("INC-1").Channel.ID
 		return room != ""
 	})
 	h.login("alice")

@@ -52,14 +52,13 @@ func runLifecycle(t *testing.T, d chatDriver) {
 	}
 	var room string
 	h.waitFor("room", func() bool {
-		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		room = h.getIncident("INC-1").Channel.ID
 		return room != ""
 	})
 	// Let the opening posts go out before people talk.
 	h.waitFor("opening posts", func() bool {
-		_, jobs := h.api("GET", "/incidents/INC-1/jobs", nil)
-		for _, j := range jobs["jobs"].([]any) {
-			if j.(map[string]any)["state"] != "done" {
+		for _, j := range h.jobs("INC-1") {
+			if j.State != "done" {
 				return false
 			}
 		}

@@ -23,7 +23,7 @@ func TestTranscriptLargeDownloadIntact(t *testing.T) {
 	h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json"))
 	var room string
 	h.waitFor("the channel", func() bool {
-		room, _ = h.incident("INC-1")["channel"].(map[string]any)["id"].(string)
+		room = h.getIncident("INC-1").Channel.ID
 		return room != ""
 	})
 	h.login("alice")
