@@ -95,7 +95,9 @@ func (w *world) stepUntil(r *replica, timers int, limit time.Duration) (time.Dur
 	w.t.Helper()
 	for d := time.Second; d <= limit; d += time.Second {
 		w.clock.step(w.t, time.Second, timers)
-		if !idle(r) {
+		// The lease says who took over once the clock settled; the task's
+		// start is its goroutine's next step, so wait for that, not poll it.
+		if h, err := w.leases.LeaseHolder(context.Background(), lease, w.clock.Now()); err == nil && h.Holder == r.holder {
 			return d, w.started(r)
 		}
 	}
