@@ -70,14 +70,14 @@ func TestChannelArchivedAndGone(t *testing.T) {
 func TestChannelSay(t *testing.T) {
 	byChannel := call{Method: "ByChannel", Key: "builtin/room-1"}
 	tests := []struct {
-		name        string
-		form        url.Values
-		status      incident.Status // of INC-1
-		reply       incident.Reply
-		to          string
-		shown       *shownReply // on the page it goes back to
-		said        []Line
-		calls       []call // what the service is asked
+		name   string
+		form   url.Values
+		status incident.Status // of INC-1
+		reply  incident.Reply
+		to     string
+		shown  *shownReply // on the page it goes back to
+		said   []Line
+		calls  []call // what the service is asked
 	}{
 		{name: "a message", form: url.Values{"text": {"  checking the disk  "}}, to: "/channels/room-1#compose",
 			said: []Line{{ID: "ma", Author: "alice", Text: "checking the disk", At: t0}}, calls: []call{byChannel}},
