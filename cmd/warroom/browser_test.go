@@ -114,7 +114,6 @@ func TestBrowserIncidentFlow(t *testing.T) {
 	b.open("reload the channel page for its screenshot", room)
 	b.waitText("bob's message after a reload", "#log li.msg:last-child", bobSays)
 	b.inLogView("the newest message in view after a reload", "#log li.msg:last-child")
-	b.screenshot("channel.png")
 
 	// 7. Close with the card's button; the archive completes on its own.
 	closeFromCard(b)
@@ -128,7 +127,6 @@ func TestBrowserIncidentFlow(t *testing.T) {
 		`() => { const o = document.querySelector("ol.transcript"); return o.scrollHeight <= o.clientHeight + 1; }`)
 	b.waitText("the timeline to have the pin", "ol.timeline li.ev-pinned", "rolling back checkout")
 	b.waitText("the timeline to have the verified archive", "ol.timeline li.ev-archive_verified .kind", "Archive verified")
-	b.screenshot("incident.png")
 
 	// Search finds the incident by what was said in its channel.
 	search(b, "canary")
