@@ -97,9 +97,7 @@ func (s *Server) incidentCommand(w http.ResponseWriter, r *http.Request) {
 	if arg := strings.TrimSpace(r.PostFormValue("arg")); arg != "" && command != "close" {
 		line += " " + arg
 	}
-	name, rest, _ := strings.Cut(line, " ")
-	text := strings.TrimSpace("/incident " + name + " " + inc.Key + " " + rest)
-	rp, err := s.Commands.RunCommand(r.Context(), incident.CommandRequest{Actor: s.uiUser(r), Text: text})
+	rp, err := s.Commands.RunCommand(r.Context(), incident.CommandRequest{Actor: s.uiUser(r), Text: "/incident " + line, IncidentKey: inc.Key})
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -23,16 +23,16 @@ func TestUIIncidentActions(t *testing.T) {
 		shown *shownReply
 	}{
 		{name: "ack", form: url.Values{"command": {"ack"}}, reply: incident.Reply{Text: "INC-1 acknowledged by @alice."},
-			text: "/incident ack INC-1", shown: &shownReply{Typed: "/incident ack", Text: "INC-1 acknowledged by @alice."}},
+			text: "/incident ack", shown: &shownReply{Typed: "/incident ack", Text: "INC-1 acknowledged by @alice."}},
 		{name: "resolve", form: url.Values{"command": {"resolve"}}, reply: incident.Reply{Text: "INC-1 resolved by @alice."},
-			text: "/incident resolve INC-1", shown: &shownReply{Typed: "/incident resolve", Text: "INC-1 resolved by @alice."}},
+			text: "/incident resolve", shown: &shownReply{Typed: "/incident resolve", Text: "INC-1 resolved by @alice."}},
 		{name: "severity", form: url.Values{"command": {"severity"}, "arg": {"critical"}}, reply: incident.Reply{Text: "INC-1 severity is now critical."},
-			text: "/incident severity INC-1 critical", shown: &shownReply{Typed: "/incident severity critical", Text: "INC-1 severity is now critical."}},
+			text: "/incident severity critical", shown: &shownReply{Typed: "/incident severity critical", Text: "INC-1 severity is now critical."}},
 		{name: "a refused move", form: url.Values{"command": {"ack"}}, reply: incident.Reply{Text: "INC-1 is acked and cannot become acked", Failed: true},
-			text: "/incident ack INC-1", shown: &shownReply{Typed: "/incident ack", Text: "INC-1 is acked and cannot become acked", Failed: true}},
+			text: "/incident ack", shown: &shownReply{Typed: "/incident ack", Text: "INC-1 is acked and cannot become acked", Failed: true}},
 		{name: "close with reason and confirmation", form: url.Values{"command": {"close"}, "reason": {" fixed  by\nrollback "}, "confirm": {"yes"}},
 			reply: incident.Reply{Text: "INC-1 closed by @alice."},
-			text:  "/incident close INC-1 fixed by rollback", shown: &shownReply{Typed: "/incident close fixed by rollback", Text: "INC-1 closed by @alice."}},
+			text:  "/incident close fixed by rollback", shown: &shownReply{Typed: "/incident close fixed by rollback", Text: "INC-1 closed by @alice."}},
 		{name: "close without a reason", form: url.Values{"command": {"close"}, "confirm": {"yes"}},
 			shown: &shownReply{Typed: "Close", Failed: true, Text: "Not closed: closing archives the transcript and then deletes the channel, so it needs a reason and your confirmation. Press Close, write the reason and confirm."}},
 		{name: "close unconfirmed", form: url.Values{"command": {"close"}, "reason": {"fixed"}},
@@ -49,7 +49,7 @@ func TestUIIncidentActions(t *testing.T) {
 			var want []call
 			if tt.text != "" {
 				want = append(want, call{Method: "RunCommand", Key: "/", Actor: "alice", Text: tt.text,
-					Arg: incident.CommandRequest{Actor: "alice", Text: tt.text}})
+					Arg: incident.CommandRequest{Actor: "alice", Text: tt.text, IncidentKey: "INC-1"}})
 			}
 			var got []call
 			for _, cl := range x.svc.takeCalls() {
