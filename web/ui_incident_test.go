@@ -275,3 +275,16 @@ func TestUISignInNames(t *testing.T) {
 	}
 	wantPage(t, x.get("/login?error=name", nil), 200, "That user name was not accepted. "+strings.ReplaceAll(nameRule, "'", "&#39;"))
 }
+
+// Roles and the parent incident are shown where people look for them.
+func TestUIRoles(t *testing.T) {
+	x, c, _ := channelHarness(t)
+	x.svc.add(incident.Incident{Title: "storm", Severity: incident.SeverityHigh})
+	x.svc.edit("INC-1", func(inc *incident.Incident) {
+		inc.Commander, inc.Roles, inc.Parent = "carol", map[string]string{"comms": "dave", "scribe": "erin"}, "INC-2"
+	})
+	wantPage(t, x.get("/incidents/INC-1", c), 200, "<dt>Commander</dt><dd>@carol</dd>", "<dt>comms</dt><dd>@dave</dd>",
+		"<dt>scribe</dt><dd>@erin</dd>", `<dt>Part of</dt><dd><a href="/incidents/INC-2">INC-2</a></dd>`)
+	wantPage(t, x.get("/incidents", c), 200, `<small class="lead">commander @carol</small>`)
+	wantPage(t, x.get("/channels/room-1/log", c), 200, `<span class="who-leads">commander @carol</span> <span>comms @dave</span> <span>scribe @erin</span>`)
+}
