@@ -173,6 +173,12 @@ func answersWhereYouLook(t *testing.T, sz uiSize) {
 	b.checkBadges("the incident list")
 	b.waitText("who acked INC-2, in the list", `table.incidents tr:has(a[href="/incidents/INC-2"]) td.acked`, "@dave")
 	b.screenshot(shotName("list", sz))
+	b.open("the live channels", "/channels")
+	b.noSidewaysScroll("the live channels", sz.w)
+	b.open("an archived incident's page", "/incidents/INC-4")
+	b.waitText("the archived incident's transcript section", "main", "Transcript")
+	b.noSidewaysScroll("an archived incident's page", sz.w)
+	b.checkBadges("an archived incident's page")
 
 	// The channel: a long log, so that replies must be scrolled to.
 	b.open("INC-1's channel", room)
@@ -197,7 +203,24 @@ func answersWhereYouLook(t *testing.T, sz uiSize) {
 	if kept != 2<<20 {
 		t.Errorf("after the refusal the box holds %d characters, want the %d typed", kept, 2<<20)
 	}
-	b.run("to empty the box", chromedp.Evaluate(`document.querySelector("#compose textarea").value = ""`, nil))
+	// A form from a stale page (its CSRF token no longer the session's)
+	// is refused in view too, the text kept.
+	b.run("to empty the box and make the form stale", chromedp.Evaluate(`(() => {
+		const f = document.querySelector("#compose");
+		f.querySelector("textarea").value = "";
+		window.__csrf = f.querySelector('input[name="csrf"]').value;
+		f.querySelector('input[name="csrf"]').value = "stale";
+	})()`, nil))
+	compose(b, "the dashboards look calmer")
+	b.waitReply("the refusal of a stale form", "missing or wrong CSRF token")
+	if got := b.value("#compose textarea"); got != "the dashboards look calmer" {
+		t.Errorf("after a refused form the box holds %q, want the text typed", got)
+	}
+	b.run("to empty the box and restore the form", chromedp.Evaluate(`(() => {
+		const f = document.querySelector("#compose");
+		f.querySelector("textarea").value = "";
+		f.querySelector('input[name="csrf"]').value = window.__csrf;
+	})()`, nil))
 
 	// The card's buttons and the header follow the incident, live.
 	b.click("the card's Ack", cardButton("Ack"), chromedp.BySearch)

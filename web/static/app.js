@@ -148,7 +148,7 @@
   }
   // problem shows an error that came as JSON (a refused token, warroom
   // down) the same way, built as text.
-  function problem(typed, message) {
+  function problem(message) {
     var li = document.createElement("li");
     li.className = "msg ephemeral failed";
     li.dataset.at = String(Date.now());
@@ -177,11 +177,13 @@
     if (sending) sending.disabled = true;
     fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) {
-        return r.json().then(function (body) { return { ok: r.ok, body: body }; });
+        return r.json().then(function (body) { return { ok: r.ok, body: body }; }, function () {
+          return { ok: false, body: { error: { message: "warroom answered HTTP " + r.status + "; your text is still in the box" } } };
+        });
       })
       .then(function (a) {
         if (!a.ok) {
-          problem("", (a.body.error && a.body.error.message) || "warroom could not do that; try again");
+          problem((a.body.error && a.body.error.message) || "warroom could not do that; try again");
           return;
         }
         if (a.body.redirect) { location.assign(a.body.redirect); return; }
@@ -198,7 +200,7 @@
           else { var l = document.getElementById("log"); l.scrollTop = l.scrollHeight; }
         });
       })
-      .catch(function () { problem("", "warroom did not answer; your text is still in the box: send it again"); })
+      .catch(function () { problem("warroom did not answer; your text is still in the box: send it again"); })
       .finally(function () {
         if (sending) sending.disabled = false;
         if (form === compose) box.focus();
