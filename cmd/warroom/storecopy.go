@@ -69,15 +69,15 @@ func storeCopy(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	defer src.Close()
 	dst, err := postgres.Open(ctx, *to, clock)
 	if err != nil {
-		fmt.Fprintf(stderr, "warroom store copy: open the PostgreSQL database %s: %s\nCheck -to, that PostgreSQL is up and that the user may create tables in that database; nothing was copied.\n",
-			maskDSN(*to), incident.ErrorMessage(err))
+		fmt.Fprintf(stderr, "warroom store copy: open the PostgreSQL database %s: %v\nCheck -to, that PostgreSQL is up and that the user may create tables in that database; nothing was copied.\n",
+			maskDSN(*to), err)
 		return 1
 	}
 	defer dst.Close()
 	n, err := runCopy(ctx, src, dst, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "warroom store copy: %s\nNothing was written to %s: the copy is one transaction. Fix the cause and run store copy again.\n",
-			incident.ErrorMessage(err), maskDSN(*to))
+		fmt.Fprintf(stderr, "warroom store copy: %v\nNothing was written to %s: the copy is one transaction. Fix the cause and run store copy again.\n",
+			err, maskDSN(*to))
 		return 1
 	}
 	fmt.Fprintf(stdout, "copied %d rows from %s to %s in %v.\nNow set store.driver: postgres and store.dsn to that database (the password in WARROOM_STORE_DSN) and start warroom there; keep %s as it is until the new installation runs.\n",

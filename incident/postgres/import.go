@@ -352,7 +352,8 @@ func copyTable(ctx context.Context, x q, src Source, t importTable, progress Pro
 
 // convert turns a source value into what the column of type typ takes,
 // with its size for the batch bound: SQLite keeps flags as 0/1 integers
-// (BOOLEAN here), and may hand text as bytes or bytes as text.
+// (BOOLEAN here), and may hand text as bytes or bytes as text, and an
+// empty blob as a nil []byte (NULL is a nil any).
 func convert(v any, typ string) (any, int64, error) {
 	switch typ {
 	case "boolean":
@@ -364,8 +365,14 @@ func convert(v any, typ string) (any, int64, error) {
 		}
 		return nil, 0, fmt.Errorf("%T %v is not a flag (0 or 1)", v, v)
 	case "bytea":
-		if s, ok := v.(string); ok {
-			return []byte(s), int64(len(s)), nil
+		switch b := v.(type) {
+		case string:
+			return []byte(b), int64(len(b)), nil
+		case []byte:
+			if b == nil { // an empty blob as the driver reads it, not NULL (nil)
+				b = []byte{}
+			}
+			return b, int64(len(b)), nil
 		}
 	case "text", "character varying":
 		if b, ok := v.([]byte); ok {
