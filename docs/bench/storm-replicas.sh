@@ -3,8 +3,9 @@
 # throwaway PostgreSQL 15, round-robin, then the same storm on one SQLite node, back to
 # back. Run as root (PostgreSQL runs as the postgres user): bash docs/bench/storm-replicas.sh
 set -u
-bin=/tmp/warroom-storm
-cd "$(dirname "$0")/../.." && go build -o $bin ./cmd/warroom || exit 1
+# WARROOM_BIN=path runs a binary built elsewhere (another commit, for a before/after).
+bin=${WARROOM_BIN:-/tmp/warroom-storm}
+cd "$(dirname "$0")/../.." && { [ -n "${WARROOM_BIN:-}" ] || go build -o $bin ./cmd/warroom || exit 1; }
 tok=$($bin secret)
 B=/usr/lib/postgresql/15/bin
 D=$(mktemp -d); chown postgres "$D"

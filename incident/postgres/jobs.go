@@ -247,27 +247,25 @@ func held(ctx context.Context, tx queryer, what string, l incident.Lease, set st
 
 // Renew extends a held lease.
 func (s *DB) Renew(ctx context.Context, l incident.Lease, until time.Time) error {
-	return s.tx(ctx, func(tx q) error {
-		return held(ctx, tx, "renew", l, `locked_until = ?`, nanos(until))
-	})
+	// One statement: atomic without a transaction around it.
+	return storeError("renew", held(ctx, s.q(), "renew", l, `locked_until = ?`, nanos(until)))
 }
 
-// Finish marks a job done and moves its lane's head on.
+// Finish marks a job done and moves its lane's head on: one statement,
+// warroom_finish_job (migration 0013), under the lane's lock.
 func (s *DB) Finish(ctx context.Context, l incident.Lease, now time.Time) error {
-	return s.tx(ctx, func(tx q) error {
-		inc, lane, err := s.jobLane(ctx, tx, "finish", l.ID)
-		if err != nil {
-			return err
-		}
-		if err := lockLane(ctx, tx, inc, lane); err != nil {
-			return err
-		}
-		if err := held(ctx, tx, "finish", l, `state = 'done', head = false, locked_until = NULL, last_error = '',
-			failure = '', failing_since = NULL, updated_at = ?`, nanos(now)); err != nil {
-			return err
-		}
-		return nextHead(ctx, tx, inc, lane)
-	})
+	inc, lane, err := s.jobLane(ctx, s.q(), "finish", l.ID)
+	if err != nil {
+		return storeError("finish", err)
+	}
+	var ok bool
+	if err := s.q().QueryRowContext(ctx, `SELECT warroom_finish_job(?, ?, ?, ?)`, l.ID, l.Token, laneKey(inc, lane), nanos(now)).Scan(&ok); err != nil {
+		return storeError("finish", fmt.Errorf("finish job %d: %w", l.ID, err))
+	}
+	if !ok {
+		return fmt.Errorf("finish job %d: %w", l.ID, incident.ErrLeaseLost)
+	}
+	return nil
 }
 
 // Retry puts a job back to run at r.RunAt, keeping why it failed. It stays
@@ -278,10 +276,8 @@ func (s *DB) Retry(ctx context.Context, l incident.Lease, r incident.RetryAt, no
 		since = nanos(r.FailingSince)
 	}
 	s.claimed.take(l.ID) // claimed again later, maybe elsewhere
-	return s.tx(ctx, func(tx q) error {
-		return held(ctx, tx, "retry", l, `state = 'pending', locked_until = NULL, run_at = ?, last_error = ?,
-			failure = ?, failing_since = ?, updated_at = ?`, nanos(r.RunAt), r.Reason, string(r.Failure), since, nanos(now))
-	})
+	return storeError("retry", held(ctx, s.q(), "retry", l, `state = 'pending', locked_until = NULL, run_at = ?, last_error = ?,
+		failure = ?, failing_since = ?, updated_at = ?`, nanos(r.RunAt), r.Reason, string(r.Failure), since, nanos(now)))
 }
 
 // Park stops retrying a job and keeps the reason. A job that is not its
