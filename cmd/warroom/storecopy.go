@@ -107,6 +107,9 @@ func openCopySource(ctx context.Context, path string, clock incident.Clock) (cop
 		return nil, fmt.Errorf("no SQLite database at %s (%v); give -from the path of warroom's file (store.dsn of that installation)", path, err)
 	} else if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s is not a file; give -from the path of warroom's SQLite file", path)
+	} else if fi.Size() == 0 {
+		// SQLite would take it for a new database and copy nothing.
+		return nil, fmt.Errorf("%s is empty, not a warroom database; give -from the path of warroom's SQLite file", path)
 	}
 	db, err := sqlite.Open(ctx, path, clock)
 	if err != nil {

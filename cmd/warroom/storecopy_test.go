@@ -229,6 +229,10 @@ func TestStoreCopyBadArguments(t *testing.T) {
 	if err := os.WriteFile(notDB, []byte("not a database, only notes"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	emptyFile := dir + "/empty.db"
+	if err := os.WriteFile(emptyFile, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -241,6 +245,7 @@ func TestStoreCopyBadArguments(t *testing.T) {
 		{"to a path", []string{"store", "copy", "-from", notDB, "-to", dir + "/x.db"}, 2, "-to is not a postgres:// URL"},
 		{"to no database", []string{"store", "copy", "-from", notDB, "-to", "postgres://u:secretpw@localhost"}, 2, "names no database"},
 		{"missing source", []string{"store", "copy", "-from", dir + "/none.db", "-to", "postgres://127.0.0.1:1/db?sslmode=disable"}, 1, "no SQLite database at " + dir + "/none.db"},
+		{"empty file", []string{"store", "copy", "-from", emptyFile, "-to", "postgres://127.0.0.1:1/db?sslmode=disable"}, 1, "is empty, not a warroom database"},
 		{"not sqlite", []string{"store", "copy", "-from", notDB, "-to", "postgres://127.0.0.1:1/db?sslmode=disable"}, 1, "check that -from is warroom's SQLite file"},
 		{"unreachable target", []string{"store", "copy", "-from", emptyDB(t), "-to", "postgres://u:secretpw@127.0.0.1:1/db?sslmode=disable&connect_timeout=2"}, 1, "Check -to, that PostgreSQL is up"},
 	} {
