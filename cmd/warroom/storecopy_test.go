@@ -15,6 +15,7 @@ import (
 
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/incident/postgres/pgtest"
+	"github.com/warroom/warroom/incident/sqlite"
 )
 
 // copyAnswers is what the API (and the builtin channel's page) answers
@@ -272,4 +273,35 @@ func emptyDB(t *testing.T) string {
 	}
 	db.Close()
 	return cfg.Store.DSN
+}
+
+// TestStoreCopyKnowsEverySQLiteTable: every table of a freshly migrated
+// SQLite store has its place in PostgreSQL, so a migration that adds a
+// table to one driver only fails here, before an installation holds rows
+// in it that a copy would have to refuse.
+func TestStoreCopyKnowsEverySQLiteTable(t *testing.T) {
+	path := emptyDB(t)
+	db, err := sqlite.Open(context.Background(), path, incident.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp, err := db.Export(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables, err := exp.Tables(context.Background())
+	exp.Close()
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"store", "copy", "-from", path, "-to", pgtest.Database(t)}, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("store copy: exit %d\n%s", code, stderr.String())
+	}
+	for _, table := range tables {
+		if table != "schema_migrations" && !strings.Contains(stderr.String(), "  "+table+": 0/0 rows\n") {
+			t.Errorf("SQLite table %s is not copied (no PostgreSQL table of that name):\n%s", table, stderr.String())
+		}
+	}
 }
