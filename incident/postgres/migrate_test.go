@@ -55,7 +55,7 @@ func TestConcurrentOpensMigrateOnce(t *testing.T) {
 		}
 		return fmt.Sprint(out)
 	}
-	want := "[0001_incidents 0002_jobs 0003_archive 0004_sessions 0005_builtin 0006_leases]"
+	want := "[0001_incidents 0002_jobs 0003_archive 0004_sessions 0005_builtin 0006_leases 0008_search]"
 	if got := versions(); got != want {
 		t.Fatalf("schema_migrations = %s, want %s", got, want)
 	}
