@@ -78,42 +78,6 @@ type SnippetPart struct {
 	Match bool   `json:"match,omitempty"`
 }
 
-// Snippet markers: the stores wrap matched words in these (code points of
-// Unicode's private use area, which no chat text means) and SplitSnippet
-// turns them into parts.
-const (
-	SnippetOpen  = "\uE000"
-	SnippetClose = "\uE001"
-)
-
-// SplitSnippet cuts a snippet marked with SnippetOpen/SnippetClose into
-// parts.
-func SplitSnippet(s string) []SnippetPart {
-	var parts []SnippetPart
-	add := func(text string, match bool) {
-		if text != "" {
-			parts = append(parts, SnippetPart{Text: text, Match: match})
-		}
-	}
-	for s != "" {
-		i := strings.Index(s, SnippetOpen)
-		if i < 0 {
-			add(s, false)
-			break
-		}
-		add(s[:i], false)
-		s = s[i+len(SnippetOpen):]
-		j := strings.Index(s, SnippetClose)
-		if j < 0 {
-			add(s, true)
-			break
-		}
-		add(s[:j], true)
-		s = s[j+len(SnippetClose):]
-	}
-	return parts
-}
-
 // Limits of a search query.
 const (
 	maxSearchLen   = 500

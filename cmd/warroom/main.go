@@ -37,6 +37,9 @@ Usage:
   warroom accept-uncounted -incident KEY -count N -by NAME -reason TEXT [-config FILE]
                                         accept, on the timeline, an archive short of the chat
                                         server's count by up to N (deleted posts out of reach)
+  warroom gen-archive [-config FILE] [-incidents N] [-seed S]
+                                        add N generated archived incidents to the store
+                                        (for the search benchmark, docs/benchmarks.md)
   warroom version                       print the version
 
 Every config key can be set by an environment variable: WARROOM_ + the key path
@@ -62,6 +65,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		return runLoad(ctx, args[1:], environ, stdout, stderr)
 	case "accept-uncounted":
 		return acceptUncounted(ctx, args[1:], environ, stdout, stderr)
+	case "gen-archive":
+		return genArchive(ctx, args[1:], environ, stdout, stderr)
 	case "serve", "check-config", "oncall":
 	default:
 		fmt.Fprintf(stderr, "warroom: unknown command %q\n\n%s", args[0], usage)
