@@ -67,12 +67,12 @@ type genStats struct {
 	mdBytes, jsonBytes          int64
 }
 
-// genRare is the word the generator puts in one message of every
-// genRareEvery-th incident (2 of 1,000, 20 of 10,000): the benchmark's
-// rare word.
+// genRare is the word the generator puts in one message of genRareIn
+// incidents spread over the archive, whatever its size: the benchmark's
+// rare word, found as often in 1,000 incidents as in 10,000.
 const (
-	genRare      = "zeppelin"
-	genRareEvery = 500
+	genRare   = "zeppelin"
+	genRareIn = 5
 )
 
 var (
@@ -113,7 +113,7 @@ func generateArchive(ctx context.Context, db store, n int, seed uint64, log *slo
 		gens := make([]genned, size)
 		for i := range gens {
 			num := done + i
-			gens[i] = genIncident(rng, start.Add(time.Duration(num)*47*time.Minute), num)
+			gens[i] = genIncident(rng, start.Add(time.Duration(num)*47*time.Minute), num, n)
 		}
 		err := db.Update(ctx, func(tx incident.Tx) error {
 			for _, g := range gens {
@@ -177,9 +177,9 @@ type genned struct {
 	msgs   []archive.Message
 }
 
-// genIncident makes one archived incident opened at `at`, its timeline
-// and its messages.
-func genIncident(rng *rand.Rand, at time.Time, num int) genned {
+// genIncident makes the num-th of `of` archived incidents, opened at
+// `at`, with its timeline and its messages.
+func genIncident(rng *rand.Rand, at time.Time, num, of int) genned {
 	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
 	svc, region := pick(genServices), pick(genRegions)
 	sevs := []incident.Severity{incident.SeverityInfo, incident.SeverityWarning, incident.SeverityHigh, incident.SeverityCritical}
@@ -209,7 +209,8 @@ func genIncident(rng *rand.Rand, at time.Time, num int) genned {
 	}
 	var msgs []archive.Message
 	count := 10 + rng.IntN(31)
-	rare := num%genRareEvery == genRareEvery/2
+	every := max(of/genRareIn, 1)
+	rare := num%every == every/2
 	for i := range count {
 		text := fmt.Sprintf(pick(genSays), svc, rng.IntN(60))
 		if rare && i == count/2 {
