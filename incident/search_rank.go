@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // SearchCandidate is a place the index found for a query: every term
@@ -133,11 +134,11 @@ func matchTerm(text string, words []span, t SearchTerm) []span {
 	for i := 0; i+n <= len(words); i++ {
 		ok := true
 		for k, want := range t.Words {
-			got := strings.ToLower(text[words[i+k].from:words[i+k].to])
+			got := text[words[i+k].from:words[i+k].to]
 			if k == n-1 && t.Prefix {
-				ok = strings.HasPrefix(got, want)
+				ok = hasPrefixFold(got, want)
 			} else {
-				ok = got == want
+				ok = strings.EqualFold(got, want)
 			}
 			if !ok {
 				break
@@ -148,6 +149,19 @@ func matchTerm(text string, words []span, t SearchTerm) []span {
 		}
 	}
 	return out
+}
+
+// hasPrefixFold reports whether word starts with prefix, ignoring case,
+// without allocating.
+func hasPrefixFold(word, prefix string) bool {
+	for _, p := range prefix {
+		r, size := utf8.DecodeRuneInString(word)
+		if size == 0 || unicode.ToLower(r) != p {
+			return false
+		}
+		word = word[size:]
+	}
+	return true
 }
 
 // Snippet size, in words around the first match.

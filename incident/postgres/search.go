@@ -20,7 +20,7 @@ func (s *DB) Search(ctx context.Context, sq incident.SearchQuery) ([]incident.Se
 	}
 	where, args := searchFilters(sq)
 	rows, err := s.q().QueryContext(ctx, `SELECT u.incident_id, u.field, u.ref, u.body
-		FROM search_units u JOIN incidents i ON i.id = u.incident_id
+		FROM search_units u`+joinIncidents(where)+`
 		WHERE u.tsv @@ to_tsquery('simple', ?)`+where+`
 		ORDER BY u.id DESC LIMIT `+fmt.Sprint(incident.SearchWindow), append([]any{query}, args...)...)
 	if err != nil {
@@ -144,6 +144,14 @@ func searchFilters(q incident.SearchQuery) (string, []any) {
 		args = append(args, nanos(q.To))
 	}
 	return b.String(), args
+}
+
+// joinIncidents joins the incidents when the filters read them.
+func joinIncidents(where string) string {
+	if where == "" {
+		return ""
+	}
+	return " JOIN incidents i ON i.id = u.incident_id"
 }
 
 func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }

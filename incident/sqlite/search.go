@@ -22,7 +22,7 @@ func (s *DB) Search(ctx context.Context, q incident.SearchQuery) ([]incident.Sea
 	where, args := searchFilters(q)
 	// Not from the statement cache: the SQL varies with the filters.
 	rows, err := s.rdb.QueryContext(ctx, `SELECT u.incident_id, u.field, u.ref, u.body
-		FROM search_fts f JOIN search_units u ON u.id = f.rowid JOIN incidents i ON i.id = u.incident_id
+		FROM search_fts f JOIN search_units u ON u.id = f.rowid`+joinIncidents(where)+`
 		WHERE search_fts MATCH ?`+where+`
 		ORDER BY f.rowid DESC LIMIT `+fmt.Sprint(incident.SearchWindow), append([]any{match}, args...)...)
 	if err != nil {
@@ -138,6 +138,14 @@ func searchFilters(q incident.SearchQuery) (string, []any) {
 		args = append(args, nanos(q.To))
 	}
 	return b.String(), args
+}
+
+// joinIncidents joins the incidents when the filters read them.
+func joinIncidents(where string) string {
+	if where == "" {
+		return ""
+	}
+	return " JOIN incidents i ON i.id = u.incident_id"
 }
 
 func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
