@@ -15,7 +15,7 @@ CREATE TABLE search_units (
     body        TEXT   NOT NULL,
     tsv         tsvector GENERATED ALWAYS AS (to_tsvector('simple', regexp_replace(body, '[[:punct:][:space:]]+', ' ', 'g'))) STORED
 );
-CREATE INDEX search_units_tsv ON search_units USING GIN (tsv);
+CREATE INDEX search_units_tsv ON search_units USING GIN (tsv) WITH (fastupdate = off);
 CREATE INDEX search_units_incident ON search_units (incident_id, field);
 
 CREATE FUNCTION search_index_incident() RETURNS trigger LANGUAGE plpgsql AS $$
