@@ -123,6 +123,18 @@ func (s *DB) IndexPending(ctx context.Context, log *slog.Logger) error {
 	return nil
 }
 
+// ReindexAll marks every incident for IndexPending to index anew: after
+// a store copy (the search tables are derived: copy the incidents, events
+// and transcripts, then call this and IndexPending), or to repair the
+// index.
+func (s *DB) ReindexAll(ctx context.Context) error {
+	_, err := s.q().ExecContext(ctx, `INSERT INTO search_pending (incident_id) SELECT id FROM incidents ON CONFLICT DO NOTHING`)
+	if err != nil {
+		return fmt.Errorf("mark incidents for indexing: %w", err)
+	}
+	return nil
+}
+
 func pendingBatch(ctx context.Context, tx q) ([]int64, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT incident_id FROM search_pending ORDER BY incident_id LIMIT ? FOR UPDATE SKIP LOCKED`, indexBatch)
 	if err != nil {

@@ -123,6 +123,15 @@ func (s *DB) IndexPending(ctx context.Context, log *slog.Logger) error {
 	return nil
 }
 
+// ReindexAll marks every incident for IndexPending to index anew (after a
+// copy of the tables from another store, or to repair the index).
+func (s *DB) ReindexAll(ctx context.Context) error {
+	return s.update(ctx, func(w writer) error {
+		_, err := w.ExecContext(ctx, `INSERT OR IGNORE INTO search_pending (incident_id) SELECT id FROM incidents`)
+		return err
+	})
+}
+
 func pendingBatch(ctx context.Context, w writer) ([]int64, error) {
 	rows, err := w.QueryContext(ctx, `SELECT incident_id FROM search_pending ORDER BY incident_id LIMIT ?`, indexBatch)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -16,6 +17,8 @@ import (
 type IndexingStore interface {
 	SearchStore
 	IndexPending(ctx context.Context, log *slog.Logger) error
+	// ReindexAll marks every incident for IndexPending to index anew.
+	ReindexAll(ctx context.Context) error
 }
 
 // RunIndexPending checks that a database from before the search index is
@@ -24,7 +27,8 @@ type IndexingStore interface {
 // before the search migration (its tables gone, its version unlisted) and
 // closes s; reopen opens it again with the current code, which migrates;
 // IndexPending must then index every incident, in batches, logging its
-// progress, and find nothing left to do a second time.
+// progress, and find nothing left to do a second time; after ReindexAll
+// it indexes everything anew and still finds each incident.
 func RunIndexPending(t *testing.T, s SearchStore, downgrade func(t *testing.T), reopen func(t *testing.T) IndexingStore) {
 	ctx := context.Background()
 	const n = 450 // more than two batches
@@ -52,5 +56,20 @@ func RunIndexPending(t *testing.T, s SearchStore, downgrade func(t *testing.T), 
 	log.Reset()
 	if err := db.IndexPending(ctx, slog.New(slog.NewTextHandler(&log, nil))); err != nil || log.Len() != 0 {
 		t.Errorf("a second IndexPending: %v, logged %q; want nothing to do", err, log.String())
+	}
+	if err := db.ReindexAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.IndexPending(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"ocelot", "quokka", "axolotl"} {
+		hits := search(t, db, incident.SearchQuery{}, q)
+		if len(hits) != 1 {
+			t.Errorf("after ReindexAll, %q found %d, want 1", q, len(hits))
+		}
+	}
+	if hits := search(t, db, incident.SearchQuery{Limit: 100}, "incident"); len(hits) != 100 {
+		t.Errorf("after ReindexAll, a page of 100 holds %d incidents", len(hits))
 	}
 }
