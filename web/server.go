@@ -71,6 +71,7 @@ type Deps struct {
 	Alerts      Alerts
 	Commands    Commands
 	Transcripts Transcripts
+	Search      incident.Searcher // the full-text search (web/search.go); nil answers 404
 	Jobs        Jobs
 	Ready       Readiness
 	Sessions    Sessions    // the web UI's sign-ins

@@ -148,6 +148,7 @@ func (s *Server) uiRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.withSession, s.requireUIUser)
 		r.Get("/incidents", s.incidentsPage)
+		r.Get("/search", s.searchPage)
 		r.Post("/incidents", s.declarePage)
 		r.Get("/incidents/{key}", s.incidentPage)
 		r.Post("/incidents/{key}/command", s.incidentCommand)

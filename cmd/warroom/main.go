@@ -40,6 +40,9 @@ Usage:
                                         server's count by up to N (deleted posts out of reach)
   warroom store copy -from FILE -to URL copy a SQLite installation (stopped) into an empty
                                         PostgreSQL database, ids kept, in one transaction
+  warroom gen-archive [-config FILE] [-incidents N] [-seed S]
+                                        add N generated archived incidents to the store
+                                        (for the search benchmark, docs/benchmarks.md)
   warroom version                       print the version
 
 Every config key can be set by an environment variable: WARROOM_ + the key path
@@ -67,6 +70,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		return acceptUncounted(ctx, args[1:], environ, stdout, stderr)
 	case "store":
 		return storeCommand(ctx, args[1:], stdout, stderr)
+	case "gen-archive":
+		return genArchive(ctx, args[1:], environ, stdout, stderr)
 	case "serve", "check-config", "oncall":
 	default:
 		fmt.Fprintf(stderr, "warroom: unknown command %q\n\n%s", args[0], usage)

@@ -75,6 +75,13 @@ func NewMainOn(ctx context.Context, cfg Config, ln net.Listener, logOut io.Write
 		return nil, err
 	}
 	m := &Main{cfg: cfg, log: log, db: db, ln: ln}
+	if err := db.IndexPending(ctx, log); err != nil {
+		db.Close()
+		if ln != nil {
+			ln.Close()
+		}
+		return nil, err
+	}
 	if err := m.wire(ctx, clock); err != nil {
 		db.Close()
 		if m.ln != nil {
@@ -145,7 +152,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		Hosts: knownHosts(cfg.Listen, cfg.PublicURL)},
 		web.Deps{
 			Incidents: svc, Lifecycle: svc, Updates: svc, Alerts: svc, Commands: svc,
-			Transcripts: m.db, Jobs: m.db, Ready: m, Sessions: m.db, Chat: chat.rooms, Hooks: src.hooks, Callbacks: callbacks,
+			Transcripts: m.db, Search: m.db, Jobs: m.db, Ready: m, Sessions: m.db, Chat: chat.rooms, Hooks: src.hooks, Callbacks: callbacks,
 			Metrics: metrics, Kick: m.runner.Kick, Clock: clock, Logger: m.log,
 		})
 	if err != nil {
