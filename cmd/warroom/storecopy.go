@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -19,6 +20,8 @@ import (
 // store's Import.
 type copyTarget interface {
 	Import(ctx context.Context, src postgres.Source, progress postgres.Progress) error
+	// IndexPending builds the search index of what was copied.
+	IndexPending(ctx context.Context, log *slog.Logger) error
 	Close() error
 }
 
@@ -78,6 +81,11 @@ func storeCopy(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		fmt.Fprintf(stderr, "warroom store copy: %v\nNothing was written to %s: the copy is one transaction. Fix the cause and run store copy again.\n",
 			err, maskDSN(*to))
+		return 1
+	}
+	fmt.Fprintln(stderr, "warroom store copy: building the search index of the copy:")
+	if err := dst.IndexPending(ctx, slog.New(slog.NewTextHandler(stderr, nil))); err != nil {
+		fmt.Fprintf(stderr, "warroom store copy: the rows are copied, but %v\nwarroom builds the rest of the index when it starts on %s.\n", err, maskDSN(*to))
 		return 1
 	}
 	fmt.Fprintf(stdout, "copied %d rows from %s to %s in %v.\nNow set store.driver: postgres and store.dsn to that database (the password in WARROOM_STORE_DSN) and start warroom there; keep %s as it is until the new installation runs.\n",
