@@ -220,7 +220,12 @@ func (a *ActionRuns) timeoutOf(r *ActionRun) time.Duration {
 func outcomeText(res ActionResult, took time.Duration, execErr error, timeout time.Duration) string {
 	ran := ""
 	if res.Ran != "" {
-		ran = " (ran " + res.Ran + ")"
+		// In code, so chat servers make no link preview of a URL (a GET
+		// to the action's endpoint).
+		ran = " (ran `" + res.Ran + "`)"
+		if strings.Contains(res.Ran, "`") {
+			ran = " (ran `` " + res.Ran + " ``)"
+		}
 	}
 	switch {
 	case res.TimedOut:

@@ -42,6 +42,10 @@ func newActionsFixture(t *testing.T, cfg *Config) *actionsFixture {
 	slow := filepath.Join(dir, "slow.sh")
 	os.WriteFile(slow, []byte("#!/bin/sh\necho working\nsleep 30\n"), 0o755)
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.Error(w, "deploys are POSTed", http.StatusMethodNotAllowed)
+			return
+		}
 		b := make([]byte, 1024)
 		n, _ := r.Body.Read(b)
 		f.lastBody.Store(string(b[:n]) + " auth=" + r.Header.Get("Authorization"))
