@@ -351,7 +351,8 @@ func suggestedActionsCard(rb Runbook) *Card {
 	if len(rb.Actions) == 0 {
 		return nil
 	}
-	c := &Card{Title: "Suggested actions", Text: "From the runbook " + rb.Title + ": each button runs `/incident run` with what it says."}
+	c := &Card{Title: "Suggested actions", Severity: SeverityInfo,
+		Text: "From the runbook " + rb.Title + ": each button runs `/incident run` with what it says."}
 	for i, line := range rb.Actions {
 		c.Actions = append(c.Actions, Action{ID: fmt.Sprintf("suggested%d", i), Label: "Run " + line, Command: "run " + line})
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -261,5 +262,51 @@ func TestActionsOverTheCommandsAPI(t *testing.T) {
 	code, raw = h.do("POST", path, map[string]string{"actor": "alice", "text": "run nosuch"}, bearerAPI)
 	if code != http.StatusNotFound || !strings.Contains(string(raw), `no action \"nosuch\"`) {
 		t.Errorf("an unknown action over the API: %d %s", code, raw)
+	}
+}
+
+var suggestedButtonRE = regexp.MustCompile(`name="command" value="(run restart what(?:=|&#61;)pods)"`)
+
+// TestRunbookSuggestsActions: a runbook's front matter names actions, the
+// runbook post offers them as buttons, and a button runs the action.
+func TestRunbookSuggestsActions(t *testing.T) {
+	cfg := testConfig(t)
+	f := newActionsFixture(t, &cfg)
+	cfg.Runbooks.Dir = t.TempDir()
+	md := "---\nservice: checkout\nactions: [\"restart what=pods\"]\n---\n# Checkout down\n\nRestart the pods.\n"
+	if err := os.WriteFile(filepath.Join(cfg.Runbooks.Dir, "checkout.md"), []byte(md), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := startHarness(t, cfg)
+	var inc apiIncident
+	if code := h.apiInto("POST", "/incidents", map[string]any{"title": "checkout is down", "severity": "high",
+		"labels": map[string]string{"service": "checkout"}}, &inc); code != 201 {
+		t.Fatalf("declare: %d", code)
+	}
+	room := "/channels/" + h.channelID(inc.Key)
+	h.login("alice")
+	var button string
+	defer func() {
+		if t.Failed() {
+			_, page := h.do("GET", room, nil, nil)
+			i := strings.Index(string(page), "Runbook")
+			t.Logf("page: %s", page[max(0, i-200):min(len(page), i+3000)])
+		}
+	}()
+	h.waitFor("the suggested action's button", func() bool {
+		_, page := h.do("GET", room, nil, nil)
+		if m := suggestedButtonRE.FindSubmatch(page); m != nil {
+			button = html.UnescapeString(string(m[1]))
+		}
+		return button != ""
+	})
+	if code, body := h.do("POST", room+"/command", url.Values{"command": {button}}, nil); code != http.StatusSeeOther {
+		t.Fatalf("press the button: %d %s", code, body)
+	}
+	if text := h.runFinished(inc.Key, 1); !strings.Contains(text, "exit status 0") {
+		t.Errorf("the suggested run: %q", text)
+	}
+	if argv, _ := os.ReadFile(f.argvFile); !strings.HasPrefix(string(argv), "4\tpods\n") {
+		t.Errorf("the command got %q", argv)
 	}
 }
