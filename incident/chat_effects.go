@@ -306,6 +306,7 @@ func (c *ChatEffects) runPost(ctx context.Context, j Job) error {
 				return nil // the runbook went away since: nothing to post
 			}
 			data.Runbook = &rb
+			post.Card = suggestedActionsCard(rb)
 		}
 		if post.Text, err = c.render.Render(p.Template, data); err != nil {
 			return err

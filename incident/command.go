@@ -41,6 +41,7 @@ func commandGroups() [][]commandSpec {
 		coreCommands(),
 		lifecycleCommands(),
 		contextCommands(),
+		runCommands(),
 		closeCommands(),
 	}
 }

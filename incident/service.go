@@ -26,6 +26,7 @@ type Service struct {
 	onCall   OnCallBoard
 	reactors []Reactor // in the order they react
 	commands *commandSet
+	actions  *ActionRuns
 }
 
 // Deps are the Service's collaborators.
@@ -60,6 +61,8 @@ type Deps struct {
 	Escalation Escalation
 	// OnCall answers /incident oncall; nil says there are no schedules.
 	OnCall OnCallBoard
+	// Actions are the ChatOps actions /incident run runs; nil: none.
+	Actions *ActionCatalog
 }
 
 // NewService builds a Service and its parts.
@@ -76,6 +79,7 @@ func NewService(d Deps) *Service {
 		runbooks: rb, graphs: d.Graphs, router: d.Router, life: s, esc: d.Escalation}
 	s.tickets = newTicketSync(d, s)
 	s.upstream = &UpstreamAcks{store: d.Store, upstreams: d.Upstreams}
+	s.actions = newActionRuns(d, s)
 	s.reactors = []Reactor{s.tickets, s.chat}
 	if d.Escalation != nil {
 		s.reactors = append(s.reactors, d.Escalation)
@@ -91,6 +95,7 @@ func (s *Service) RegisterJobs(r *Runner) {
 	s.chat.RegisterJobs(r)
 	s.tickets.RegisterJobs(r)
 	s.upstream.RegisterJobs(r)
+	s.actions.RegisterJobs(r)
 }
 
 // Get returns one incident by key.

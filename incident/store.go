@@ -22,6 +22,8 @@ type Store interface {
 	// ChatPost returns the ID of the message posted in a named slot (for
 	// example "status"), or "" when there is none yet.
 	ChatPost(ctx context.Context, incidentID int64, slot string) (string, error)
+	// ActionRunReader reads the runs of ChatOps actions.
+	ActionRunReader
 }
 
 // Filter narrows Incidents.
@@ -66,6 +68,8 @@ type Tx interface {
 	// SetChatPost records the ID of the message in a named slot, so that
 	// later jobs can edit it.
 	SetChatPost(ctx context.Context, incidentID int64, slot, postID string) error
+	// ActionRunTx writes the runs of ChatOps actions.
+	ActionRunTx
 }
 
 // Clock tells the time; tests inject a fake.

@@ -41,6 +41,10 @@ type Config struct {
 	Prometheus PrometheusConfig `yaml:"prometheus"`
 	Paging     PagingConfig     `yaml:"paging"`
 	Limits     LimitsConfig     `yaml:"limits"`
+	// Actions are the ChatOps actions /incident run runs (config_actions.go);
+	// Groups name sets of chat users their permissions refer to.
+	Actions []ActionConfig      `yaml:"actions"`
+	Groups  map[string][]string `yaml:"groups"`
 
 	// publicURLNote says how public_url was derived when the config does
 	// not set it (check-config shows it).

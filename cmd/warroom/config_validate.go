@@ -31,6 +31,7 @@ func (c Config) check(probs *problems) {
 	c.checkRouting(probs)
 	probs.add("prometheus", c.Prometheus.Validate())
 	c.checkPaging(probs)
+	c.checkActions(probs)
 	c.checkSecrets(probs)
 }
 
