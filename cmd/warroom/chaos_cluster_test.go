@@ -111,6 +111,16 @@ func (rs *replicaSet) start(i int) error {
 	}
 }
 
+// pid is the process id of replica i (0 while it is down).
+func (rs *replicaSet) pid(i int) int {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.slots[i].cmd == nil {
+		return 0
+	}
+	return rs.slots[i].cmd.Process.Pid
+}
+
 // kill sends replica i SIGKILL and waits until it is gone.
 func (rs *replicaSet) kill(i int) {
 	rs.mu.Lock()
