@@ -49,36 +49,41 @@ func countRows(t *testing.T, db *sql.DB, query string, args ...any) int {
 	return n
 }
 
-// checkPostsInChannels: in the builtin chat's tables, every incident has
-// one channel holding the welcome post and the status post once each.
-func checkPostsInChannels(t *testing.T, db *sql.DB, groups int) {
-	t.Helper()
+// postsInChannels counts, per incident, the welcome and status posts in
+// its builtin channel (the builtin chat's own tables).
+func postsInChannels(db *sql.DB) (map[string][2]int, error) {
 	rows, err := db.Query(`SELECT c.incident_key,
 		count(m.seq) FILTER (WHERE m.text LIKE '%' || $1 || '%'),
 		count(m.seq) FILTER (WHERE m.text LIKE '%' || $2 || '%')
 		FROM builtin_channels c LEFT JOIN builtin_messages m ON m.channel_id = c.id GROUP BY c.incident_key`,
 		welcomeMarker, statusMarker)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	defer rows.Close()
-	channels := 0
+	out := map[string][2]int{}
 	for rows.Next() {
 		var key string
 		var welcome, status int
 		if err := rows.Scan(&key, &welcome, &status); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
-		channels++
-		if welcome != 1 || status != 1 {
-			t.Errorf("%s: its builtin channel holds the welcome post %d times and the status post %d times, want once each", key, welcome, status)
+		out[key] = [2]int{welcome, status}
+	}
+	return out, rows.Err()
+}
+
+// checkPostsInChannels: every incident has one builtin channel holding the
+// welcome post and the status post once each.
+func checkPostsInChannels(t *testing.T, posts map[string][2]int, groups int) {
+	t.Helper()
+	for key, n := range posts {
+		if n != [2]int{1, 1} {
+			t.Errorf("%s: its builtin channel holds the welcome post %d times and the status post %d times, want once each", key, n[0], n[1])
 		}
 	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if channels != groups {
-		t.Errorf("%d builtin channels for %d incidents", channels, groups)
+	if len(posts) != groups {
+		t.Errorf("%d builtin channels for %d incidents", len(posts), groups)
 	}
 }
 

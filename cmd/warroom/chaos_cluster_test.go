@@ -44,6 +44,12 @@ type replicaSlot struct {
 func startReplicas(t testing.TB, bin string, n int, env ...string) *replicaSet {
 	t.Helper()
 	rs := &replicaSet{t: t, bin: bin, env: env, logDir: t.TempDir()}
+	if *chaosLogs != "" { // kept after the test, to read by hand
+		rs.logDir = filepath.Join(*chaosLogs, strings.ReplaceAll(t.Name(), "/", "_"))
+		if err := os.MkdirAll(rs.logDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for range n {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
