@@ -4,40 +4,78 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Command is one parsed /incident command.
 type Command struct {
-	Name string // help, ack, resolve, status, severity, note, close
+	Name string // a registered command: help, ack, resolve, status, ...
 	Arg  string // the rest of the line, trimmed
 }
 
-// commandSpec describes a command for the parser and for help.
+// commandSpec is one /incident command: how it parses, what help says of
+// it, and what runs it. Each topic declares its commands in its own file
+// (command_<topic>.go) and adds one line to commandGroups.
 type commandSpec struct {
-	usage   string
-	help    string
-	needArg bool
+	name    string
+	usage   string // what to type, after "/incident "
+	help    string // one line
+	needArg bool   // refuse the command without an argument
+	// global commands run anywhere, about no incident (help, oncall).
+	global bool
+	run    func(s *Service, ctx context.Context, call commandCall) (Reply, error)
 }
 
-var commands = map[string]commandSpec{
-	"help":     {usage: "help", help: "show this help"},
-	"ack":      {usage: "ack", help: "acknowledge: you are on it"},
-	"resolve":  {usage: "resolve [reason]", help: "the problem is gone; the channel stays open"},
-	"status":   {usage: "status <text>", help: "post a status update", needArg: true},
-	"severity": {usage: "severity <level>", help: "change severity (critical, high, warning, info)", needArg: true},
-	"note":     {usage: "note <text>", help: "add a note to the timeline", needArg: true},
-	"runbook":  {usage: "runbook", help: "show the incident's runbook"},
-	"graph":    {usage: "graph <promql> [range]", help: "post a graph of a Prometheus query (range like 30m, 6h; default 1h)", needArg: true},
-	"page":     {usage: "page <@user|schedule:name>", help: "page someone by hand", needArg: true},
-	"oncall":   {usage: "oncall", help: "who is on call now and next"},
-	"close":    {usage: "close [reason]", help: "close: archive the transcript, then delete the channel"},
+// commandCall is one command being run: what was typed, by whom, where,
+// about which incident (nil for a global command) and its argument.
+type commandCall struct {
+	Req CommandRequest
+	Inc *Incident
+	Arg string
 }
 
-var commandOrder = []string{"help", "ack", "status", "severity", "note", "runbook", "graph", "page", "oncall", "resolve", "close"}
+// commandGroups lists every topic's commands in the order help shows them.
+// A new topic adds one line.
+func commandGroups() [][]commandSpec {
+	return [][]commandSpec{
+		coreCommands(),
+		lifecycleCommands(),
+		contextCommands(),
+		closeCommands(),
+	}
+}
+
+// commandSet is the registry of commands, by name and in help's order.
+type commandSet struct {
+	byName map[string]commandSpec
+	order  []string
+}
+
+func newCommandSet() *commandSet {
+	set := &commandSet{byName: map[string]commandSpec{}}
+	for _, group := range commandGroups() {
+		for _, spec := range group {
+			if _, dup := set.byName[spec.name]; dup || spec.run == nil {
+				panic("incident: command " + spec.name + " registered twice or without a handler")
+			}
+			set.byName[spec.name] = spec
+			set.order = append(set.order, spec.name)
+		}
+	}
+	return set
+}
+
+// theCommands is built once; handlers reach it through Service.commands.
+var theCommands = sync.OnceValue(newCommandSet)
 
 // ParseCommand reads the text after the trigger word ("/incident" or
 // "!incident" are stripped if present). An empty text means help.
-func ParseCommand(text string) (Command, error) {
+func ParseCommand(text string) (Command, error) { return theCommands().parse(text) }
+
+// HelpText lists the commands.
+func HelpText() string { return theCommands().helpText() }
+
+func (set *commandSet) parse(text string) (Command, error) {
 	text = strings.TrimSpace(text)
 	for _, trigger := range []string{"/incident", "!incident"} {
 		if rest, ok := strings.CutPrefix(text, trigger); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
@@ -49,7 +87,7 @@ func ParseCommand(text string) (Command, error) {
 	}
 	name, arg, _ := strings.Cut(text, " ")
 	name = strings.ToLower(name)
-	spec, ok := commands[name]
+	spec, ok := set.byName[name]
 	if !ok {
 		return Command{}, Errorf(KindInvalid, "unknown command %q; try /incident help", name)
 	}
@@ -60,22 +98,26 @@ func ParseCommand(text string) (Command, error) {
 	return Command{Name: name, Arg: arg}, nil
 }
 
-// HelpText lists the commands.
-func HelpText() string {
+func (set *commandSet) helpText() string {
 	var b strings.Builder
 	b.WriteString("Commands, typed in an incident channel:\n")
-	for _, name := range commandOrder {
-		fmt.Fprintf(&b, "- `/incident %s`: %s\n", commands[name].usage, commands[name].help)
+	for _, name := range set.order {
+		fmt.Fprintf(&b, "- `/incident %s`: %s\n", set.byName[name].usage, set.byName[name].help)
 	}
 	return b.String()
 }
 
-// CommandRequest is a command typed in, or a button pressed in, a channel.
+// CommandRequest is a command typed in, or a button pressed in, a channel,
+// or sent through the commands API.
 type CommandRequest struct {
-	Backend   string // which chat backend it came from
+	Backend   string // which chat backend it came from; empty for the API
 	ChannelID string // the channel it was typed in
 	Actor     string // who typed it (username)
 	Text      string // the command line
+	// IncidentKey, when set, names the incident the command is about (the
+	// commands API); otherwise it is the channel's, or one named as the
+	// first argument ("ack INC-42").
+	IncidentKey string
 }
 
 // Reply is what the backend shows the person who ran the command. Public
@@ -84,108 +126,93 @@ type Reply struct {
 	Text   string
 	Public bool
 	Failed bool
+	// Kind says why a failed command failed (KindInvalid when unset), so
+	// that the commands API answers with the status of that kind.
+	Kind Kind
 }
 
 // RunCommand parses and runs a command: the one set of handlers every chat
-// backend shares. Errors a person caused become a Reply; only failures of
-// warroom itself are returned as errors.
+// backend and the commands API share. Errors a person caused become a
+// Reply; only failures of warroom itself are returned as errors.
 func (s *Service) RunCommand(ctx context.Context, req CommandRequest) (Reply, error) {
-	cmd, err := ParseCommand(req.Text)
+	cmd, err := s.commands.parse(req.Text)
 	if err != nil {
 		return failed(err)
 	}
-	if cmd.Name == "help" {
-		return Reply{Text: HelpText()}, nil
-	}
-	if cmd.Name == "oncall" {
-		if s.onCall == nil {
-			return Reply{Text: "No on-call schedules: add them under paging.schedules.", Failed: true}, nil
+	spec := s.commands.byName[cmd.Name]
+	call := commandCall{Req: req, Arg: cmd.Arg}
+	if !spec.global {
+		if call.Inc, call.Arg, err = s.commandIncident(ctx, req, cmd); err != nil {
+			if ErrorKind(err) == KindNotFound {
+				return failed(err)
+			}
+			return Reply{}, err
 		}
-		return Reply{Text: s.onCall.Describe(s.clock.Now())}, nil
 	}
-	inc, err := s.commandIncident(ctx, req, &cmd)
-	if err != nil {
-		if ErrorKind(err) == KindNotFound {
-			return Reply{Text: "This channel belongs to no incident: run /incident commands in an incident's own channel, or name it: /incident " + cmd.Name + " INC-42", Failed: true}, nil
-		}
-		return Reply{}, err
+	return spec.run(s, ctx, call)
+}
+
+// failed turns a mistake of the person into a failed Reply; anything else
+// stays an error.
+func failed(err error) (Reply, error) {
+	switch kind := ErrorKind(err); kind {
+	case KindInvalid, KindConflict, KindNotFound:
+		return Reply{Text: ErrorMessage(err), Failed: true, Kind: kind}, nil
 	}
-	var text string
-	switch cmd.Name {
-	case "ack":
-		_, err = s.Ack(ctx, inc.Key, req.Actor)
-		text = fmt.Sprintf("%s acknowledged by @%s.", inc.Key, req.Actor)
-	case "resolve":
-		_, err = s.Resolve(ctx, inc.Key, req.Actor, cmd.Arg)
-		text = fmt.Sprintf("%s resolved by @%s.", inc.Key, req.Actor)
-	case "status":
-		_, err = s.UpdateStatus(ctx, inc.Key, req.Actor, cmd.Arg)
-		text = "Status update recorded."
-	case "severity":
-		var sev Severity
-		if sev, err = ParseSeverity(cmd.Arg); err == nil {
-			_, err = s.SetSeverity(ctx, inc.Key, req.Actor, sev)
-		}
-		text = fmt.Sprintf("%s severity is now %s.", inc.Key, sev)
-	case "note":
-		_, err = s.AddNote(ctx, inc.Key, req.Actor, cmd.Arg)
-		text = "Note added to the timeline."
-	case "runbook":
-		return s.runbookReply(ctx, inc), nil
-	case "graph":
-		return s.chat.graphCommand(ctx, inc, req.Actor, cmd.Arg)
-	case "page":
-		return s.pageCommand(ctx, inc, req.Actor, cmd.Arg)
-	case "close":
-		_, err = s.Close(ctx, inc.Key, req.Actor, cmd.Arg)
-		text = fmt.Sprintf("%s closed by @%s. Archiving the transcript; the channel is deleted once the archive is verified.", inc.Key, req.Actor)
-	}
+	return Reply{}, err
+}
+
+// done answers a command that changed something: text on success, the
+// failure otherwise.
+func done(text string, err error) (Reply, error) {
 	if err != nil {
 		return failed(err)
 	}
 	return Reply{Text: text}, nil
 }
 
-func failed(err error) (Reply, error) {
-	switch ErrorKind(err) {
-	case KindInvalid, KindConflict, KindNotFound:
-		return Reply{Text: ErrorMessage(err), Failed: true}, nil
-	}
-	return Reply{}, err
-}
-
-// runbookReply shows the matched runbook, or the runbook links, or says
-// that there is none and how to add one.
-func (s *Service) runbookReply(ctx context.Context, inc *Incident) Reply {
-	if rb, ok := s.runbooks.findAny(ctx, inc, s.router.Route(inc.Labels).Runbook); ok {
-		return Reply{Text: "**Runbook: " + rb.Title + "**\n\n" + rb.Body}
-	}
-	var links []string
-	for _, l := range inc.Links {
-		if l.Title == "Runbook" {
-			links = append(links, l.URL)
-		}
-	}
-	if len(links) > 0 {
-		return Reply{Text: "Runbook: " + strings.Join(links, " ")}
-	}
-	return Reply{Text: "No runbook matches " + inc.Key + ": add one to runbooks.dir with front matter naming its alertname, service or labels, or set a runbook_url annotation on the alert."}
-}
-
-// commandIncident finds the incident a command is about: one named as its
-// first argument ("ack INC-42", as a page's direct message says), else the
-// channel's.
-func (s *Service) commandIncident(ctx context.Context, req CommandRequest, cmd *Command) (*Incident, error) {
+// commandIncident finds the incident a command is about: the request's
+// IncidentKey, else one named as its first argument ("ack INC-42", as a
+// page's direct message says), else the channel's. It returns the
+// argument without the key.
+func (s *Service) commandIncident(ctx context.Context, req CommandRequest, cmd Command) (*Incident, string, error) {
 	first, rest, _ := strings.Cut(cmd.Arg, " ")
-	if strings.HasPrefix(strings.ToUpper(first), KeyPrefix) {
-		if _, err := ParseKey(first); err == nil {
-			inc, err := s.Get(ctx, first)
-			if err != nil {
-				return nil, err
-			}
-			cmd.Arg = strings.TrimSpace(rest)
-			return inc, nil
+	named := namedKey(first)
+	if req.IncidentKey != "" {
+		inc, err := s.Get(ctx, req.IncidentKey)
+		switch {
+		case err != nil:
+			return nil, "", err
+		case named == inc.ID:
+			return inc, strings.TrimSpace(rest), nil
+		case named != 0:
+			return nil, "", Errorf(KindInvalid, "the command names %s but is sent to %s: send it to %s's commands, or leave the key out", FormatKey(named), inc.Key, FormatKey(named))
 		}
+		return inc, cmd.Arg, nil
 	}
-	return s.ByChannel(ctx, req.Backend, req.ChannelID)
+	if named != 0 {
+		inc, err := s.store.Incident(ctx, named)
+		if ErrorKind(err) == KindNotFound {
+			return nil, "", Errorf(KindNotFound, "%s does not exist: /incident %s takes the key of an existing incident, or none in an incident's own channel", FormatKey(named), cmd.Name)
+		}
+		return inc, strings.TrimSpace(rest), err
+	}
+	inc, err := s.ByChannel(ctx, req.Backend, req.ChannelID)
+	if ErrorKind(err) == KindNotFound {
+		return nil, "", Errorf(KindNotFound, "this channel belongs to no incident: run /incident commands in an incident's own channel, or name it: /incident %s INC-42", cmd.Name)
+	}
+	return inc, cmd.Arg, err
+}
+
+// namedKey is the ID of an incident key ("INC-42", any case) given as a
+// command's first word, or 0 when it is not one.
+func namedKey(word string) int64 {
+	if !strings.HasPrefix(strings.ToUpper(word), KeyPrefix) {
+		return 0
+	}
+	id, err := ParseKey(word)
+	if err != nil {
+		return 0
+	}
+	return id
 }

@@ -21,7 +21,7 @@ func FuzzParseCommand(f *testing.F) {
 			}
 			return
 		}
-		spec, ok := commands[cmd.Name]
+		spec, ok := theCommands().byName[cmd.Name]
 		if !ok {
 			t.Fatalf("ParseCommand(%q) = unknown command %q", text, cmd.Name)
 		}

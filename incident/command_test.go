@@ -49,7 +49,7 @@ func TestParseCommand(t *testing.T) {
 
 func TestHelpListsEveryCommand(t *testing.T) {
 	help := HelpText()
-	for name := range commands {
+	for name := range theCommands().byName {
 		if !strings.Contains(help, "/incident "+name) {
 			t.Errorf("help does not mention %s", name)
 		}

@@ -33,6 +33,12 @@ type Incident struct {
 	ClosedBy    string            `json:"closed_by"`
 	CloseReason string            `json:"close_reason"`
 	ArchivedAt  *time.Time        `json:"archived_at"`
+	// Parent is the key of the incident this one is attached to (a storm
+	// grouped into one response); "" when it stands alone.
+	Parent string `json:"parent,omitempty"`
+	// Roles names who holds which role besides the commander (for example
+	// comms, scribe): role name to user name.
+	Roles map[string]string `json:"roles,omitempty"`
 }
 
 // Link is a labelled URL shown with the incident.

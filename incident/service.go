@@ -25,6 +25,7 @@ type Service struct {
 	esc      Escalation
 	onCall   OnCallBoard
 	reactors []Reactor // in the order they react
+	commands *commandSet
 }
 
 // Deps are the Service's collaborators.
@@ -70,7 +71,7 @@ func NewService(d Deps) *Service {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	rb := runbookFinder{local: d.Runbooks, remote: d.RemoteRunbooks}
-	s := &Service{store: d.Store, clock: d.Clock, log: d.Logger, router: d.Router, runbooks: rb, esc: d.Escalation, onCall: d.OnCall}
+	s := &Service{store: d.Store, clock: d.Clock, log: d.Logger, router: d.Router, runbooks: rb, esc: d.Escalation, onCall: d.OnCall, commands: theCommands()}
 	s.chat = &ChatEffects{store: d.Store, chat: d.Chat, render: d.Renderer, clock: d.Clock, publicURL: d.PublicURL,
 		runbooks: rb, graphs: d.Graphs, router: d.Router, life: s, esc: d.Escalation}
 	s.tickets = newTicketSync(d, s)

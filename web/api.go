@@ -26,6 +26,7 @@ func (s *Server) api(r chi.Router) {
 		r.Post("/severity", s.setSeverity)
 		r.Post("/status", s.textAction(s.Updates.UpdateStatus))
 		r.Post("/notes", s.textAction(s.Updates.AddNote))
+		r.Post("/commands", s.apiCommand)
 	})
 	r.Get("/jobs", s.listJobs)
 	r.Get("/jobs/stats", s.jobStats)

@@ -115,7 +115,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if d.Incidents == nil || d.Lifecycle == nil || d.Updates == nil || d.Alerts == nil || d.Commands == nil {
 		return nil, fmt.Errorf("web: the incident workflow is missing: give Incidents, Lifecycle, Updates, Alerts and Commands")
 	}
-	ui, err := parseUI()
+	ui, err := parseUI(d.Clock.Now)
 	if err != nil {
 		return nil, err
 	}

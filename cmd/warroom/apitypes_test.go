@@ -25,6 +25,9 @@ type apiIncident struct {
 	Queries   []string          `json:"graph_queries"`
 	AckedBy   string            `json:"acked_by"`
 	ClosedBy  string            `json:"closed_by"`
+	StatusMsg string            `json:"status_message"`
+	Parent    string            `json:"parent"`
+	Roles     map[string]string `json:"roles"`
 }
 
 // apiRef is an incident's channel.

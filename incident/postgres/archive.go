@@ -19,7 +19,7 @@ const chunkBytes = 256 << 10
 
 // UpdateArchive runs fn in one transaction, as Update does.
 func (s *DB) UpdateArchive(ctx context.Context, fn func(archive.Tx) error) error {
-	return s.tx(ctx, func(tx q) error { return fn(&archiveTx{txStore{tx: tx, clock: s.clock}}) })
+	return s.tx(ctx, func(tx q) error { return fn(&archiveTx{txStore{tx: tx, clock: s.clock, lanes: laneLocks{}}}) })
 }
 
 // archiveTx implements archive.Tx. It keeps the incident transaction

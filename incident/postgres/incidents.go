@@ -21,19 +21,22 @@ type queryer interface {
 
 const incidentColumns = `id, title, summary, severity, status, status_msg, source, dedup_key, labels, links,
 	commander, channel_backend, channel_id, channel_name, channel_url, ticket_backend, ticket_key, ticket_url,
-	created_at, updated_at, acked_at, acked_by, resolved_at, closed_at, closed_by, close_reason, archived_at, graph_queries`
+	created_at, updated_at, acked_at, acked_by, resolved_at, closed_at, closed_by, close_reason, archived_at, graph_queries,
+	parent_id, roles`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanIncident(row scanner) (*incident.Incident, error) {
 	var inc incident.Incident
-	var sev, status, labels, links, queries string
+	var sev, status, labels, links, queries, roles string
+	var parent sql.NullInt64
 	var created, updated int64
 	var acked, resolved, closed, archived sql.NullInt64
 	err := row.Scan(&inc.ID, &inc.Title, &inc.Summary, &sev, &status, &inc.StatusMsg, &inc.Source, &inc.DedupKey,
 		&labels, &links, &inc.Commander, &inc.Channel.Backend, &inc.Channel.ID, &inc.Channel.Name, &inc.Channel.URL,
 		&inc.Ticket.Backend, &inc.Ticket.Key, &inc.Ticket.URL, &created, &updated, &acked, &inc.AckedBy,
-		&resolved, &closed, &inc.ClosedBy, &inc.CloseReason, &archived, &queries)
+		&resolved, &closed, &inc.ClosedBy, &inc.CloseReason, &archived, &queries,
+		&parent, &roles)
 	if err != nil {
 		return nil, err
 	}
@@ -50,6 +53,15 @@ func scanIncident(row scanner) (*incident.Incident, error) {
 	}
 	if err := json.Unmarshal([]byte(queries), &inc.Queries); err != nil {
 		return nil, fmt.Errorf("incident %d graph queries: %w", inc.ID, err)
+	}
+	if err := json.Unmarshal([]byte(roles), &inc.Roles); err != nil {
+		return nil, fmt.Errorf("incident %d roles: %w", inc.ID, err)
+	}
+	if len(inc.Roles) == 0 {
+		inc.Roles = nil
+	}
+	if parent.Valid {
+		inc.Parent = incident.FormatKey(parent.Int64)
 	}
 	inc.CreatedAt, inc.UpdatedAt = fromNanos(created), fromNanos(updated)
 	inc.AckedAt, inc.ResolvedAt, inc.ClosedAt, inc.ArchivedAt = nullTime(acked), nullTime(resolved), nullTime(closed), nullTime(archived)
@@ -77,10 +89,23 @@ func incidentArgs(inc *incident.Incident) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	rolesJSON, err := json.Marshal(nonNilMap(inc.Roles))
+	if err != nil {
+		return nil, err
+	}
+	var parent any
+	if inc.Parent != "" {
+		id, err := incident.ParseKey(inc.Parent)
+		if err != nil {
+			return nil, fmt.Errorf("incident %s parent: %w", inc.Key, err)
+		}
+		parent = id
+	}
 	return []any{inc.Title, inc.Summary, inc.Severity.String(), string(inc.Status), inc.StatusMsg, inc.Source, inc.DedupKey,
 		string(labels), string(linksJSON), inc.Commander, inc.Channel.Backend, inc.Channel.ID, inc.Channel.Name, inc.Channel.URL,
 		inc.Ticket.Backend, inc.Ticket.Key, inc.Ticket.URL, nanos(inc.CreatedAt), nanos(inc.UpdatedAt), timePtr(inc.AckedAt), inc.AckedBy,
-		timePtr(inc.ResolvedAt), timePtr(inc.ClosedAt), inc.ClosedBy, inc.CloseReason, timePtr(inc.ArchivedAt), string(queriesJSON)}, nil
+		timePtr(inc.ResolvedAt), timePtr(inc.ClosedAt), inc.ClosedBy, inc.CloseReason, timePtr(inc.ArchivedAt), string(queriesJSON),
+		parent, string(rolesJSON)}, nil
 }
 
 func getIncident(ctx context.Context, q queryer, where string, args ...any) (*incident.Incident, error) {
@@ -122,6 +147,14 @@ func (s *DB) Incidents(ctx context.Context, f incident.Filter) ([]*incident.Inci
 			args = append(args, string(st))
 		}
 		where = append(where, "status IN ("+strings.Join(marks, ",")+")")
+	}
+	if f.Parent != "" {
+		id, err := incident.ParseKey(f.Parent)
+		if err != nil {
+			return nil, err
+		}
+		where = append(where, "parent_id = ?")
+		args = append(args, id)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := "%" + escapeLike(q) + "%"

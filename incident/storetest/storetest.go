@@ -76,6 +76,7 @@ func Run(t *testing.T, d Driver) {
 		{"MarkTicketChangeOrder", testMarkTicketChange},
 		{"IncidentsFilterOrderPaging", testIncidents},
 		{"ChatPostSlots", testChatPost},
+		{"ParentsAndRoles", testParentsAndRoles},
 		{"OnlyLaneHeadIsClaimable", testLaneOrder},
 		{"ClaimDueOnlyAndOfKinds", testClaimDue},
 		{"ClaimIsExclusiveUnderConcurrency", testClaimExclusive},

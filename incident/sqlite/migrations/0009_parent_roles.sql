@@ -1,0 +1,5 @@
+-- An incident may be attached to a parent (a storm grouped into one
+-- response), and names who holds which role (commander, comms, scribe).
+ALTER TABLE incidents ADD COLUMN parent_id INTEGER REFERENCES incidents (id);
+ALTER TABLE incidents ADD COLUMN roles TEXT NOT NULL DEFAULT '{}';
+CREATE INDEX incidents_parent ON incidents (parent_id) WHERE parent_id IS NOT NULL;
