@@ -152,8 +152,8 @@ func TestChaosOverReplicas(t *testing.T) {
 // chaosPlan is when the chaos strikes, in units of the run's progress.
 type chaosPlan struct {
 	killAt []int64 // sorted
-	pgAt   int64 // -1: none
-	victim []int // the replica each kill hits
+	pgAt   int64   // -1: none
+	victim []int   // the replica each kill hits
 }
 
 func newChaosPlan(rng *rand.Rand, kills int, total int64) chaosPlan {
