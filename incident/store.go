@@ -9,7 +9,9 @@ import (
 // return a KindNotFound *Error for a missing incident.
 type Store interface {
 	// Update runs fn in one write transaction: every change fn makes,
-	// including the jobs it enqueues, commits together or not at all.
+	// including the jobs it enqueues, commits together or not at all. When
+	// ctx carries a fence (WithFence) that no longer holds, fn is not run
+	// and the error wraps ErrLeaseFenced.
 	Update(ctx context.Context, fn func(Tx) error) error
 	// Incident returns one incident by ID.
 	Incident(ctx context.Context, id int64) (*Incident, error)

@@ -46,6 +46,8 @@ type Config struct {
 	Actions []ActionConfig      `yaml:"actions"`
 	Groups  map[string][]string `yaml:"groups"`
 
+	Singletons SingletonsConfig `yaml:"singletons"`
+
 	// publicURLNote says how public_url was derived when the config does
 	// not set it (check-config shows it).
 	publicURLNote string
@@ -124,6 +126,7 @@ type JobsConfig struct {
 	Retention   Duration       `yaml:"retention"` // done jobs are pruned after this
 	Limits      map[string]int `yaml:"limits"`    // jobs running at once per backend (chat, tickets, paging, ...)
 	Paused      []string       `yaml:"paused"`
+	Lease       Duration       `yaml:"lease"` // how long a claim lasts unrenewed (a dead replica's jobs wait this long)
 }
 
 // TemplatesConf points at operator overrides of the chat texts.
@@ -179,11 +182,12 @@ func defaultConfig() Config {
 		Chat:    ChatConfig{Backend: "builtin", Mattermost: mattermost.DefaultConfig(), RocketChat: rocketchat.DefaultConfig()},
 		Tickets: TicketsConfig{Backend: "builtin", Jira: jira.DefaultConfig()},
 		Jobs: JobsConfig{Workers: 16, MaxAttempts: 20, MaxAge: Duration(24 * time.Hour), BaseDelay: Duration(time.Second),
-			MaxDelay: Duration(5 * time.Minute), Retention: Duration(7 * 24 * time.Hour),
+			MaxDelay: Duration(5 * time.Minute), Retention: Duration(7 * 24 * time.Hour), Lease: Duration(time.Minute),
 			Limits: map[string]int{incident.BackendChat: 8, incident.BackendTickets: 4, incident.BackendPaging: 4}},
 		Limits:     LimitsConfig{MaxBodyBytes: 1 << 20},
 		Sources:    SourcesConfig{Grafana: grafana.DefaultConfig()},
 		Prometheus: prometheus.DefaultConfig(),
+		Singletons: defaultSingletons(),
 	}
 }
 

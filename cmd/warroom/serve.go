@@ -146,7 +146,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	metrics := web.NewMetrics(m.db)
 	m.runner.Observe, m.runner.OnResume, m.runner.OnPrune = metrics.ObserveJob, metrics.ObserveResume, metrics.ObservePrune
 	m.runner.OnPark = svc.RecordFailure
-	if m.singletons, err = singleton.New(m.db, singleton.HolderID(), incident.SystemClock{}, m.log, singleton.Config{}); err != nil {
+	if m.singletons, err = singleton.New(m.db, singleton.HolderID(), incident.SystemClock{}, m.log, cfg.Singletons.singletonConfig()); err != nil {
 		return err
 	}
 	metrics.Singletons(m.heldSingletons)

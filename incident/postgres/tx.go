@@ -14,7 +14,12 @@ import (
 // the Tx are locked (FOR NO KEY UPDATE) until then, so that two replicas changing
 // one incident take turns instead of overwriting each other.
 func (s *DB) Update(ctx context.Context, fn func(incident.Tx) error) error {
-	return s.tx(ctx, func(tx q) error { return fn(&txStore{tx: tx, clock: s.clock, lanes: laneLocks{}}) })
+	return s.tx(ctx, func(tx q) error {
+		if err := checkFence(ctx, tx, s.clock.Now()); err != nil {
+			return err
+		}
+		return fn(&txStore{tx: tx, clock: s.clock, lanes: laneLocks{}})
+	})
 }
 
 // txStore implements incident.Tx.
