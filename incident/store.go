@@ -66,6 +66,8 @@ type Tx interface {
 	// SetChatPost records the ID of the message in a named slot, so that
 	// later jobs can edit it.
 	SetChatPost(ctx context.Context, incidentID int64, slot, postID string) error
+	// GroupingTx is storm grouping's state (grouping_store.go).
+	GroupingTx
 }
 
 // Clock tells the time; tests inject a fake.
