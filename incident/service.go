@@ -26,6 +26,7 @@ type Service struct {
 	onCall   OnCallBoard
 	reactors []Reactor // in the order they react
 	commands *commandSet
+	grouping Grouping
 }
 
 // Deps are the Service's collaborators.
@@ -60,6 +61,8 @@ type Deps struct {
 	Escalation Escalation
 	// OnCall answers /incident oncall; nil says there are no schedules.
 	OnCall OnCallBoard
+	// Grouping groups alert storms under one parent; zero is off.
+	Grouping Grouping
 }
 
 // NewService builds a Service and its parts.
@@ -71,7 +74,7 @@ func NewService(d Deps) *Service {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	rb := runbookFinder{local: d.Runbooks, remote: d.RemoteRunbooks}
-	s := &Service{store: d.Store, clock: d.Clock, log: d.Logger, router: d.Router, runbooks: rb, esc: d.Escalation, onCall: d.OnCall, commands: theCommands()}
+	s := &Service{store: d.Store, clock: d.Clock, log: d.Logger, router: d.Router, runbooks: rb, esc: d.Escalation, onCall: d.OnCall, commands: theCommands(), grouping: d.Grouping}
 	s.chat = &ChatEffects{store: d.Store, chat: d.Chat, render: d.Renderer, clock: d.Clock, publicURL: d.PublicURL,
 		runbooks: rb, graphs: d.Graphs, router: d.Router, life: s, esc: d.Escalation}
 	s.tickets = newTicketSync(d, s)
@@ -80,7 +83,7 @@ func NewService(d Deps) *Service {
 	if d.Escalation != nil {
 		s.reactors = append(s.reactors, d.Escalation)
 	}
-	s.reactors = append(s.reactors, s.upstream)
+	s.reactors = append(s.reactors, s.upstream, groupingReactor{s})
 	return s
 }
 
@@ -91,6 +94,7 @@ func (s *Service) RegisterJobs(r *Runner) {
 	s.chat.RegisterJobs(r)
 	s.tickets.RegisterJobs(r)
 	s.upstream.RegisterJobs(r)
+	r.Handle(JobAttachedPost, s.runAttachedPost)
 }
 
 // Get returns one incident by key.

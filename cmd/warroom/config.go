@@ -41,6 +41,7 @@ type Config struct {
 	Prometheus PrometheusConfig `yaml:"prometheus"`
 	Paging     PagingConfig     `yaml:"paging"`
 	Limits     LimitsConfig     `yaml:"limits"`
+	Grouping   GroupingConfig   `yaml:"grouping"`
 
 	// publicURLNote says how public_url was derived when the config does
 	// not set it (check-config shows it).
