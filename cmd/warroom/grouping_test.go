@@ -124,3 +124,74 @@ func TestStormIsGroupedUnderOneParent(t *testing.T) {
 		t.Errorf("PagerDuty triggered for %d incidents, want the 10 alone and the parent", got)
 	}
 }
+
+// TestMergeAndSplitOnBuiltin: with grouping.max_new 0 an alert attaches
+// to a new parent at once; /incident merge typed in the parent's channel
+// attaches a declared incident (its channel gets a last post pointing to
+// the parent), /incident split gives the alert's incident its own
+// channel, ticket and page; mistakes say what to type; closing the parent
+// closes and archives the merged one, channel and all.
+func TestMergeAndSplitOnBuiltin(t *testing.T) {
+	pd := pdtest.New(t)
+	cfg := pagingConfig(t, pd.URL())
+	cfg.Grouping = GroupingConfig{Window: Duration(time.Hour), MaxNew: 0}
+	h := startHarness(t, cfg)
+	h.login("alice")
+	_, ans := h.hookInto(readTestdata(t, "alertmanager-0.31.1-firing.json"))
+	child := ans.Incident
+	parent := h.getIncident(child).Parent
+	if parent == "" {
+		t.Fatalf("%s is not attached: grouping with max_new 0 attaches every new alert", child)
+	}
+	var declared apiIncident
+	h.apiInto("POST", "/incidents", map[string]any{"title": "checkout is slow", "severity": "high"}, &declared)
+	room, other := h.channelID(parent), h.channelID(declared.Key)
+	say := func(room, text string) {
+		if code, out := h.do("POST", "/channels/"+room+"/messages", formOf("text", text), nil); code >= 400 {
+			t.Fatalf("%s: %d %s", text, code, out)
+		}
+	}
+	log := func(room string) string { _, p := h.do("GET", "/channels/"+room+"/log", nil, nil); return string(p) }
+
+	say(room, "/incident merge "+declared.Key)
+	h.waitFor("the merge", func() bool { return h.getIncident(declared.Key).Parent == parent })
+	h.waitFor("the merged channel's last post", func() bool {
+		return strings.Contains(log(other), declared.Key+" is attached to "+parent)
+	})
+	h.waitFor("the parent's post lists both", func() bool { return strings.Contains(log(room), "2 alerts attached to "+parent) })
+
+	for _, tt := range []struct{ text, says string }{
+		{"merge " + parent, "cannot be merged into itself"},
+		{"merge " + declared.Key, "already attached"},
+		{"split INC-99", "INC-99 does not exist"},
+		{"merge two words", "is not one incident key"},
+	} {
+		code, raw := h.do("POST", "/api/v1/incidents/"+parent+"/commands", map[string]string{"actor": "bob", "text": tt.text}, bearerAPI)
+		if code < 400 || !strings.Contains(string(raw), tt.says) {
+			t.Errorf("%q: %d %s, want a refusal saying %q", tt.text, code, raw, tt.says)
+		}
+	}
+
+	code, raw := h.do("POST", "/api/v1/incidents/"+parent+"/commands", map[string]string{"actor": "bob", "text": "split " + child}, bearerAPI)
+	if code != 200 {
+		t.Fatalf("split: %d %s", code, raw)
+	}
+	if got := h.getIncident(child); got.Parent != "" {
+		t.Fatalf("%s still attached to %q after split", child, got.Parent)
+	}
+	h.channelID(child)
+	h.waitFor("the split incident's ticket and page", func() bool {
+		inc := h.getIncident(child)
+		return inc.Ticket.Key != "" && countEvents(h.timeline(child), "paged") == 1
+	})
+
+	say(room, "/incident close done")
+	h.waitStatus(parent, "archived")
+	h.waitStatus(declared.Key, "archived")
+	if got := h.getIncident(child).Status; got != "open" {
+		t.Errorf("the split incident is %s after its old parent closed, want open", got)
+	}
+	if c := countEvents(h.timeline(declared.Key), "channel_deleted"); c != 1 {
+		t.Errorf("the merged incident's channel deleted %d times, want once", c)
+	}
+}
