@@ -151,3 +151,25 @@ func (s *Service) attached(ctx context.Context, tx Txn, parent, child *Incident,
 	}
 	return s.enqueueAttachedPost(ctx, tx, parent.ID, now)
 }
+
+// withChildren fills in the keys of the incidents attached to inc.
+func (s *Service) withChildren(ctx context.Context, inc *Incident) error {
+	var keys []string // newest first, as listed
+	for offset := 0; ; offset += 500 {
+		page, err := s.store.Incidents(ctx, Filter{Parent: inc.Key, Limit: 500, Offset: offset})
+		if err != nil {
+			return err
+		}
+		for _, k := range page {
+			keys = append(keys, k.Key)
+		}
+		if len(page) < 500 {
+			break
+		}
+	}
+	inc.Children = nil
+	for i := len(keys) - 1; i >= 0; i-- {
+		inc.Children = append(inc.Children, keys[i])
+	}
+	return nil
+}

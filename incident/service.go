@@ -103,7 +103,11 @@ func (s *Service) Get(ctx context.Context, key string) (*Incident, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.store.Incident(ctx, id)
+	inc, err := s.store.Incident(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return inc, s.withChildren(ctx, inc)
 }
 
 // List returns incidents matching f, newest first.

@@ -155,6 +155,9 @@ func TestMergeAndSplitOnBuiltin(t *testing.T) {
 
 	say(room, "/incident merge "+declared.Key)
 	h.waitFor("the merge", func() bool { return h.getIncident(declared.Key).Parent == parent })
+	if got := h.getIncident(parent).Children; strings.Join(got, ",") != child+","+declared.Key {
+		t.Errorf("the parent's children %v, want %s and %s", got, child, declared.Key)
+	}
 	h.waitFor("the merged channel's last post", func() bool {
 		return strings.Contains(log(other), declared.Key+" is attached to "+parent)
 	})
