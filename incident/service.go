@@ -27,6 +27,8 @@ type Service struct {
 	reactors []Reactor // in the order they react
 	commands *commandSet
 	actions  *ActionRuns
+
+	grouping Grouping
 }
 
 // Deps are the Service's collaborators.
@@ -63,6 +65,9 @@ type Deps struct {
 	OnCall OnCallBoard
 	// Actions are the ChatOps actions /incident run runs; nil: none.
 	Actions *ActionCatalog
+
+	// Grouping groups alert storms under one parent; zero is off.
+	Grouping Grouping
 }
 
 // NewService builds a Service and its parts.
@@ -74,7 +79,7 @@ func NewService(d Deps) *Service {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	rb := runbookFinder{local: d.Runbooks, remote: d.RemoteRunbooks}
-	s := &Service{store: d.Store, clock: d.Clock, log: d.Logger, router: d.Router, runbooks: rb, esc: d.Escalation, onCall: d.OnCall, commands: theCommands()}
+	s := &Service{store: d.Store, clock: d.Clock, log: d.Logger, router: d.Router, runbooks: rb, esc: d.Escalation, onCall: d.OnCall, commands: theCommands(), grouping: d.Grouping}
 	s.chat = &ChatEffects{store: d.Store, chat: d.Chat, render: d.Renderer, clock: d.Clock, publicURL: d.PublicURL,
 		runbooks: rb, graphs: d.Graphs, router: d.Router, life: s, esc: d.Escalation}
 	s.tickets = newTicketSync(d, s)
@@ -84,7 +89,7 @@ func NewService(d Deps) *Service {
 	if d.Escalation != nil {
 		s.reactors = append(s.reactors, d.Escalation)
 	}
-	s.reactors = append(s.reactors, s.upstream)
+	s.reactors = append(s.reactors, s.upstream, groupingReactor{s})
 	return s
 }
 
@@ -96,6 +101,7 @@ func (s *Service) RegisterJobs(r *Runner) {
 	s.tickets.RegisterJobs(r)
 	s.upstream.RegisterJobs(r)
 	s.actions.RegisterJobs(r)
+	r.Handle(JobAttachedPost, s.runAttachedPost)
 }
 
 // Get returns one incident by key.
@@ -104,7 +110,11 @@ func (s *Service) Get(ctx context.Context, key string) (*Incident, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.store.Incident(ctx, id)
+	inc, err := s.store.Incident(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return inc, s.withChildren(ctx, inc)
 }
 
 // List returns incidents matching f, newest first.

@@ -72,6 +72,9 @@ type Tx interface {
 	SetChatPost(ctx context.Context, incidentID int64, slot, postID string) error
 	// ActionRunTx writes the runs of ChatOps actions.
 	ActionRunTx
+
+	// GroupingTx is storm grouping's state (grouping_store.go).
+	GroupingTx
 }
 
 // Clock tells the time; tests inject a fake.

@@ -48,6 +48,8 @@ type Config struct {
 
 	Singletons SingletonsConfig `yaml:"singletons"`
 
+	Grouping GroupingConfig `yaml:"grouping"`
+
 	// publicURLNote says how public_url was derived when the config does
 	// not set it (check-config shows it).
 	publicURLNote string
