@@ -16,8 +16,8 @@ func TestExportReadsOneSnapshotOfTheData(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
 	for _, stmt := range []string{
-		`CREATE VIRTUAL TABLE search_fts USING fts5(body)`,
-		`INSERT INTO search_fts (body) VALUES ('indexed')`,
+		`CREATE VIRTUAL TABLE probe_fts USING fts5(body)`,
+		`INSERT INTO probe_fts (body) VALUES ('indexed')`,
 		`CREATE TABLE kv (k TEXT PRIMARY KEY, v BLOB, n INTEGER GENERATED ALWAYS AS (length(v))) WITHOUT ROWID`,
 		`INSERT INTO kv (k, v) VALUES ('b', x'0102'), ('a', x'03')`,
 		`INSERT INTO builtin_channels (id, incident_key, name, display_name, created_at) VALUES ('c1', 'INC-1', 'inc-1', 'INC-1', 1)`,
@@ -46,7 +46,7 @@ func TestExportReadsOneSnapshotOfTheData(t *testing.T) {
 			t.Errorf("tables %q lack %s", tables, want)
 		}
 	}
-	for _, not := range []string{"search_fts", "search_fts_data", "search_fts_config", "sqlite_sequence", "transcripts"} {
+	for _, not := range []string{"probe_fts", "probe_fts_data", "probe_fts_config", "search_fts", "search_fts_data", "sqlite_sequence", "transcripts"} {
 		if slices.Contains(tables, not) {
 			t.Errorf("tables %q hold %s, which is no data of its own", tables, not)
 		}

@@ -65,7 +65,11 @@
     var top = li.getBoundingClientRect().top - l.getBoundingClientRect().top + l.scrollTop;
     l.scrollTop = li.offsetHeight > l.clientHeight ? top : l.scrollHeight;
     var r = li.getBoundingClientRect();
-    if (r.top < 0 || r.bottom > window.innerHeight) li.scrollIntoView({ block: "nearest" });
+    // In the window too: a reply taller than the window (help, on a
+    // phone) shows its start, not its end.
+    if (r.top < 0 || r.bottom > window.innerHeight) {
+      li.scrollIntoView({ block: r.top < 0 || r.height > window.innerHeight ? "start" : "end" });
+    }
   }
 
   // The log scrolls on its own: show the newest messages, the reply, or
