@@ -42,6 +42,7 @@ func commandGroups() [][]commandSpec {
 		lifecycleCommands(),
 		contextCommands(),
 		closeCommands(),
+		silenceCommands(),
 		declareCommands(),
 	}
 }

@@ -26,6 +26,7 @@ type Service struct {
 	onCall   OnCallBoard
 	reactors []Reactor // in the order they react
 	commands *commandSet
+	silences *SilenceEffects // nil: Alertmanager's API is not configured
 }
 
 // Deps are the Service's collaborators.
@@ -60,6 +61,8 @@ type Deps struct {
 	Escalation Escalation
 	// OnCall answers /incident oncall; nil says there are no schedules.
 	OnCall OnCallBoard
+	// Silences is Alertmanager's silences API; nil: the silence commands say how to configure it.
+	Silences Silences
 }
 
 // NewService builds a Service and its parts.
@@ -81,6 +84,9 @@ func NewService(d Deps) *Service {
 		s.reactors = append(s.reactors, d.Escalation)
 	}
 	s.reactors = append(s.reactors, s.upstream)
+	if d.Silences != nil {
+		s.silences = &SilenceEffects{life: s, silences: d.Silences, publicURL: d.PublicURL}
+	}
 	return s
 }
 
@@ -91,6 +97,9 @@ func (s *Service) RegisterJobs(r *Runner) {
 	s.chat.RegisterJobs(r)
 	s.tickets.RegisterJobs(r)
 	s.upstream.RegisterJobs(r)
+	if s.silences != nil {
+		s.silences.RegisterJobs(r)
+	}
 }
 
 // Get returns one incident by key.

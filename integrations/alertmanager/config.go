@@ -6,4 +6,13 @@ type Config struct {
 	// Alertmanager: webhook_configs[].http_config.authorization.credentials);
 	// empty: the hook is off.
 	Token string `yaml:"token"`
+	// URL is Alertmanager's own address (http://alertmanager:9093), for
+	// silences made from chat; empty: the silence commands are off and say so.
+	URL string `yaml:"url"`
+	// APIToken is sent as a bearer token to Alertmanager's API (a proxy in
+	// front of it, or web.config's authorization); or use APIUser and
+	// APIPassword for basic auth. Both empty: no auth.
+	APIToken    string `yaml:"api_token"`
+	APIUser     string `yaml:"api_user"`
+	APIPassword string `yaml:"api_password"`
 }
