@@ -43,6 +43,7 @@ func commandGroups() [][]commandSpec {
 		contextCommands(),
 		closeCommands(),
 		silenceCommands(),
+		downtimeCommands(),
 		declareCommands(),
 	}
 }

@@ -14,19 +14,20 @@ import (
 // UpstreamAcks), which enqueue their own jobs. The jobs run later, from
 // the Runner.
 type Service struct {
-	store    Store
-	clock    Clock
-	log      *slog.Logger
-	router   Router
-	runbooks runbookFinder
-	chat     *ChatEffects
-	tickets  *TicketSync
-	upstream *UpstreamAcks
-	esc      Escalation
-	onCall   OnCallBoard
-	reactors []Reactor // in the order they react
-	commands *commandSet
-	silences *SilenceEffects // nil: Alertmanager's API is not configured
+	store     Store
+	clock     Clock
+	log       *slog.Logger
+	router    Router
+	runbooks  runbookFinder
+	chat      *ChatEffects
+	tickets   *TicketSync
+	upstream  *UpstreamAcks
+	esc       Escalation
+	onCall    OnCallBoard
+	reactors  []Reactor // in the order they react
+	commands  *commandSet
+	silences  *SilenceEffects  // nil: Alertmanager's API is not configured
+	downtimes *DowntimeEffects // nil: Icinga 2's API is not configured
 }
 
 // Deps are the Service's collaborators.
@@ -63,6 +64,9 @@ type Deps struct {
 	OnCall OnCallBoard
 	// Silences is Alertmanager's silences API; nil: the silence commands say how to configure it.
 	Silences Silences
+	// Downtimes is Icinga 2's downtime actions, for incidents of DowntimeSource; nil: off.
+	Downtimes      Downtimes
+	DowntimeSource string
 }
 
 // NewService builds a Service and its parts.
@@ -87,6 +91,9 @@ func NewService(d Deps) *Service {
 	if d.Silences != nil {
 		s.silences = &SilenceEffects{life: s, silences: d.Silences, publicURL: d.PublicURL}
 	}
+	if d.Downtimes != nil {
+		s.downtimes = &DowntimeEffects{life: s, downtimes: d.Downtimes, source: d.DowntimeSource}
+	}
 	return s
 }
 
@@ -99,6 +106,9 @@ func (s *Service) RegisterJobs(r *Runner) {
 	s.upstream.RegisterJobs(r)
 	if s.silences != nil {
 		s.silences.RegisterJobs(r)
+	}
+	if s.downtimes != nil {
+		s.downtimes.RegisterJobs(r)
 	}
 }
 

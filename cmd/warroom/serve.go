@@ -17,6 +17,7 @@ import (
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/incident/singleton"
 	"github.com/warroom/warroom/integrations/builtin"
+	"github.com/warroom/warroom/integrations/icinga2"
 	"github.com/warroom/warroom/integrations/runbooks"
 	"github.com/warroom/warroom/templates"
 	"github.com/warroom/warroom/web"
@@ -127,7 +128,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		PublicURL: cfg.PublicURL, TicketComments: tix.comments, CloseTickets: tix.close, OpenTicketFor: tix.openFor,
 		Runbooks: ctxw.runbooks, RemoteRunbooks: runbooks.Fetcher{HTTP: &http.Client{Timeout: 5 * time.Second}},
 		Router: ctxw.router, Graphs: ctxw.graphs, Upstreams: src.upstreams, Escalation: escPart, OnCall: onCallBoard,
-		Silences: src.silences})
+		Silences: src.silences, Downtimes: src.downtimes, DowntimeSource: icinga2.Source})
 	m.runner = incident.NewRunner(m.db, cfg.Jobs.runnerConfig(), clock, m.log)
 	svc.RegisterJobs(m.runner)
 	esc.RegisterJobs(m.runner, svc)

@@ -20,7 +20,8 @@ type sources struct {
 	hooks     []web.Hook
 	icinga    *icinga2.Client
 	upstreams map[string]incident.Upstream
-	silences  incident.Silences // nil without sources.alertmanager.url
+	silences  incident.Silences  // nil without sources.alertmanager.url
+	downtimes incident.Downtimes // nil without sources.icinga2.url
 }
 
 // sourceWiring builds the webhooks and the Icinga 2 client from sources.*.
@@ -56,7 +57,7 @@ func (m *Main) sourceWiring() (sources, error) {
 		if err != nil {
 			return sources{}, err
 		}
-		out.icinga, out.upstreams[icinga2.Source] = c, c
+		out.icinga, out.upstreams[icinga2.Source], out.downtimes = c, c, c
 	}
 	return out, nil
 }

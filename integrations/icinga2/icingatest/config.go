@@ -28,6 +28,9 @@ var UserPermissions = []string{
 	"actions/process-check-result",
 	"actions/acknowledge-problem",
 	"actions/remove-acknowledgement",
+	"actions/schedule-downtime",
+	"actions/remove-downtime",
+	"objects/query/Downtime",
 	"objects/query/Host",
 	"objects/query/Service",
 }
