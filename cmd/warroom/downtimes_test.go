@@ -139,3 +139,38 @@ func TestDowntimeOfAnIncidentNotFromIcinga(t *testing.T) {
 		t.Errorf("without Icinga 2: %d %q, want 409 saying how to configure it", code, reply)
 	}
 }
+
+// TestDowntimeMadeInIcingaIsPosted: a downtime scheduled in Icinga 2
+// itself for an open incident's service is posted in its channel in plain
+// words when it is added and when it starts, and again when it is removed,
+// each once.
+func TestDowntimeMadeInIcingaIsPosted(t *testing.T) {
+	ic := icingatest.Start(t)
+	cfg := testConfig(t)
+	cfg.Sources.Icinga2 = Icinga2Config{URL: ic.URL, User: ic.User, Password: ic.Password, CAFile: ic.CAFile, Queue: "warroom-downtime-events"}
+	h := startHarness(t, cfg)
+	ic.SetServiceState(t, icingatest.Host, icingatest.Service, 2, "HTTP CRITICAL - 503")
+	h.waitFor("incident from Icinga 2", func() bool { return len(h.incidents("")) == 1 })
+	key := "INC-1"
+	room := "/channels/" + h.channelID(key)
+	h.login("alice")
+
+	ic.ScheduleDowntime(t, icingatest.Host, icingatest.Service, "dbadmin", "DB tablespace maintenance", 48*time.Hour)
+	h.waitFor("the downtime posted", func() bool {
+		return strings.Contains(h.chatPage(room), "dbadmin scheduled downtime for http on web1 lasting 2 days because DB tablespace maintenance.")
+	})
+	h.waitFor("its start posted", func() bool {
+		return strings.Contains(h.chatPage(room), "The downtime dbadmin scheduled for http on web1 started")
+	})
+	ic.RemoveDowntimes(t, icingatest.Host, icingatest.Service)
+	h.waitFor("its removal posted", func() bool {
+		return strings.Contains(h.chatPage(room), "The downtime dbadmin scheduled for http on web1 was removed because DB tablespace maintenance.")
+	})
+	h.waitJobsDone(key)
+	if n := countEvents(h.timeline(key), "downtime"); n != 3 {
+		t.Errorf("%d downtime events, want 3 (added, started, removed)", n)
+	}
+	if n := strings.Count(h.chatPage(room), "dbadmin scheduled downtime for http on web1"); n != 1 {
+		t.Errorf("the downtime was posted %d times, want once", n)
+	}
+}
