@@ -135,3 +135,24 @@ func TestGroupLabels(t *testing.T) {
 		})
 	}
 }
+
+func TestMatcherMatches(t *testing.T) {
+	labels := map[string]string{"instance": "db-1:9100", "job": "node"}
+	tests := []struct {
+		m    string
+		want bool
+	}{
+		{`instance="db-1:9100"`, true}, {`instance="db-2:9100"`, false},
+		{`instance=~"db-.*"`, true}, {`instance=~"db"`, false}, // anchored
+		{`job!="node"`, false}, {`job!~"web|api"`, true}, {`env=""`, true}, {`env!=""`, false},
+	}
+	for _, tt := range tests {
+		m, err := ParseMatcher(tt.m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.Matches(labels); got != tt.want {
+			t.Errorf("%s.Matches(%v) = %v, want %v", tt.m, labels, got, tt.want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -53,6 +54,7 @@ const (
 	leaseIcingaFollower = "icinga2-follower"
 	leasePinWatcher     = "chat-pin-watcher"
 	leaseJobPruner      = "job-pruner"
+	leaseSilenceWatcher = "alertmanager-silence-watcher"
 )
 
 // NewMain opens the store, applies migrations, wires every part and binds
@@ -157,6 +159,10 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		// A takeover starts Follow anew, which resyncs the HARD problems
 		// before it follows: what changed while nobody followed is not lost.
 		m.background = append(m.background, backgroundTask{leaseIcingaFollower, func(ctx context.Context) { src.icinga.Follow(ctx, svc, m.runner.Kick) }})
+	}
+	if am, ok := src.silences.(incident.SilenceLister); ok {
+		every := cmp.Or(cfg.Sources.Alertmanager.SilencePoll, 30*time.Second)
+		m.background = append(m.background, backgroundTask{leaseSilenceWatcher, func(ctx context.Context) { svc.WatchSilences(ctx, am, every, m.runner.Kick) }})
 	}
 	if chat.watch != nil {
 		m.background = append(m.background, backgroundTask{leasePinWatcher, func(ctx context.Context) { chat.watch(ctx, svc, m.runner.Kick) }})

@@ -218,3 +218,59 @@ func (h *harness) chatPage(room string) string {
 	}
 	return html.UnescapeString(string(page))
 }
+
+// TestSilenceMadeElsewhereIsPosted: a silence made in Alertmanager itself
+// that matches a live incident's labels is posted into its channel once;
+// one made from the incident's chat is not posted again.
+func TestSilenceMadeElsewhereIsPosted(t *testing.T) {
+	ln, addr := reserveListener(t)
+	am := amtest.Start(t, amtest.Options{WebhookURL: "http://" + addr + "/hooks/alertmanager", BearerToken: testAMToken})
+	cfg := testConfig(t)
+	cfg.Listen = addr
+	cfg.Sources.Alertmanager.URL = am.URL
+	cfg.Sources.Alertmanager.SilencePoll = 50 * time.Millisecond
+	h := startHarnessOn(t, cfg, ln, testLogWriter{t})
+	am.PostAlert(t, map[string]string{"alertname": "WarroomElsewhere", "instance": "db-1:9100"}, nil, "")
+	h.waitFor("the incident", func() bool { return len(h.incidents("")) == 1 })
+	key := "INC-1"
+	room := "/channels/" + h.channelID(key)
+	if code, reply := h.command(key, "alice", "silence 1h"); code != 200 {
+		t.Fatalf("silence: %d %q", code, reply)
+	}
+	h.waitJobsDone(key)
+
+	body := `{"matchers":[{"name":"instance","value":"db-.*","isRegex":true,"isEqual":true}],"startsAt":"` + time.Now().UTC().Format(time.RFC3339) +
+		`","endsAt":"` + time.Now().Add(3*time.Hour).UTC().Format(time.RFC3339) + `","createdBy":"carol","comment":"rack 4 maintenance"}`
+	resp, err := http.Post(am.URL+"/api/v2/silences", "application/json", strings.NewReader(body))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("POST /api/v2/silences: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	// Another silence that does not match the incident is never posted.
+	other := strings.ReplaceAll(strings.ReplaceAll(body, `db-.*`, `web-.*`), "rack 4", "rack 9")
+	if resp, err := http.Post(am.URL+"/api/v2/silences", "application/json", strings.NewReader(other)); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("POST /api/v2/silences: %v %v", resp, err)
+	}
+	h.login("bob")
+	h.waitFor("the silence made elsewhere posted", func() bool {
+		return strings.Contains(h.chatPage(room), `carol silenced {instance=~"db-.*"} in Alertmanager until`)
+	})
+	// A later matching silence being posted shows that later polls ran:
+	// carol's is still posted once, the chat-made one never.
+	later := strings.ReplaceAll(strings.ReplaceAll(body, "carol", "dave"), "rack 4", "rack 5")
+	if resp, err := http.Post(am.URL+"/api/v2/silences", "application/json", strings.NewReader(later)); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("POST /api/v2/silences: %v %v", resp, err)
+	}
+	h.waitFor("the later silence posted", func() bool { return strings.Contains(h.chatPage(room), "dave silenced") })
+	h.waitJobsDone(key)
+	page := h.chatPage(room)
+	if n := strings.Count(page, "carol silenced"); n != 1 {
+		t.Errorf("the silence made elsewhere was posted %d times, want once", n)
+	}
+	if strings.Contains(page, "rack 9") {
+		t.Errorf("a silence that does not match the incident was posted")
+	}
+	if n := countEvents(h.timeline(key), "silence_seen"); n != 2 {
+		t.Errorf("%d silence_seen events, want 2 (carol's and dave's; the chat-made silence is not seen again)", n)
+	}
+}

@@ -1,5 +1,7 @@
 package alertmanager
 
+import "time"
+
 // Config is sources.alertmanager in warroom's config.
 type Config struct {
 	// Token is the bearer token POST /hooks/alertmanager requires (in
@@ -15,4 +17,7 @@ type Config struct {
 	APIToken    string `yaml:"api_token"`
 	APIUser     string `yaml:"api_user"`
 	APIPassword string `yaml:"api_password"`
+	// SilencePoll is how often Alertmanager's silences are read, to post
+	// those made elsewhere that match a live incident; 0 means 30s.
+	SilencePoll time.Duration `yaml:"silence_poll"`
 }

@@ -137,3 +137,18 @@ func (c *Silences) do(ctx context.Context, method, path string, in, out any) err
 	}
 	return nil
 }
+
+// Active lists the active silences.
+func (c *Silences) Active(ctx context.Context) ([]incident.ActiveSilence, error) {
+	var list []silence
+	if err := c.do(ctx, http.MethodGet, "/api/v2/silences", nil, &list); err != nil {
+		return nil, err
+	}
+	var out []incident.ActiveSilence
+	for _, s := range list {
+		if s.Status != nil && s.Status.State == "active" {
+			out = append(out, incident.ActiveSilence{ID: s.ID, Matchers: s.Matchers, EndsAt: s.EndsAt, CreatedBy: s.CreatedBy, Comment: s.Comment})
+		}
+	}
+	return out, nil
+}
