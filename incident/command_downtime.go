@@ -16,7 +16,7 @@ func downtimeCommands() []commandSpec {
 }
 
 func (s *Service) downtimeCommand(ctx context.Context, c commandCall) (Reply, error) {
-	if s.downtimes == nil {
+	if s.downtimes.downtimes == nil {
 		return Reply{Text: "Downtimes need Icinga 2's API: set sources.icinga2.url, user and password.", Failed: true, Kind: KindConflict}, nil
 	}
 	if c.Inc.Source != s.downtimes.source || c.Inc.DedupKey == "" {

@@ -24,7 +24,7 @@ const noSilences = "Silences need Alertmanager's API: set sources.alertmanager.u
 	"sources.alertmanager.api_token or api_user and api_password; WARROOM_SOURCES_ALERTMANAGER_URL and so on in the environment)."
 
 func (s *Service) silenceCommand(ctx context.Context, c commandCall) (Reply, error) {
-	if s.silences == nil {
+	if s.silences.silences == nil {
 		return Reply{Text: noSilences, Failed: true, Kind: KindConflict}, nil
 	}
 	req, err := parseSilence(c.Arg, c.Inc)
@@ -67,7 +67,7 @@ func (s *Service) silencesCommand(ctx context.Context, c commandCall) (Reply, er
 }
 
 func (s *Service) unsilenceCommand(ctx context.Context, c commandCall) (Reply, error) {
-	if s.silences == nil {
+	if s.silences.silences == nil {
 		return Reply{Text: noSilences, Failed: true, Kind: KindConflict}, nil
 	}
 	id := strings.TrimSpace(c.Arg)

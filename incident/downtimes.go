@@ -72,7 +72,13 @@ func (e *DowntimeEffects) RegisterJobs(r *Runner) {
 	r.Handle(JobDowntimeCancel, e.runCancel)
 }
 
+// errNoDowntimes parks a downtime job run by a warroom without Icinga 2's API.
+var errNoDowntimes = Errorf(KindPermanent, "downtimes need Icinga 2's API: set sources.icinga2.url, user and password, then retry the job")
+
 func (e *DowntimeEffects) runSchedule(ctx context.Context, j Job) error {
+	if e.downtimes == nil {
+		return errNoDowntimes
+	}
 	var p downtimePayload
 	if err := json.Unmarshal(j.Payload, &p); err != nil {
 		return Errorf(KindPermanent, "decode downtime.schedule payload: %w", err)
@@ -97,6 +103,9 @@ func (e *DowntimeEffects) runSchedule(ctx context.Context, j Job) error {
 }
 
 func (e *DowntimeEffects) runCancel(ctx context.Context, j Job) error {
+	if e.downtimes == nil {
+		return errNoDowntimes
+	}
 	var p downtimePayload
 	if err := json.Unmarshal(j.Payload, &p); err != nil {
 		return Errorf(KindPermanent, "decode downtime.cancel payload: %w", err)

@@ -27,7 +27,7 @@ type Service struct {
 	reactors  []Reactor // in the order they react
 	commands  *commandSet
 	silences  *SilenceEffects  // nil: Alertmanager's API is not configured
-	downtimes *DowntimeEffects // nil: Icinga 2's API is not configured
+	downtimes *DowntimeEffects // its port is nil when Icinga 2's API is not configured
 }
 
 // Deps are the Service's collaborators.
@@ -88,12 +88,8 @@ func NewService(d Deps) *Service {
 		s.reactors = append(s.reactors, d.Escalation)
 	}
 	s.reactors = append(s.reactors, s.upstream)
-	if d.Silences != nil {
-		s.silences = &SilenceEffects{life: s, silences: d.Silences, publicURL: d.PublicURL}
-	}
-	if d.Downtimes != nil {
-		s.downtimes = &DowntimeEffects{life: s, downtimes: d.Downtimes, source: d.DowntimeSource}
-	}
+	s.silences = &SilenceEffects{life: s, silences: d.Silences, publicURL: d.PublicURL}
+	s.downtimes = &DowntimeEffects{life: s, downtimes: d.Downtimes, source: d.DowntimeSource}
 	return s
 }
 
@@ -104,12 +100,8 @@ func (s *Service) RegisterJobs(r *Runner) {
 	s.chat.RegisterJobs(r)
 	s.tickets.RegisterJobs(r)
 	s.upstream.RegisterJobs(r)
-	if s.silences != nil {
-		s.silences.RegisterJobs(r)
-	}
-	if s.downtimes != nil {
-		s.downtimes.RegisterJobs(r)
-	}
+	s.silences.RegisterJobs(r)
+	s.downtimes.RegisterJobs(r)
 }
 
 // Get returns one incident by key.

@@ -237,17 +237,15 @@ const (
 )
 
 // The silences' jobs, in their own lane: an Alertmanager outage holds no
-// chat work.
+// chat work. Their backend is the alert's source, like Icinga 2's acks.
 const (
 	JobSilenceCreate JobKind = "silence.create"
 	JobSilenceExpire JobKind = "silence.expire"
-	// BackendAlertmanager is Alertmanager's API.
-	BackendAlertmanager = "alertmanager"
 )
 
 func init() {
-	RegisterKind(JobSilenceCreate, KindSpec{Lane: "alertmanager", Backend: BackendAlertmanager})
-	RegisterKind(JobSilenceExpire, KindSpec{Lane: "alertmanager", Backend: BackendAlertmanager})
+	RegisterKind(JobSilenceCreate, KindSpec{Lane: "alertmanager", Backend: BackendUpstream})
+	RegisterKind(JobSilenceExpire, KindSpec{Lane: "alertmanager", Backend: BackendUpstream})
 }
 
 // silencePayload is a silence.create or silence.expire job's payload.
@@ -272,7 +270,14 @@ func (e *SilenceEffects) RegisterJobs(r *Runner) {
 	r.Handle(JobSilenceExpire, e.runExpire)
 }
 
+// errNoSilences parks a silence job queued while Alertmanager's API was
+// configured, run by a warroom where it is not.
+var errNoSilences = Errorf(KindPermanent, "%s", noSilences)
+
 func (e *SilenceEffects) runCreate(ctx context.Context, j Job) error {
+	if e.silences == nil {
+		return errNoSilences
+	}
 	var p silencePayload
 	if err := json.Unmarshal(j.Payload, &p); err != nil {
 		return Errorf(KindPermanent, "decode silence.create payload: %w", err)
@@ -299,6 +304,9 @@ func (e *SilenceEffects) runCreate(ctx context.Context, j Job) error {
 }
 
 func (e *SilenceEffects) runExpire(ctx context.Context, j Job) error {
+	if e.silences == nil {
+		return errNoSilences
+	}
 	var p silencePayload
 	if err := json.Unmarshal(j.Payload, &p); err != nil {
 		return Errorf(KindPermanent, "decode silence.expire payload: %w", err)
