@@ -47,6 +47,9 @@ func commandGroups() [][]commandSpec {
 		runCommands(),
 		groupingCommands(),
 		closeCommands(),
+		silenceCommands(),
+		downtimeCommands(),
+		declareCommands(),
 	}
 }
 

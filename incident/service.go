@@ -14,19 +14,21 @@ import (
 // UpstreamAcks), which enqueue their own jobs. The jobs run later, from
 // the Runner.
 type Service struct {
-	store    Store
-	clock    Clock
-	log      *slog.Logger
-	router   Router
-	runbooks runbookFinder
-	chat     *ChatEffects
-	tickets  *TicketSync
-	upstream *UpstreamAcks
-	esc      Escalation
-	onCall   OnCallBoard
-	reactors []Reactor // in the order they react
-	commands *commandSet
-	actions  *ActionRuns
+	store     Store
+	clock     Clock
+	log       *slog.Logger
+	router    Router
+	runbooks  runbookFinder
+	chat      *ChatEffects
+	tickets   *TicketSync
+	upstream  *UpstreamAcks
+	esc       Escalation
+	onCall    OnCallBoard
+	reactors  []Reactor // in the order they react
+	commands  *commandSet
+	silences  *SilenceEffects  // nil: Alertmanager's API is not configured
+	downtimes *DowntimeEffects // its port is nil when Icinga 2's API is not configured
+	actions   *ActionRuns
 
 	grouping Grouping
 }
@@ -68,6 +70,12 @@ type Deps struct {
 
 	// Grouping groups alert storms under one parent; zero is off.
 	Grouping Grouping
+
+	// Silences is Alertmanager's silences API; nil: the silence commands say how to configure it.
+	Silences Silences
+	// Downtimes is Icinga 2's downtime actions, for incidents of DowntimeSource; nil: off.
+	Downtimes      Downtimes
+	DowntimeSource string
 }
 
 // NewService builds a Service and its parts.
@@ -90,6 +98,8 @@ func NewService(d Deps) *Service {
 		s.reactors = append(s.reactors, d.Escalation)
 	}
 	s.reactors = append(s.reactors, s.upstream, groupingReactor{s})
+	s.silences = &SilenceEffects{life: s, silences: d.Silences, publicURL: d.PublicURL}
+	s.downtimes = &DowntimeEffects{life: s, downtimes: d.Downtimes, source: d.DowntimeSource}
 	return s
 }
 
@@ -102,6 +112,8 @@ func (s *Service) RegisterJobs(r *Runner) {
 	s.upstream.RegisterJobs(r)
 	s.actions.RegisterJobs(r)
 	r.Handle(JobAttachedPost, s.runAttachedPost)
+	s.silences.RegisterJobs(r)
+	s.downtimes.RegisterJobs(r)
 }
 
 // Get returns one incident by key.

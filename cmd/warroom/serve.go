@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/incident/singleton"
 	"github.com/warroom/warroom/integrations/builtin"
+	"github.com/warroom/warroom/integrations/icinga2"
 	"github.com/warroom/warroom/integrations/runbooks"
 	"github.com/warroom/warroom/templates"
 	"github.com/warroom/warroom/web"
@@ -52,6 +54,7 @@ const (
 	leaseIcingaFollower = "icinga2-follower"
 	leasePinWatcher     = "chat-pin-watcher"
 	leaseJobPruner      = "job-pruner"
+	leaseSilenceWatcher = "alertmanager-silence-watcher"
 )
 
 // NewMain opens the store, applies migrations, wires every part and binds
@@ -137,7 +140,8 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	svc := incident.NewService(incident.Deps{Actions: acts, Store: m.db, Chat: chat.chat, Tickets: tix.tickets, Renderer: tmpl, Clock: clock, Logger: m.log,
 		PublicURL: cfg.PublicURL, TicketComments: tix.comments, CloseTickets: tix.close, OpenTicketFor: tix.openFor,
 		Runbooks: ctxw.runbooks, RemoteRunbooks: runbooks.Fetcher{HTTP: &http.Client{Timeout: 5 * time.Second}},
-		Router: ctxw.router, Graphs: ctxw.graphs, Upstreams: src.upstreams, Escalation: escPart, OnCall: onCallBoard, Grouping: cfg.Grouping.domain()})
+		Router: ctxw.router, Graphs: ctxw.graphs, Upstreams: src.upstreams, Escalation: escPart, OnCall: onCallBoard, Grouping: cfg.Grouping.domain(),
+		Silences: src.silences, Downtimes: src.downtimes, DowntimeSource: icinga2.Source})
 	m.runner = incident.NewRunner(m.db, cfg.Jobs.runnerConfig(), clock, m.log)
 	svc.RegisterJobs(m.runner)
 	esc.RegisterJobs(m.runner, svc)
@@ -166,6 +170,10 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		// A takeover starts Follow anew, which resyncs the HARD problems
 		// before it follows: what changed while nobody followed is not lost.
 		m.background = append(m.background, backgroundTask{leaseIcingaFollower, func(ctx context.Context) { src.icinga.Follow(ctx, svc, m.runner.Kick) }})
+	}
+	if am, ok := src.silences.(incident.SilenceLister); ok {
+		every := cmp.Or(cfg.Sources.Alertmanager.SilencePoll, 30*time.Second)
+		m.background = append(m.background, backgroundTask{leaseSilenceWatcher, func(ctx context.Context) { svc.WatchSilences(ctx, am, every, m.runner.Kick) }})
 	}
 	if chat.watch != nil {
 		m.background = append(m.background, backgroundTask{leasePinWatcher, func(ctx context.Context) { chat.watch(ctx, svc, m.runner.Kick) }})
