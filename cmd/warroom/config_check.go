@@ -69,6 +69,7 @@ func checkConfig(ctx context.Context, cfg Config, path string, probe bool, stdou
 	}
 	lines = append(lines, routingLines(cfg.Routing)...)
 	lines = append(lines, pagingLines(cfg.Paging)...)
+	lines = append(lines, cfg.Grouping.line())
 	lines = append(lines, fmt.Sprintf("jobs: %d workers, limits %s, paused %s", cfg.Jobs.Workers, formatMap(cfg.Jobs.Limits),
 		or(strings.Join(cfg.Jobs.Paused, ", "), "none")))
 	fmt.Fprintln(stdout, strings.Join(lines, "\n"))

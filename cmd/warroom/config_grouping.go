@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/warroom/warroom/incident"
@@ -39,6 +40,19 @@ func (c GroupingConfig) check(probs *problems) {
 		}
 		seen[name] = true
 	}
+}
+
+// line says what check-config resolved the grouping keys to.
+func (c GroupingConfig) line() string {
+	if c.Window <= 0 {
+		return "grouping: off (set grouping.window and grouping.max_new to group alert storms under one parent)"
+	}
+	by := "rate only"
+	if len(c.By) > 0 {
+		by = "by " + strings.Join(c.By, ", ")
+	}
+	return fmt.Sprintf("grouping: more than %d new incidents of a group in %s attach to one parent; groups per escalation policy, %s",
+		c.MaxNew, time.Duration(c.Window), by)
 }
 
 // domain is the grouping the Service applies.

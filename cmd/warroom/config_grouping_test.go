@@ -40,3 +40,21 @@ func TestGroupingConfigCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestGroupingConfigLine: check-config says whether storms are grouped and how.
+func TestGroupingConfigLine(t *testing.T) {
+	tests := []struct {
+		c    GroupingConfig
+		want string
+	}{
+		{GroupingConfig{MaxNew: 10}, "grouping: off (set grouping.window and grouping.max_new"},
+		{GroupingConfig{Window: Duration(5 * time.Minute), MaxNew: 10, By: []string{"cluster", "service"}},
+			"grouping: more than 10 new incidents of a group in 5m0s attach to one parent; groups per escalation policy, by cluster, service"},
+		{GroupingConfig{Window: Duration(time.Minute)}, "grouping: more than 0 new incidents of a group in 1m0s attach to one parent; groups per escalation policy, rate only"},
+	}
+	for _, tt := range tests {
+		if got := tt.c.line(); !strings.HasPrefix(got, tt.want) {
+			t.Errorf("%+v: %q, want %q…", tt.c, got, tt.want)
+		}
+	}
+}
