@@ -63,12 +63,14 @@
   function showReply(li) {
     var l = document.getElementById("log");
     var top = li.getBoundingClientRect().top - l.getBoundingClientRect().top + l.scrollTop;
-    l.scrollTop = li.offsetHeight > l.clientHeight ? top : l.scrollHeight;
+    var tall = li.offsetHeight > l.clientHeight;
+    l.scrollTop = tall ? top : l.scrollHeight;
     var r = li.getBoundingClientRect();
     // In the window too: a reply taller than the window (help, on a
-    // phone) shows its start, not its end.
+    // phone) or than the log shows its start, not its end (scrollIntoView
+    // aligns the log as well: "end" would hide a tall reply's start there).
     if (r.top < 0 || r.bottom > window.innerHeight) {
-      li.scrollIntoView({ block: r.top < 0 || r.height > window.innerHeight ? "start" : "end" });
+      li.scrollIntoView({ block: tall || r.top < 0 || r.height > window.innerHeight ? "start" : "end" });
     }
   }
 
