@@ -160,23 +160,6 @@ func searchTerm(s, q string) (SearchTerm, error) {
 	return t, nil
 }
 
-// ListTerms reads a list filter's free text (Filter.Query) as one phrase
-// of the search index, its last word the start of a word when it has two
-// or more letters or digits, as someone types it: "disk ful" finds "disk
-// full" as LIKE '%disk ful%' did, through the index rather than a scan of
-// every transcript. What has no letters or digits gives none (then only
-// the key can match). At most the search's term limit of words.
-func ListTerms(q string) []SearchTerm {
-	words := SearchWords(q)
-	if len(words) == 0 {
-		return nil
-	}
-	if len(words) > maxSearchTerms {
-		words = words[:maxSearchTerms]
-	}
-	return []SearchTerm{{Words: words, Prefix: len([]rune(words[len(words)-1])) >= 2}}
-}
-
 // SearchWords cuts text into the index's words: runs of letters and
 // digits, in lower case.
 func SearchWords(text string) []string {

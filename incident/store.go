@@ -31,7 +31,7 @@ type Store interface {
 // Filter narrows Incidents.
 type Filter struct {
 	Status []Status // any of these; empty means all
-	Query  string   // the key's text, or words (ListTerms) all in one indexed place: title, summary, labels, an event or a message
+	Query  string   // matched against key, title, summary, labels and transcript
 	Parent string   // only the incidents attached to this one (its key); "" means any
 	Limit  int      // 0 means a default page
 	Offset int

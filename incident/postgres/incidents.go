@@ -157,21 +157,13 @@ func (s *DB) Incidents(ctx context.Context, f incident.Filter) ([]*incident.Inci
 		args = append(args, id)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		// The key by its text (ILIKE: SQLite's LIKE ignores the case of
-		// ASCII letters); words through the full-text index.
-		cond := `('INC-' || id) ILIKE ? ESCAPE '\'`
-		args = append(args, "%"+escapeLike(q)+"%")
-		if _, err := incident.ParseKey(q); err == nil {
-			// a key names one incident: its words are not searched
-		} else if terms := incident.ListTerms(q); len(terms) > 0 {
-			tsq, err := tsQuery(terms)
-			if err != nil {
-				return nil, err
-			}
-			cond += ` OR id IN (SELECT incident_id FROM search_units WHERE tsv @@ to_tsquery('simple', ?))`
-			args = append(args, tsq)
-		}
-		where = append(where, "("+cond+")")
+		like := "%" + escapeLike(q) + "%"
+		// ILIKE: SQLite's LIKE ignores the case of ASCII letters.
+		where = append(where, `(title ILIKE ? ESCAPE '\' OR summary ILIKE ? ESCAPE '\' OR labels ILIKE ? ESCAPE '\'
+			OR ('INC-' || id) ILIKE ? ESCAPE '\'
+			OR id IN (SELECT incident_id FROM events WHERE text ILIKE ? ESCAPE '\')
+			OR id IN (SELECT incident_id FROM transcripts WHERE format = 'md' AND convert_from(content, 'UTF8') ILIKE ? ESCAPE '\'))`)
+		args = append(args, like, like, like, like, like, like)
 	}
 	query := `SELECT ` + incidentColumns + ` FROM incidents`
 	if len(where) > 0 {

@@ -157,21 +157,12 @@ func (s *DB) Incidents(ctx context.Context, f incident.Filter) ([]*incident.Inci
 		args = append(args, id)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		// The key by its text; words through the full-text index (one
-		// index read, not a scan of every transcript).
-		cond := `('INC-' || id) LIKE ? ESCAPE '\'`
-		args = append(args, "%"+escapeLike(q)+"%")
-		if _, err := incident.ParseKey(q); err == nil {
-			// a key names one incident: its words are not searched
-		} else if terms := incident.ListTerms(q); len(terms) > 0 {
-			match, err := ftsMatch(terms)
-			if err != nil {
-				return nil, err
-			}
-			cond += ` OR id IN (SELECT u.incident_id FROM search_fts f JOIN search_units u ON u.id = f.rowid WHERE search_fts MATCH ?)`
-			args = append(args, match)
-		}
-		where = append(where, "("+cond+")")
+		like := "%" + escapeLike(q) + "%"
+		where = append(where, `(title LIKE ? ESCAPE '\' OR summary LIKE ? ESCAPE '\' OR labels LIKE ? ESCAPE '\'
+			OR ('INC-' || id) LIKE ? ESCAPE '\'
+			OR id IN (SELECT incident_id FROM events WHERE text LIKE ? ESCAPE '\')
+			OR id IN (SELECT incident_id FROM transcripts WHERE format = 'md' AND CAST(content AS TEXT) LIKE ? ESCAPE '\'))`)
+		args = append(args, like, like, like, like, like, like)
 	}
 	query := `SELECT ` + incidentColumns + ` FROM incidents`
 	if len(where) > 0 {
