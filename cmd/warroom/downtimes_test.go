@@ -1,61 +1,13 @@
 package main
 
 import (
-	"crypto/tls"
-	"crypto/x509"
-	"encoding/json"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/warroom/warroom/integrations/icinga2/icingatest"
 )
-
-// icingaDowntime is a Downtime object as Icinga 2's object API answers it.
-type icingaDowntime struct {
-	Name  string `json:"name"`
-	Attrs struct {
-		HostName    string  `json:"host_name"`
-		ServiceName string  `json:"service_name"`
-		Author      string  `json:"author"`
-		Comment     string  `json:"comment"`
-		StartTime   float64 `json:"start_time"`
-		EndTime     float64 `json:"end_time"`
-		Fixed       bool    `json:"fixed"`
-	} `json:"attrs"`
-}
-
-// icingaDowntimes lists every downtime in the Icinga 2 (none: empty).
-func icingaDowntimes(t *testing.T, ic *icingatest.Server) []icingaDowntime {
-	t.Helper()
-	pem, err := os.ReadFile(ic.CAFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(pem)
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
-	req, _ := http.NewRequest("GET", ic.URL+"/v1/objects/downtimes", nil)
-	req.SetBasicAuth(ic.User, ic.Password)
-	req.Header.Set("Accept", "application/json")
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Results []icingaDowntime `json:"results"`
-	}
-	if resp.StatusCode == http.StatusNotFound {
-		return nil
-	}
-	if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&out) != nil {
-		t.Fatalf("GET /v1/objects/downtimes: %s", resp.Status)
-	}
-	return out.Results
-}
 
 // TestDowntimeFromChatInRealIcinga: /incident downtime schedules a fixed
 // downtime of the incident's service in a real Icinga 2, by the chat user,
@@ -86,11 +38,11 @@ func TestDowntimeFromChatInRealIcinga(t *testing.T) {
 		t.Fatalf("downtime: %d %q", code, reply)
 	}
 	h.waitJobsDone(key)
-	list := icingaDowntimes(t, ic)
+	list := ic.Downtimes(t)
 	if len(list) != 1 {
 		t.Fatalf("%d downtimes in Icinga 2, want 1: %+v", len(list), list)
 	}
-	d := list[0].Attrs
+	d := list[0]
 	if d.HostName != icingatest.Host || d.ServiceName != icingatest.Service || d.Author != "dbadmin" || !d.Fixed ||
 		!strings.HasPrefix(d.Comment, "DB tablespace maintenance [warroom INC-1]") {
 		t.Errorf("downtime %+v", d)
@@ -110,7 +62,7 @@ func TestDowntimeFromChatInRealIcinga(t *testing.T) {
 		t.Errorf("cancel answered %q", banner)
 	}
 	h.waitJobsDone(key)
-	if list := icingaDowntimes(t, ic); len(list) != 0 {
+	if list := ic.Downtimes(t); len(list) != 0 {
 		t.Errorf("after cancel, %d downtimes remain: %+v", len(list), list)
 	}
 	if page := h.chatPage(room); !strings.Contains(page, "@alice cancelled the downtime of web1!http") {

@@ -196,3 +196,42 @@ func (s *Server) RemoveDowntimes(t testing.TB, host, service string) {
 	t.Helper()
 	s.action(t, "remove-downtime", map[string]any{"type": "Service", "service": serviceName(host, service)})
 }
+
+// Downtime is a Downtime object's attributes, as Icinga 2's object API
+// answers them.
+type Downtime struct {
+	Name        string
+	HostName    string  `json:"host_name"`
+	ServiceName string  `json:"service_name"`
+	Author      string  `json:"author"`
+	Comment     string  `json:"comment"`
+	StartTime   float64 `json:"start_time"`
+	EndTime     float64 `json:"end_time"`
+	Fixed       bool    `json:"fixed"`
+}
+
+// Downtimes lists every downtime in the Icinga 2 (none: empty).
+func (s *Server) Downtimes(t testing.TB) []Downtime {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	var out struct {
+		Results []struct {
+			Name  string   `json:"name"`
+			Attrs Downtime `json:"attrs"`
+		} `json:"results"`
+	}
+	code, err := s.call(ctx, http.MethodGet, "/v1/objects/downtimes", nil, &out)
+	if code == http.StatusNotFound {
+		return nil // Icinga 2 answers 404 when no object of the type exists
+	}
+	if err != nil || code != http.StatusOK {
+		t.Fatalf("GET /v1/objects/downtimes: %d %v", code, err)
+	}
+	list := make([]Downtime, len(out.Results))
+	for i, r := range out.Results {
+		list[i] = r.Attrs
+		list[i].Name = r.Name
+	}
+	return list
+}
