@@ -151,7 +151,7 @@ func (c *ChatEffects) opened(ctx context.Context, tx Tx, inc *Incident, route *R
 	if err := tx.Enqueue(ctx, open); err != nil {
 		return err
 	}
-	posts := []PostSpec{{Template: "welcome", Card: true}, {Template: "summary", Pin: true}, {Template: "status", Slot: "status"}}
+	posts := []PostSpec{{Template: "welcome", Card: true, Slot: "welcome"}, {Template: "summary", Pin: true}, {Template: "status", Slot: "status"}}
 	if c.runbooks.has(inc, route.Runbook) {
 		posts = append(posts, PostSpec{Template: "runbook", Runbook: &RunbookChoice{Name: route.Runbook}})
 	}
@@ -173,11 +173,23 @@ func (c *ChatEffects) opened(ctx context.Context, tx Tx, inc *Incident, route *R
 // enqueueSync queues the job that brings the channel's header and status
 // post up to date. Its key is unique per change.
 func (c *ChatEffects) enqueueSync(ctx context.Context, tx Tx, inc *Incident, what string, at time.Time) error {
-	j, err := NewJob(JobSyncChannel, inc.ID, fmt.Sprintf("%s/sync/%s/%d", inc.Key, what, at.UnixNano()), nil)
+	// The welcome card shows the severity and the buttons the status
+	// allows: only those changes edit it (a status update does not).
+	var payload any
+	if _, err := ParseStatus(what); err == nil || what == "severity" {
+		payload = syncPayload{Card: true}
+	}
+	j, err := NewJob(JobSyncChannel, inc.ID, fmt.Sprintf("%s/sync/%s/%d", inc.Key, what, at.UnixNano()), payload)
 	if err != nil {
 		return err
 	}
 	return tx.Enqueue(ctx, j)
+}
+
+// syncPayload is a channel.sync job's payload; none (an older warroom's,
+// or a change the card does not show) edits the header and status post only.
+type syncPayload struct {
+	Card bool `json:"card,omitempty"` // edit the welcome card too
 }
 
 // MessageData is what the chat templates see.
@@ -381,6 +393,34 @@ func (c *ChatEffects) runSyncChannel(ctx context.Context, j Job) error {
 	if _, err := c.chat.Post(ctx, inc.Channel, Post{Key: j.Key, Text: text, EditID: statusID}); err != nil {
 		return fmt.Errorf("edit status post in %s: %w", inc.Channel.Name, err)
 	}
+	var p syncPayload
+	if len(j.Payload) > 0 {
+		if err := json.Unmarshal(j.Payload, &p); err != nil {
+			return Errorf(KindPermanent, "decode channel.sync payload: %w", err)
+		}
+	}
+	if !p.Card {
+		return nil
+	}
+	return c.editWelcome(ctx, inc, data, j.Key+"/welcome")
+}
+
+// editWelcome brings the welcome card up to date: its severity, and only
+// the buttons the incident can still take (no Ack once acked, only Close
+// once resolved), so a button never answers that it is too late. An
+// incident opened by an older warroom has no welcome slot: nothing to do.
+func (c *ChatEffects) editWelcome(ctx context.Context, inc *Incident, data MessageData, key string) error {
+	id, err := c.store.ChatPost(ctx, inc.ID, "welcome")
+	if err != nil || id == "" {
+		return err
+	}
+	text, err := c.render.Render("welcome", data)
+	if err != nil {
+		return err
+	}
+	if _, err := c.chat.Post(ctx, inc.Channel, Post{Key: key, Text: text, Card: welcomeCard(inc, data.URL), EditID: id}); err != nil {
+		return fmt.Errorf("edit welcome card in %s: %w", inc.Channel.Name, err)
+	}
 	return nil
 }
 
@@ -402,16 +442,24 @@ func eventOf(ctx context.Context, store Store, inc *Incident, id int64) (*Event,
 // glance and the buttons that run the common commands.
 func welcomeCard(inc *Incident, url string) *Card {
 	c := &Card{Title: inc.Key + " " + inc.Title, TitleURL: url, Text: inc.Summary, Severity: inc.Severity}
-	// No status field: the card is not edited; the status post is.
+	// No status field: the status post says it; channel.sync edits the
+	// card for its severity and buttons.
 	c.Fields = append(c.Fields, Field{Title: "Severity", Value: inc.Severity.String(), Short: true},
 		Field{Title: "Source", Value: inc.Source, Short: true})
 	if l := formatLabels(inc.Labels); l != "" {
 		c.Fields = append(c.Fields, Field{Title: "Labels", Value: l})
 	}
-	c.Actions = []Action{
-		{ID: "ack", Label: "Ack", Command: "ack"},
-		{ID: "resolve", Label: "Resolve", Command: "resolve"},
-		{ID: "close", Label: "Close", Command: "close"},
+	for _, a := range []struct {
+		Action
+		to Status
+	}{
+		{Action{ID: "ack", Label: "Ack", Command: "ack"}, StatusAcked},
+		{Action{ID: "resolve", Label: "Resolve", Command: "resolve"}, StatusResolved},
+		{Action{ID: "close", Label: "Close", Command: "close"}, StatusClosed},
+	} {
+		if CanMove(inc.Status, a.to) {
+			c.Actions = append(c.Actions, a.Action)
+		}
 	}
 	return c
 }

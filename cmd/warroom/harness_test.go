@@ -363,7 +363,14 @@ func cloneValues(v url.Values) url.Values {
 
 func (h *harness) waitFor(what string, cond func() bool) {
 	h.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	h.waitWithin(what, 20*time.Second, cond)
+}
+
+// waitWithin is waitFor with a deadline of its own, for a run that is slow
+// by design (a peer that answers 2 requests a second).
+func (h *harness) waitWithin(what string, limit time.Duration, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(limit)
 	for !cond() {
 		if time.Now().After(deadline) {
 			h.t.Fatalf("timed out waiting for %s", what)

@@ -28,11 +28,7 @@ var severityColors = map[incident.Severity]string{
 // Post writes or edits a message; see incident.Chat.
 func (b *Backend) Post(ctx context.Context, ch incident.ChannelRef, p incident.Post) (string, error) {
 	if p.EditID != "" {
-		msg := truncateRunes(p.Text, model.PostMessageMaxRunesV2)
-		if _, resp, err := b.client.PatchPost(ctx, p.EditID, &model.PostPatch{Message: &msg}); err != nil {
-			return "", classify("edit post in "+ch.Name, resp, err)
-		}
-		return p.EditID, nil
+		return b.edit(ctx, ch, p)
 	}
 	if p.Retry {
 		if id, err := b.findByKey(ctx, ch, p.Key); err != nil || id != "" {
@@ -107,4 +103,28 @@ func (b *Backend) attachment(ch incident.ChannelRef, c *incident.Card) *model.Me
 				"action": act.Command, "channel_id": ch.ID, "sig": b.signer.sign(act.Command, ch.ID)}}})
 	}
 	return a
+}
+
+// edit changes a post's message and, when p has a card, its attachment
+// (the card's buttons), keeping the post's other props (warroom's key, the
+// pin mark): a patch replaces the props whole, so they are read first.
+func (b *Backend) edit(ctx context.Context, ch incident.ChannelRef, p incident.Post) (string, error) {
+	msg := truncateRunes(p.Text, model.PostMessageMaxRunesV2)
+	patch := &model.PostPatch{Message: &msg}
+	if p.Card != nil {
+		old, resp, err := b.client.GetPost(ctx, p.EditID, "")
+		if err != nil {
+			return "", classify("read post to edit in "+ch.Name, resp, err)
+		}
+		props := old.GetProps()
+		if props == nil {
+			props = model.StringInterface{}
+		}
+		props[model.PostPropsAttachments] = []*model.MessageAttachment{b.attachment(ch, p.Card)}
+		patch.Props = &props
+	}
+	if _, resp, err := b.client.PatchPost(ctx, p.EditID, patch); err != nil {
+		return "", classify("edit post in "+ch.Name, resp, err)
+	}
+	return p.EditID, nil
 }
