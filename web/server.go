@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/warroom/warroom/archive"
+	"github.com/warroom/warroom/archive/export"
 	"github.com/warroom/warroom/incident"
 )
 
@@ -72,6 +73,9 @@ type Deps struct {
 	Commands    Commands
 	Transcripts Transcripts
 	Search      incident.Searcher // the full-text search (web/search.go); nil answers 404
+	// ExportSections are the sections of an incident's export
+	// (web/export.go), in order; nil means export.Standard().
+	ExportSections []export.Section
 	Jobs        Jobs
 	Ready       Readiness
 	Sessions    Sessions    // the web UI's sign-ins
