@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -70,7 +71,7 @@ func (s *Server) exportRecord(w http.ResponseWriter, r *http.Request) {
 
 // countingWriter counts what passes through it.
 type countingWriter struct {
-	w interface{ Write([]byte) (int, error) }
+	w io.Writer
 	n int64
 }
 

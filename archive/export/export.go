@@ -120,8 +120,8 @@ func (x *Export) TranscriptDoc() *archive.Stored {
 	return nil
 }
 
-// FileDocs returns the stored files (not the transcripts), in the order
-// the archive copied them.
+// FileDocs returns the stored files (not the transcripts), in the
+// store's order.
 func (x *Export) FileDocs() []archive.Stored {
 	var out []archive.Stored
 	for _, d := range x.Docs {
