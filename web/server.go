@@ -73,22 +73,23 @@ type Deps struct {
 	Commands    Commands
 	Transcripts Transcripts
 	Search      incident.Searcher // the full-text search (web/search.go); nil answers 404
-	// ExportSections are the sections of an incident's export
-	// (web/export.go), in order; nil means export.Standard().
-	ExportSections []export.Section
-	Jobs           Jobs
-	Ready          Readiness
-	Sessions       Sessions    // the web UI's sign-ins
-	Chat           BuiltinChat // nil when the builtin chat is not in use
-	Hooks          []Hook
-	Callbacks      []Callback // callbacks of the chat backend in use
-	Metrics        *Metrics
-	Kick           func() // wakes the job runner after a change enqueued jobs
-	Clock          incident.Clock
+	Jobs        Jobs
+	Ready       Readiness
+	Sessions    Sessions    // the web UI's sign-ins
+	Chat        BuiltinChat // nil when the builtin chat is not in use
+	Hooks       []Hook
+	Callbacks   []Callback // callbacks of the chat backend in use
+	Metrics     *Metrics
+	Kick        func() // wakes the job runner after a change enqueued jobs
+	Clock       incident.Clock
 	// Sleep waits (the limiter's slowdown); tests pass one that moves their
 	// clock instead. Default: a timer.
 	Sleep  func(ctx context.Context, d time.Duration) error
 	Logger *slog.Logger
+
+	// ExportSections are the sections of an incident's export
+	// (web/export.go), in order; nil means export.Standard().
+	ExportSections []export.Section
 }
 
 // Server holds the handlers.
