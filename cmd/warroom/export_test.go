@@ -253,3 +253,36 @@ func TestExportOpensOfflineInChromium(t *testing.T) {
 		t.Errorf("the zip does not hold rollback.yaml as uploaded, linked from the Markdown")
 	}
 }
+
+// TestExportOfALiveIncidentSaysWhatIsMissing: an open incident exports its
+// facts and timeline so far, and both forms say that the transcript is
+// missing until the incident is archived.
+func TestExportOfALiveIncidentSaysWhatIsMissing(t *testing.T) {
+	h := startHarness(t, testConfig(t))
+	if code, out := h.api("POST", "/incidents", map[string]string{"title": "Disk <full> on db-3", "actor": "alice"}); code != http.StatusCreated {
+		t.Fatalf("declare: %d %v", code, out)
+	}
+	h.waitJobsDone("INC-1")
+	const missing = "INC-1 is open: its transcript is built when it is closed and is complete only once it is archived"
+	page, _ := getExport(t, h, "/api/v1/incidents/INC-1/export.html")
+	for _, want := range []string{`<p class="missing" id="missing">` + missing, "Disk &lt;full&gt; on db-3", `<span class="kind">declared</span> alice`} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("the live incident's page lacks %q", want)
+		}
+	}
+	zipped, _ := getExport(t, h, "/api/v1/incidents/INC-1/export.zip")
+	zr, err := zip.NewReader(bytes.NewReader(zipped), int64(len(zipped)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(zr.File) != 1 || zr.File[0].Name != "INC-1/INC-1.md" {
+		t.Fatalf("the live incident's zip holds %d files, want only INC-1/INC-1.md", len(zr.File))
+	}
+	rc, _ := zr.File[0].Open()
+	md, _ := io.ReadAll(rc)
+	for _, want := range []string{"> **Incomplete.** " + missing, `# INC-1: Disk \<full\> on db-3`, "**declared** alice"} {
+		if !bytes.Contains(md, []byte(want)) {
+			t.Errorf("the live incident's Markdown lacks %q:\n%s", want, md)
+		}
+	}
+}
