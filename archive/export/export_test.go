@@ -227,3 +227,40 @@ func TestMarkdownTextEscapes(t *testing.T) {
 		}
 	}
 }
+
+func TestProseSectionGoesWhereItIsInserted(t *testing.T) {
+	pm := export.Prose{Anchor: "postmortem", Heading: "Postmortem", Note: "draft, edited by alice",
+		Body: "### Impact\n\nCheckout slow for <b>EU</b> & 12 minutes.\n\n- [ ] fix <script>alert(1)</script>"}
+	sections := export.Insert(export.Standard(), "facts", pm)
+	var ids []string
+	for _, s := range sections {
+		ids = append(ids, s.ID())
+	}
+	if got := strings.Join(ids, " "); got != "facts postmortem timeline transcript files" {
+		t.Fatalf("sections %s", got)
+	}
+	if got := export.Insert(export.Standard(), "nowhere", pm); got[len(got)-1].ID() != "postmortem" {
+		t.Errorf("a section after an unknown one goes last; got %s", got[len(got)-1].ID())
+	}
+	rec := fixture(t)
+	var page, zipped bytes.Buffer
+	if err := export.WriteHTML(context.Background(), &page, rec, sections, export.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := export.WriteZip(context.Background(), &zipped, rec, sections); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<li><a href="#postmortem">Postmortem</a></li>`, `<section id="postmortem"><h2>Postmortem</h2>`,
+		`<p class="meta">draft, edited by alice</p>`, `Checkout slow for &lt;b&gt;EU&lt;/b&gt; &amp; 12 minutes.`, `fix &lt;script&gt;`} {
+		if !strings.Contains(page.String(), want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	zr, _ := zip.NewReader(bytes.NewReader(zipped.Bytes()), int64(zipped.Len()))
+	rc, _ := zr.Open("INC-7/INC-7.md")
+	md, _ := io.ReadAll(rc)
+	want := "## Postmortem\n\n_draft, edited by alice_\n\n### Impact\n\nCheckout slow for &lt;b>EU&lt;/b> & 12 minutes.\n\n- [ ] fix &lt;script>alert(1)&lt;/script>\n\n## Timeline"
+	if !strings.Contains(string(md), want) {
+		t.Errorf("the Markdown lacks the postmortem as written, HTML defused:\n%s", md)
+	}
+}
