@@ -140,7 +140,7 @@ func fileName(docName string) string {
 }
 
 const css = `
-body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;background:#fff;margin:0 auto;max-width:60rem;padding:1rem}
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;background:#fff;margin:0 auto;max-width:60rem;padding:1rem;overflow-wrap:anywhere}
 h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.2rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem;margin-top:2rem}
 .meta,.hint,figcaption,.when{color:#57606a;font-size:.85rem}
 .missing{background:#fff8c5;border:1px solid #d4a72c;padding:.5rem .75rem;border-radius:4px}
@@ -157,6 +157,7 @@ ol.transcript>li.system{color:#57606a}
 .reactions{font-size:.85rem;color:#57606a}
 figure.file{margin:.5rem 0}figure.file img{max-width:100%;height:auto;border:1px solid #d0d7de}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;border-bottom:1px solid #eaeef2;padding:.25rem .5rem;vertical-align:top}
-td.sha{font-family:ui-monospace,monospace;font-size:.8rem;overflow-wrap:anywhere}
+td{overflow-wrap:anywhere}td.n{white-space:nowrap;overflow-wrap:normal}td.sha{font-family:ui-monospace,monospace;font-size:.8rem}
+@media (max-width:40rem){table,tbody,tr,td{display:block}thead{display:none}tr{border-bottom:1px solid #eaeef2;padding:.25rem 0}td{border:0;padding:0 .25rem}}
 @media print{nav{display:none}}
 `

@@ -191,7 +191,7 @@ func (Files) HTML(ctx context.Context, w io.Writer, x *Export) error {
 			rest = append(rest, i)
 			name = fmt.Sprintf(`<a href="#doc-%d">%s</a>`, i, name)
 		}
-		fmt.Fprintf(w, "<tr><td>%s</td><td>%s</td><td>%d</td><td class=\"sha\">%s</td><td>%s</td></tr>\n",
+		fmt.Fprintf(w, "<tr><td>%s</td><td>%s</td><td class=\"n\">%d</td><td class=\"sha\">%s</td><td>%s</td></tr>\n",
 			name, H(d.ContentType), d.Size, H(d.SHA256), H(placement(d)))
 	}
 	io.WriteString(w, "</tbody></table>\n")

@@ -194,6 +194,10 @@ func TestExportOpensOfflineInChromium(t *testing.T) {
 	} else if got, _ := base64.StdEncoding.DecodeString(confHref[len(want):]); !bytes.Equal(got, conf) {
 		t.Errorf("rollback.yaml's data: link holds %q, want %q", got, conf)
 	}
+	b.screenshot("export.png")
+	b.viewport(uiSizes[1])
+	b.run("to open the export again at a phone's size", chromedp.Reload(), chromedp.WaitReady("body"))
+	b.noSidewaysScroll("the exported page on a phone", uiSizes[1].w)
 	var resources int
 	b.run("the resources the page loaded", chromedp.Evaluate(`performance.getEntriesByType("resource").length`, &resources))
 	mu.Lock()
