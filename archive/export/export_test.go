@@ -51,7 +51,8 @@ func fixture(t testing.TB) export.Record {
 	inc := &incident.Incident{ID: 7, Key: "INC-7", Title: "Checkout <b>latency</b>", Severity: incident.SeverityHigh, Status: incident.StatusArchived,
 		Source: "alertmanager", Summary: "p99 over 2s\n# not a heading", Commander: "alice", CreatedAt: t0, AckedAt: &acked, AckedBy: "bob",
 		ClosedAt: &closed, ClosedBy: "alice", ArchivedAt: &archived, Labels: map[string]string{"service": "checkout"},
-		Links: []incident.Link{{Title: "Runbook", URL: "https://runbooks.example/checkout"}, {Title: "Evil", URL: "javascript:alert(1)"}}}
+		Links: []incident.Link{{Title: "Runbook", URL: "https://runbooks.example/checkout"}, {Title: "Evil", URL: "javascript:alert(1)"},
+			{Title: "Dashboard", URL: "https://grafana.example/d?q=<script>x</script>"}}}
 	edited := t0.Add(20 * time.Minute)
 	png := []byte("\x89PNG\r\n\x1a\n fake graph bytes")
 	big := bytes.Repeat([]byte("x"), 2048)
@@ -141,7 +142,7 @@ func TestZipHoldsMarkdownAndEveryFileLinked(t *testing.T) {
 		`![graph.png](files/root1-graph.png)`, `📎 [rollback (v41).conf](files/m3-rollback%20%28v41%29.conf)`,
 		"> ↳ reply to #2\n> **#3** **bob**", "> ↳ reply to an earlier message", "(edited 2026-12-03 09:20:00Z)", ":+1: bob, carol",
 		"huge.bin (application/octet-stream, 1073741824 bytes): not copied", `- **Runbook:** [https://runbooks.example/checkout](<https://runbooks.example/checkout>)`,
-		`- **Evil:** javascript:alert(1)`, `\# not a heading`, "[orphan.txt](files/orphan.txt)",
+		`- **Evil:** javascript:alert(1)`, `(<https://grafana.example/d?q=%3Cscript%3Ex%3C/script%3E>)`, `\# not a heading`, "[orphan.txt](files/orphan.txt)",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the Markdown lacks %s", want)

@@ -110,7 +110,7 @@ func (Facts) Markdown(_ context.Context, w io.Writer, x *Export) error {
 	for _, f := range x.facts() {
 		v := inline(f.value)
 		if f.href != "" {
-			v = "[" + v + "](<" + f.href + ">)"
+			v = "[" + v + "](<" + mdHref.Replace(f.href) + ">)"
 		}
 		fmt.Fprintf(w, "- **%s:** %s\n", inline(f.name), v)
 	}
@@ -223,6 +223,10 @@ func (Files) Markdown(_ context.Context, w io.Writer, x *Export) error {
 // parens are percent-encoded in link targets: an unbalanced one ends a
 // Markdown link.
 var parens = strings.NewReplacer("(", "%28", ")", "%29")
+
+// mdHref percent-encodes what would end a Markdown link target written
+// in angle brackets, or start HTML in it.
+var mdHref = strings.NewReplacer("<", "%3C", ">", "%3E", " ", "%20", "\n", "%0A", "\\", "%5C")
 
 // tableCell escapes a text for a Markdown table cell.
 func tableCell(s string) string {
