@@ -20,6 +20,7 @@ func (s *Server) api(r chi.Router) {
 		r.Get("/", s.getIncident)
 		r.Get("/timeline", s.timeline)
 		r.Get("/transcript", s.transcript)
+		r.Get("/export.{format}", s.exportRecord)
 		r.Get("/jobs", s.incidentJobs)
 		r.Post("/ack", s.action("ack"))
 		r.Post("/resolve", s.action("resolve"))

@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/warroom/warroom/archive"
+	"github.com/warroom/warroom/archive/export"
 	"github.com/warroom/warroom/incident"
 )
 
@@ -85,6 +86,10 @@ type Deps struct {
 	// clock instead. Default: a timer.
 	Sleep  func(ctx context.Context, d time.Duration) error
 	Logger *slog.Logger
+
+	// ExportSections are the sections of an incident's export
+	// (web/export.go), in order; nil means export.Standard().
+	ExportSections []export.Section
 }
 
 // Server holds the handlers.

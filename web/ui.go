@@ -151,6 +151,7 @@ func (s *Server) uiRoutes(r chi.Router) {
 		r.Get("/search", s.searchPage)
 		r.Post("/incidents", s.declarePage)
 		r.Get("/incidents/{key}", s.incidentPage)
+		r.Get("/incidents/{key}/export.{format}", s.exportRecord)
 		r.Post("/incidents/{key}/command", s.incidentCommand)
 		r.Get("/incidents/{key}/transcript.{format}", s.transcriptDownload)
 		r.Get("/incidents/{key}/documents/*", s.document)

@@ -1,0 +1,82 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/warroom/warroom/archive/export"
+	"github.com/warroom/warroom/incident"
+)
+
+// exportRecord answers GET …/incidents/{key}/export.html and export.zip
+// (the UI with its sign-in, the API with its token): the whole record of
+// the incident as one self-contained page or a zip of Markdown and files
+// (archive/export). It reads the incident, its timeline and its stored
+// documents first, so that an unknown incident or format is an error
+// answer; then it streams the export, and a failure after the first byte
+// can only cut it short, and is logged.
+func (s *Server) exportRecord(w http.ResponseWriter, r *http.Request) {
+	format := chi.URLParam(r, "format")
+	if format != "html" && format != "zip" {
+		s.writeError(w, r, incident.Errorf(incident.KindInvalid, "export.%s: the export is export.html (one page) or export.zip (Markdown and files)", format))
+		return
+	}
+	inc, err := s.Incidents.Get(r.Context(), chi.URLParam(r, "key"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	events, err := s.Incidents.Timeline(r.Context(), inc.Key)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rec := export.Record{Incident: inc, Events: events, At: s.Clock.Now()}
+	if s.Transcripts != nil {
+		if rec.Docs, err = s.Transcripts.Transcripts(r.Context(), inc.ID); err != nil {
+			s.writeError(w, r, fmt.Errorf("read the documents of %s: %w", inc.Key, err))
+			return
+		}
+	}
+	sections := s.ExportSections
+	if sections == nil {
+		sections = export.Standard()
+	}
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-store")
+	start := time.Now()
+	cw := &countingWriter{w: w}
+	if format == "html" {
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		h.Set("Content-Security-Policy", export.ContentSecurityPolicy)
+		h.Set("Content-Disposition", `inline; filename="`+inc.Key+`.html"`)
+		err = export.WriteHTML(r.Context(), cw, rec, sections, export.Options{})
+	} else {
+		h.Set("Content-Type", "application/zip")
+		h.Set("Content-Disposition", `attachment; filename="`+inc.Key+`.zip"`)
+		err = export.WriteZip(r.Context(), cw, rec, sections)
+	}
+	if err != nil {
+		s.log.WarnContext(r.Context(), "export cut short", "incident", inc.Key, "format", format, "sent", cw.n, "error", err)
+		return
+	}
+	s.log.InfoContext(r.Context(), "exported", "incident", inc.Key, "format", format, "bytes", cw.n, "documents", len(rec.Docs),
+		"ms", time.Since(start).Milliseconds())
+}
+
+// countingWriter counts what passes through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
