@@ -119,18 +119,13 @@ func (s *Set) Render(name string, data any) (string, error) {
 }
 
 var funcs = template.FuncMap{
-	"slug":   Slug,
-	"lower":  strings.ToLower,
-	"time":   formatTime,
-	"labels": formatLabels,
-	"emoji":  severityEmoji,
-	"dur":    func(d time.Duration) string { return d.String() },
-	"timesec": func(v any) string {
-		if t, ok := v.(time.Time); ok {
-			return t.UTC().Format("2006-01-02 15:04:05 UTC")
-		}
-		return formatTime(v)
-	},
+	"slug":    Slug,
+	"lower":   strings.ToLower,
+	"time":    formatTime,
+	"labels":  formatLabels,
+	"emoji":   severityEmoji,
+	"dur":     func(d time.Duration) string { return d.String() },
+	"timesec": formatSeconds,
 	"join":    strings.Join,
 	"oneline": func(s string) string { return strings.Join(strings.Fields(s), " ") },
 }
@@ -188,6 +183,19 @@ func formatTime(v any) string {
 	case *time.Time:
 		if t != nil {
 			return t.UTC().Format("2006-01-02 15:04 UTC")
+		}
+	}
+	return ""
+}
+
+// formatSeconds is formatTime to the second, for the postmortem's timeline.
+func formatSeconds(v any) string {
+	switch t := v.(type) {
+	case time.Time:
+		return t.UTC().Format("2006-01-02 15:04:05 UTC")
+	case *time.Time:
+		if t != nil {
+			return t.UTC().Format("2006-01-02 15:04:05 UTC")
 		}
 	}
 	return ""
