@@ -22,7 +22,7 @@ type stepClock struct {
 	t  time.Time
 }
 
-func (c *stepClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *stepClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *stepClock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // attachingTickets keeps every attachment as a ticket system with
@@ -134,7 +134,10 @@ func TestPostmortemOfAScriptedIncident(t *testing.T) {
 	})
 	step(4, "ack", func() error { _, err := svc.Ack(ctx, inc.Key, "carol"); return err })
 	step(6, "severity", func() error { _, err := svc.SetSeverity(ctx, inc.Key, "alice", incident.SeverityCritical); return err })
-	step(10, "status update", func() error { _, err := svc.UpdateStatus(ctx, inc.Key, "alice", "rolled back the deploy, watching"); return err })
+	step(10, "status update", func() error {
+		_, err := svc.UpdateStatus(ctx, inc.Key, "alice", "rolled back the deploy, watching")
+		return err
+	})
 	step(13, "pin", func() error {
 		_, err := svc.Pin(ctx, "fake", "c1", "dave", incident.PinnedMessage{ID: "m2", Author: "erin", Text: "the cache is cold", At: at(12)})
 		return err

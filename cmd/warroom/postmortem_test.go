@@ -316,7 +316,9 @@ func TestPostmortemOnJira(t *testing.T) {
 		}
 		return out
 	}
-	h.waitFor("the postmortem comment", func() bool { return commentsWith(j.Issue(issue), "Postmortem of INC-1, revision 1 by warroom (draft)") == 1 })
+	h.waitFor("the postmortem comment", func() bool {
+		return commentsWith(j.Issue(issue), "Postmortem of INC-1, revision 1 by warroom (draft)") == 1
+	})
 	if a := attached(); len(a) != 1 || string(a[0].Data) != pm.Body {
 		t.Fatalf("%d postmortem attachments, want one with the draft", len(a))
 	}
