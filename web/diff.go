@@ -52,12 +52,12 @@ func lineDiff(a, b string, ctx int) []diffLine {
 		case i < len(x) && j < len(y) && x[i] == y[j]:
 			all = append(all, diffLine{" ", x[i]})
 			i, j = i+1, j+1
-		case j < len(y) && (i == len(x) || lcs[i][j+1] >= lcs[i+1][j]):
-			all = append(all, diffLine{"+", y[j]})
-			j++
-		default:
+		case i < len(x) && (j == len(y) || lcs[i+1][j] >= lcs[i][j+1]):
 			all = append(all, diffLine{"-", x[i]})
 			i++
+		default:
+			all = append(all, diffLine{"+", y[j]})
+			j++
 		}
 	}
 	return trimContext(all, ctx)
@@ -81,11 +81,14 @@ func trimContext(all []diffLine, ctx int) []diffLine {
 			gap = true
 			continue
 		}
-		if gap && len(out) > 0 {
+		if gap {
 			out = append(out, diffLine{" ", "…"})
 		}
 		gap = false
 		out = append(out, l)
+	}
+	if gap && len(out) > 0 {
+		out = append(out, diffLine{" ", "…"})
 	}
 	return out
 }
