@@ -109,7 +109,8 @@ func (s *Server) postmortemEdit(w http.ResponseWriter, r *http.Request) {
 		if incident.ErrorKind(err) == incident.KindConflict {
 			if cur, cerr := s.Postmortems.Postmortem(r.Context(), key); cerr == nil {
 				form.Base = cur.Revision
-				form.Problem += " Your text is kept below: saving it now puts it on top of revision " + strconv.Itoa(cur.Revision) + "."
+				form.Problem += " Your text is kept below; saved again, it becomes the revision after " + strconv.Itoa(cur.Revision) +
+					", so bring their change into it first (it is in the history)."
 			}
 		}
 		s.showPostmortem(w, r, statusOf(err), form)
