@@ -30,11 +30,13 @@ type JobRegistry interface {
 	Handle(kind incident.JobKind, h incident.JobHandler)
 }
 
-// Register gives the runner the three archive jobs.
+// Register gives the runner the three archive jobs and the postmortem's two.
 func (a *Archiver) Register(r JobRegistry) {
 	r.Handle(incident.JobBuildTranscript, a.build)
 	r.Handle(incident.JobStoreTranscript, a.storeAndVerify)
 	r.Handle(incident.JobDeleteChannel, a.deleteChannel)
+	r.Handle(incident.JobDraftPostmortem, a.draftPostmortem)
+	r.Handle(incident.JobStorePostmortem, a.storePostmortem)
 }
 
 // round is which build of the transcript a job belongs to: the first, or a
@@ -156,7 +158,16 @@ func (a *Archiver) build(ctx context.Context, j incident.Job) error {
 			Actor: "warroom", Text: text, At: now, RecordedAt: now, Ref: rd.key("transcript")}); err != nil {
 			return err
 		}
-		return enqueue(ctx, tx, rd, incident.JobStoreTranscript, inc, "/archive/store")
+		if err := enqueue(ctx, tx, rd, incident.JobStoreTranscript, inc, "/archive/store"); err != nil {
+			return err
+		}
+		// The postmortem is drafted once, from the first transcript: a
+		// rebuild's job has the same key, so it is not enqueued again.
+		draft, err := incident.NewJob(incident.JobDraftPostmortem, inc.ID, inc.Key+"/postmortem/draft", nil)
+		if err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, draft)
 	})
 }
 

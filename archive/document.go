@@ -5,13 +5,13 @@ import (
 	"encoding/hex"
 	"hash"
 	"io"
+
+	"github.com/warroom/warroom/incident"
 )
 
-// Digest is the hex SHA-256 of b, the hash the archive is verified by.
-func Digest(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
+// Digest is the hex SHA-256 of b, the hash the archive is verified by
+// (incident.Digest, which the postmortem's revisions are hashed with).
+func Digest(b []byte) string { return incident.Digest(b) }
 
 // Hasher is an io.Writer that sums what passes through it with the
 // archive's hash; one copy of the rule for stores and ticket systems.

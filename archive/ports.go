@@ -48,6 +48,8 @@ type Store interface {
 	RecordedCount(ctx context.Context, incidentID int64) (*Count, error)
 	// UpdateArchive runs fn in one write transaction.
 	UpdateArchive(ctx context.Context, fn func(Tx) error) error
+	// PostmortemReader reads the postmortem and its revisions.
+	incident.PostmortemReader
 }
 
 // Tx is a write transaction of the archive: the transcript, where each
@@ -61,6 +63,8 @@ type Tx interface {
 	// Enqueue persists a job; a job with the same Key already enqueued
 	// makes it a no-op.
 	Enqueue(ctx context.Context, j incident.Job) error
+	// Postmortems is this transaction's writes of postmortems.
+	Postmortems() incident.PostmortemTx
 	// ClearTranscript removes the incident's documents and recorded count.
 	ClearTranscript(ctx context.Context, incidentID int64) error
 	// WriteDocument stores one document, reading content to its end in

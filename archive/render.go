@@ -25,6 +25,10 @@ type Options struct {
 	// Summary, when set, renders the ticket_summary template into a comment
 	// on the ticket once the archive is verified.
 	Summary incident.Renderer
+	// Postmortem renders the postmortem's draft (template postmortem) and
+	// the ticket comment that goes with a stored revision
+	// (postmortem_comment).
+	Postmortem incident.Renderer
 	// PublicURL is where warroom's web UI is reached, for links.
 	PublicURL string
 	// TempDir holds the transcript while it is rendered; empty means the

@@ -32,50 +32,16 @@ type SummaryDoc struct {
 }
 
 // participantsOf counts the authors of the JSON transcript's messages,
-// most active first, leaving out system messages and warroom itself. It
-// decodes the document as a stream, one message at a time.
+// most active first, leaving out system messages and warroom itself.
 func participantsOf(ctx context.Context, d Document) ([]string, error) {
-	rc, err := d.Open(ctx)
+	count := map[string]int{}
+	err := eachMessage(ctx, d, func(m Message) {
+		if !m.System && !m.Bot && m.Author != "" {
+			count[m.Author]++
+		}
+	})
 	if err != nil {
 		return nil, err
-	}
-	defer rc.Close()
-	count := map[string]int{}
-	dec := json.NewDecoder(rc)
-	if _, err := dec.Token(); err != nil { // {
-		return nil, fmt.Errorf("read %s: %w", d.Name, err)
-	}
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", d.Name, err)
-		}
-		if key != "messages" {
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return nil, fmt.Errorf("read %s: %w", d.Name, err)
-			}
-			continue
-		}
-		if _, err := dec.Token(); err != nil { // [
-			return nil, fmt.Errorf("read %s: %w", d.Name, err)
-		}
-		for dec.More() {
-			var m struct {
-				Author string `json:"author"`
-				System bool   `json:"system"`
-				Bot    bool   `json:"bot"`
-			}
-			if err := dec.Decode(&m); err != nil {
-				return nil, fmt.Errorf("read %s: %w", d.Name, err)
-			}
-			if !m.System && !m.Bot && m.Author != "" {
-				count[m.Author]++
-			}
-		}
-		if _, err := dec.Token(); err != nil { // ]
-			return nil, fmt.Errorf("read %s: %w", d.Name, err)
-		}
 	}
 	out := make([]string, 0, len(count))
 	for a := range count {
@@ -88,6 +54,47 @@ func participantsOf(ctx context.Context, d Document) ([]string, error) {
 		return out[i] < out[j]
 	})
 	return out, nil
+}
+
+// eachMessage decodes the JSON transcript's messages as a stream, one at a
+// time, and hands each to fn.
+func eachMessage(ctx context.Context, d Document, fn func(Message)) error {
+	rc, err := d.Open(ctx)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	dec := json.NewDecoder(rc)
+	if _, err := dec.Token(); err != nil { // {
+		return fmt.Errorf("read %s: %w", d.Name, err)
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return fmt.Errorf("read %s: %w", d.Name, err)
+		}
+		if key != "messages" {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return fmt.Errorf("read %s: %w", d.Name, err)
+			}
+			continue
+		}
+		if _, err := dec.Token(); err != nil { // [
+			return fmt.Errorf("read %s: %w", d.Name, err)
+		}
+		for dec.More() {
+			var m Message
+			if err := dec.Decode(&m); err != nil {
+				return fmt.Errorf("read %s: %w", d.Name, err)
+			}
+			fn(m)
+		}
+		if _, err := dec.Token(); err != nil { // ]
+			return fmt.Errorf("read %s: %w", d.Name, err)
+		}
+	}
+	return nil
 }
 
 func since(from time.Time, to *time.Time) *time.Duration {

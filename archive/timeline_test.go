@@ -81,8 +81,8 @@ func TestArchiveStepsCommitWithTheirEvents(t *testing.T) {
 	if len(docs) != 2 || len(kinds(t, db, inc.ID, incident.EventTranscriptBuilt)) != 1 {
 		t.Fatalf("after the build: %d documents, events %+v", len(docs), kinds(t, db, inc.ID, incident.EventTranscriptBuilt))
 	}
-	if p := pending(); len(p) != 1 || p[0] != incident.JobStoreTranscript {
-		t.Fatalf("after the build, pending %v, want the store job", p)
+	if p := pending(); len(p) != 2 || p[0] != incident.JobStoreTranscript || p[1] != incident.JobDraftPostmortem {
+		t.Fatalf("after the build, pending %v, want the store job and the postmortem's draft", p)
 	}
 
 	broken = steps(&failingLifecycle{lifecycle: life, kind: incident.EventArchived})

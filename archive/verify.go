@@ -84,30 +84,41 @@ func (a *Archiver) place(ctx context.Context, inc *incident.Incident, d Document
 	if err := checkStored(ctx, d); err != nil {
 		return err
 	}
+	placed, reason, err := a.putVerified(ctx, inc, d)
+	if err != nil {
+		return err
+	}
+	return a.store.UpdateArchive(ctx, func(tx Tx) error { return tx.MarkPlaced(ctx, inc.ID, d.Name, placed, reason, a.clock.Now()) })
+}
+
+// putVerified stores d in the ticket unless a copy with its digest is
+// there already (a retry adds no second), and reads it back: the answer is
+// PlacementTicket, or PlacementLocal with the reason for a document over
+// the ticket system's attachment limit.
+func (a *Archiver) putVerified(ctx context.Context, inc *incident.Incident, d Document) (Placement, string, error) {
 	has, err := a.tickets.HasDocument(ctx, inc.Ticket, d)
 	if err != nil {
-		return fmt.Errorf("check %s in ticket %s: %w", d.Name, inc.Ticket.Key, err)
+		return "", "", fmt.Errorf("check %s in ticket %s: %w", d.Name, inc.Ticket.Key, err)
+	}
+	if has {
+		return PlacementTicket, "", nil
+	}
+	err = a.tickets.StoreDocument(ctx, inc.Ticket, d)
+	var tooLarge *TooLargeError
+	if errors.As(err, &tooLarge) {
+		a.log.Info("document kept in warroom only", "incident", inc.Key, "doc", d.Name, "why", err)
+		return PlacementLocal, tooLarge.Error(), nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("store %s in ticket %s: %w", d.Name, inc.Ticket.Key, err)
+	}
+	if has, err = a.tickets.HasDocument(ctx, inc.Ticket, d); err != nil {
+		return "", "", fmt.Errorf("read back %s from ticket %s: %w", d.Name, inc.Ticket.Key, err)
 	}
 	if !has {
-		err := a.tickets.StoreDocument(ctx, inc.Ticket, d)
-		var tooLarge *TooLargeError
-		if errors.As(err, &tooLarge) {
-			a.log.Info("document kept in warroom only", "incident", inc.Key, "doc", d.Name, "why", err)
-			return a.store.UpdateArchive(ctx, func(tx Tx) error {
-				return tx.MarkPlaced(ctx, inc.ID, d.Name, PlacementLocal, tooLarge.Error(), a.clock.Now())
-			})
-		}
-		if err != nil {
-			return fmt.Errorf("store %s in ticket %s: %w", d.Name, inc.Ticket.Key, err)
-		}
-		if has, err = a.tickets.HasDocument(ctx, inc.Ticket, d); err != nil {
-			return fmt.Errorf("read back %s from ticket %s: %w", d.Name, inc.Ticket.Key, err)
-		}
-		if !has {
-			return incident.Errorf(incident.KindTransient, "%s in ticket %s does not match what was sent (sha256 %s)", d.Name, inc.Ticket.Key, d.SHA256)
-		}
+		return "", "", incident.Errorf(incident.KindTransient, "%s in ticket %s does not match what was sent (sha256 %s)", d.Name, inc.Ticket.Key, d.SHA256)
 	}
-	return a.store.UpdateArchive(ctx, func(tx Tx) error { return tx.MarkPlaced(ctx, inc.ID, d.Name, PlacementTicket, "", a.clock.Now()) })
+	return PlacementTicket, "", nil
 }
 
 // checkStored reads a document back from warroom's store as a stream and

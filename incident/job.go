@@ -17,6 +17,10 @@ const (
 	JobBuildTranscript JobKind = "archive.build"  // read the channel and render the transcript
 	JobStoreTranscript JobKind = "archive.store"  // store it in the ticket system and verify it
 	JobDeleteChannel   JobKind = "channel.delete" // delete the channel after the verified store
+	// The postmortem's: the first draft, once the transcript is built, and
+	// the store of a revision in the ticket system, read back and verified.
+	JobDraftPostmortem JobKind = "postmortem.draft"
+	JobStorePostmortem JobKind = "postmortem.store"
 )
 
 // The backends jobs talk to. Concurrency limits, backend-wide 429 pauses
@@ -51,6 +55,8 @@ var jobKinds = map[JobKind]KindSpec{
 	JobBuildTranscript: {Lane: "chat", Backend: BackendChat, Timeout: 15 * time.Minute}, // a long channel
 	JobDeleteChannel:   {Lane: "chat", Backend: BackendChat},
 	JobStoreTranscript: {Lane: "ticket", Backend: BackendTickets, Timeout: 15 * time.Minute}, // many attachments
+	JobDraftPostmortem: {Lane: "postmortem", Backend: BackendInternal},
+	JobStorePostmortem: {Lane: "postmortem", Backend: BackendTickets},
 }
 
 // RegisterKind adds a kind of job to the registry; call it from the

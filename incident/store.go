@@ -26,6 +26,8 @@ type Store interface {
 	ChatPost(ctx context.Context, incidentID int64, slot string) (string, error)
 	// ActionRunReader reads the runs of ChatOps actions.
 	ActionRunReader
+	// PostmortemReader reads postmortems and their revisions.
+	PostmortemReader
 }
 
 // Filter narrows Incidents.
@@ -75,6 +77,8 @@ type Tx interface {
 
 	// GroupingTx is storm grouping's state (grouping_store.go).
 	GroupingTx
+	// PostmortemTx writes postmortems (postmortem.go).
+	PostmortemTx
 }
 
 // Clock tells the time; tests inject a fake.

@@ -24,6 +24,7 @@ const (
 	EventError           EventKind = "error"              // an outside side effect failed for good
 	EventPaged           EventKind = "paged"              // a person was paged
 	EventEscalation      EventKind = "escalation"         // the escalation moved on, stopped or ran out
+	EventPostmortem      EventKind = "postmortem"         // the postmortem was drafted or stored
 )
 
 // Event is one entry on an incident's timeline. At is when the thing

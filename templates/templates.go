@@ -19,7 +19,7 @@ import (
 	"github.com/warroom/warroom/incident"
 )
 
-//go:embed chat/*.tmpl ticket/*.tmpl
+//go:embed chat/*.tmpl ticket/*.tmpl postmortem/*.tmpl
 var defaults embed.FS
 
 // Set is a parsed set of templates.
@@ -31,7 +31,7 @@ type Set struct {
 // *.tmpl file in dir, which replaces the default of the same name.
 func Load(dir string) (*Set, error) {
 	root := template.New("").Funcs(funcs)
-	if _, err := root.ParseFS(defaults, "chat/*.tmpl", "ticket/*.tmpl"); err != nil {
+	if _, err := root.ParseFS(defaults, "chat/*.tmpl", "ticket/*.tmpl", "postmortem/*.tmpl"); err != nil {
 		return nil, fmt.Errorf("parse embedded templates: %w", err)
 	}
 	if dir != "" {
@@ -62,7 +62,7 @@ func Load(dir string) (*Set, error) {
 // Names lists the templates that can be overridden.
 func Names() []string {
 	var out []string
-	for _, dir := range []string{"chat", "ticket"} {
+	for _, dir := range []string{"chat", "ticket", "postmortem"} {
 		entries, _ := fs.ReadDir(defaults, dir)
 		for _, e := range entries {
 			out = append(out, e.Name())
@@ -119,12 +119,15 @@ func (s *Set) Render(name string, data any) (string, error) {
 }
 
 var funcs = template.FuncMap{
-	"slug":   Slug,
-	"lower":  strings.ToLower,
-	"time":   formatTime,
-	"labels": formatLabels,
-	"emoji":  severityEmoji,
-	"dur":    func(d time.Duration) string { return d.String() },
+	"slug":    Slug,
+	"lower":   strings.ToLower,
+	"time":    formatTime,
+	"labels":  formatLabels,
+	"emoji":   severityEmoji,
+	"dur":     func(d time.Duration) string { return d.String() },
+	"timesec": formatSeconds,
+	"join":    strings.Join,
+	"oneline": func(s string) string { return strings.Join(strings.Fields(s), " ") },
 }
 
 // Slug turns a title into lower-case words joined by dashes, at most 40
@@ -180,6 +183,19 @@ func formatTime(v any) string {
 	case *time.Time:
 		if t != nil {
 			return t.UTC().Format("2006-01-02 15:04 UTC")
+		}
+	}
+	return ""
+}
+
+// formatSeconds is formatTime to the second, for the postmortem's timeline.
+func formatSeconds(v any) string {
+	switch t := v.(type) {
+	case time.Time:
+		return t.UTC().Format("2006-01-02 15:04:05 UTC")
+	case *time.Time:
+		if t != nil {
+			return t.UTC().Format("2006-01-02 15:04:05 UTC")
 		}
 	}
 	return ""

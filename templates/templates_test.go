@@ -62,6 +62,9 @@ func TestDefaultsRender(t *testing.T) {
 		"runbook":              {"**Runbook: Disk full**", "1. Find the biggest directory"},
 		"attached":             {"**2 alerts attached to INC-42**, 1 resolved", "✅ INC-43 db-1 down (resolved)", "🔥 INC-44 db-2 down (open)"},
 		"paging":               {"📟 **Paging for INC-42**", "paged @alice (step 1 of policy default)", "escalation stopped", "⏭ next"},
+		"postmortem": {"# Postmortem: INC-42 Disk full", "| Time to ack | 5m0s |", "- 2026-11-22 14:05:00 UTC **Acknowledged** by @alice: open → acked",
+			"- @alice (acked), 3 messages", "[graph.png](u/graph.png) posted by @grafana at 2026-11-22 14:06:00 UTC", "## Contributing factors", "## Lessons learned"},
+		"postmortem_comment": {"Postmortem of INC-42, revision 2 by bob (draft), attached as INC-42-postmortem.md", "SHA-256 abcdef012345", "http://warroom/incidents/INC-42/postmortem"},
 	}
 	for _, name := range Names() {
 		base := strings.TrimSuffix(name, ".tmpl")
@@ -71,6 +74,17 @@ func TestDefaultsRender(t *testing.T) {
 				data = archive.SummaryData{Incident: inc, Events: []incident.Event{*ev}, Participants: []string{"alice", "bob"},
 					TimeToAck: &ttack, URL: msg.URL, Documents: []archive.SummaryDoc{{Name: "INC-42-transcript.md", Size: 10, InTicket: true},
 						{Name: "INC-42-files/big.bin", Size: 1 << 30, URL: "u"}}}
+			}
+			switch base {
+			case "postmortem":
+				ack := *ev
+				ack.To = incident.StatusAcked
+				data = incident.DraftPostmortem(inc, []incident.Event{ack}, incident.PostmortemFacts{Messages: map[string]int{"alice": 3},
+					Graphs: []incident.PostmortemGraph{{Name: "graph.png", URL: "u/graph.png", Author: "grafana", At: acked.Add(time.Minute)}}},
+					msg.URL+"/postmortem", acked)
+			case "postmortem_comment":
+				data = archive.PostmortemComment{Incident: inc, Postmortem: &incident.Postmortem{State: incident.PostmortemDraft},
+					Revision: incident.PostmortemRevision{N: 2, Author: "bob", SHA256: "abcdef0123456789"}, Name: "INC-42-postmortem.md", URL: msg.URL + "/postmortem"}
 			}
 			out, err := set.Render(base, data)
 			if err != nil {
@@ -106,6 +120,14 @@ func TestOverrideDir(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "status.tmpl"), []byte("{{.Nope"), 0o600)
 	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "status.tmpl") {
 		t.Errorf("a broken override: %v", err)
+	}
+	os.Remove(filepath.Join(dir, "status.tmpl"))
+	os.WriteFile(filepath.Join(dir, "postmortem.tmpl"), []byte("Our own postmortem of {{.Incident.Key}}"), 0o600)
+	if set, err = Load(dir); err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := set.Render("postmortem", incident.PostmortemData{Incident: &incident.Incident{Key: "INC-1"}}); out != "Our own postmortem of INC-1" {
+		t.Errorf("postmortem override not used: %q", out)
 	}
 	if _, err := Load(filepath.Join(dir, "missing")); err == nil {
 		t.Error("a missing directory is accepted")

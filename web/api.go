@@ -30,6 +30,7 @@ func (s *Server) api(r chi.Router) {
 		r.Post("/notes", s.textAction(s.Updates.AddNote))
 		r.Post("/commands", s.apiCommand)
 	})
+	s.postmortemAPI(r)
 	r.Get("/jobs", s.listJobs)
 	r.Get("/jobs/stats", s.jobStats)
 	r.Post("/jobs/{id}/retry", s.retryJob)

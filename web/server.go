@@ -73,6 +73,7 @@ type Deps struct {
 	Commands    Commands
 	Transcripts Transcripts
 	Search      incident.Searcher // the full-text search (web/search.go); nil answers 404
+	Postmortems Postmortems       // the postmortem (web/postmortem.go); nil: its routes are off
 	Jobs        Jobs
 	Ready       Readiness
 	Sessions    Sessions    // the web UI's sign-ins

@@ -155,6 +155,7 @@ func (s *Server) uiRoutes(r chi.Router) {
 		r.Post("/incidents/{key}/command", s.incidentCommand)
 		r.Get("/incidents/{key}/transcript.{format}", s.transcriptDownload)
 		r.Get("/incidents/{key}/documents/*", s.document)
+		s.postmortemUI(r)
 		if s.Chat != nil {
 			r.Get("/channels", s.channelsPage)
 			r.Get("/channels/{id}", s.channelPage)

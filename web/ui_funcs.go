@@ -31,6 +31,8 @@ func uiFuncs(now func() time.Time) template.FuncMap {
 			return humanDuration(now().Sub(inc.CreatedAt)) + " and counting"
 		},
 		"can":      canRun,
+		"inc":      func(n int) int { return n + 1 },
+		"dec":      func(n int) int { return n - 1 },
 		"statusOf": statusLabel,
 	}
 }

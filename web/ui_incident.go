@@ -37,6 +37,16 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
 	data := map[string]any{"Incident": inc, "Events": timelineView(inc, events, show), "Show": show, "Docs": docs, "Jobs": jobs,
 		"Severities": incident.SeverityNames(), "HasCommander": commandExists("commander"),
 		"LiveChannel": s.Chat != nil && inc.Channel.Backend == s.Chat.Backend() && inc.ArchivedAt == nil && !inc.Channel.Empty()}
+	if s.Postmortems != nil {
+		pm, err := s.Postmortems.Postmortem(r.Context(), inc.Key)
+		switch {
+		case err == nil:
+			data["Postmortem"] = pm
+		case incident.ErrorKind(err) != incident.KindNotFound:
+			s.uiError(w, r, err)
+			return
+		}
+	}
 	for _, d := range docs {
 		if d.Format == "json" {
 			var tv transcriptView

@@ -257,6 +257,7 @@ func jiraIssueProblems(key string, is jiratest.IssueView, acks, resolutions int)
 		files[a.Filename] = a.Data
 	}
 	md, ok := files[key+"-transcript.md"]
+	delete(files, key+"-postmortem.md") // attached once (checked above), when drafted: not part of the transcript
 	if _, js := files[key+"-transcript.json"]; !ok || !js || len(files) != 2 {
 		out = append(out, fmt.Sprintf("attachments %v, want the Markdown and JSON transcripts", keysOf(files)))
 	}

@@ -91,6 +91,8 @@ func TestJiraLifecycle(t *testing.T) {
 	h.do("POST", room+"/messages", formOf("text", "/incident close rollback fixed it"), nil)
 	h.waitStatus("INC-1", "archived")
 	h.waitFor("summary comment", func() bool { v = j.Issue(issue); return commentsWith(v, "h3. INC-1 archived") > 0 })
+	h.waitPostmortem("INC-1", 1) // the postmortem's draft is attached beside the transcripts
+	v = j.Issue(issue)
 	if v.StatusCategory != jiratest.CategoryDone {
 		t.Errorf("issue status %s (%s), want done", v.Status, v.StatusCategory)
 	}
@@ -102,8 +104,8 @@ func TestJiraLifecycle(t *testing.T) {
 	if string(names["INC-1-transcript.md"]) != string(md) || !strings.Contains(string(md), "the canary was bad") {
 		t.Errorf("attached Markdown differs from the archive: %d vs %d bytes", len(names["INC-1-transcript.md"]), len(md))
 	}
-	if _, ok := names["INC-1-transcript.json"]; !ok || len(v.Attachments) != 2 {
-		t.Errorf("attachments %v, want the Markdown and JSON transcripts once each", keysOf(names))
+	if _, ok := names["INC-1-transcript.json"]; !ok || names["INC-1-postmortem.md"] == nil || len(v.Attachments) != 3 {
+		t.Errorf("attachments %v, want the Markdown and JSON transcripts and the postmortem once each", keysOf(names))
 	}
 	if commentsWith(v, "h3. INC-1 archived") != 1 || commentsWith(v, "||Participants|alice|") != 1 {
 		t.Errorf("no summary comment with the participants: %+v", v.Comments)
@@ -282,6 +284,8 @@ func TestJiraOutage(t *testing.T) {
 	issue := jiraIssueOf(h, "INC-1")
 	var v jiratest.IssueView
 	h.waitFor("summary comment", func() bool { v = j.Issue(issue); return commentsWith(v, "h3. INC-1 archived") > 0 })
+	h.waitPostmortem("INC-1", 1)
+	v = j.Issue(issue)
 	seen := map[string]int{}
 	for _, a := range v.Attachments {
 		seen[a.Filename]++
@@ -291,8 +295,8 @@ func TestJiraOutage(t *testing.T) {
 			t.Errorf("%s attached %d times", name, n)
 		}
 	}
-	if len(seen) != 2 {
-		t.Errorf("attachments %v", seen)
+	if len(seen) != 3 || seen["INC-1-postmortem.md"] != 1 {
+		t.Errorf("attachments %v, want the two transcripts and the postmortem", seen)
 	}
 	if n := commentsWith(v, "Incident INC-1: open → acked"); n != 1 {
 		t.Errorf("ack comment %d times, want 1", n)
@@ -318,8 +322,10 @@ func TestJiraAttachmentLimit(t *testing.T) {
 	h.waitStatus("INC-1", "archived")
 	var v jiratest.IssueView
 	h.waitFor("summary comment", func() bool { v = j.Issue(issue); return commentsWith(v, "h3. INC-1 archived") > 0 })
-	if len(v.Attachments) != 0 {
-		t.Errorf("attached %d documents over the limit", len(v.Attachments))
+	for _, a := range v.Attachments {
+		if strings.Contains(a.Filename, "-transcript.") { // the postmortem's draft fits in the limit
+			t.Errorf("attached %s over the limit", a.Filename)
+		}
 	}
 	if commentsWith(v, "INC-1-transcript.json|"+h.cfg.PublicURL+"/incidents/INC-1/documents/INC-1-transcript.json] (kept in warroom") != 1 {
 		t.Errorf("the summary does not link the kept document: %+v", v.Comments)

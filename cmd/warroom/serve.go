@@ -146,7 +146,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	svc.RegisterJobs(m.runner)
 	esc.RegisterJobs(m.runner, svc)
 	archive.New(m.db, chat.chat, tix.tickets, svc, clock, m.log,
-		archive.Options{PinEmoji: chat.pinEmoji, Summary: tix.summary, PublicURL: cfg.PublicURL}).Register(m.runner)
+		archive.Options{PinEmoji: chat.pinEmoji, Summary: tix.summary, Postmortem: tmpl, PublicURL: cfg.PublicURL}).Register(m.runner)
 	metrics := web.NewMetrics(m.db)
 	m.runner.Observe, m.runner.OnResume, m.runner.OnPrune = metrics.ObserveJob, metrics.ObserveResume, metrics.ObservePrune
 	m.runner.OnPark = svc.RecordFailure
@@ -160,7 +160,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		Hosts: knownHosts(cfg.Listen, cfg.PublicURL)},
 		web.Deps{
 			Incidents: svc, Lifecycle: svc, Updates: svc, Alerts: svc, Commands: svc,
-			Transcripts: m.db, Search: m.db, Jobs: m.db, Ready: m, Sessions: m.db, Chat: chat.rooms, Hooks: src.hooks, Callbacks: callbacks,
+			Transcripts: m.db, Search: m.db, Postmortems: svc, Jobs: m.db, Ready: m, Sessions: m.db, Chat: chat.rooms, Hooks: src.hooks, Callbacks: callbacks,
 			Metrics: metrics, Kick: m.runner.Kick, Clock: clock, Logger: m.log,
 		})
 	if err != nil {

@@ -31,6 +31,9 @@ type archiveTx struct{ t txStore }
 // Timeline hands the transaction's event writes to the Service.
 func (t *archiveTx) Timeline() incident.ArchiveTx { return incident.NewArchiveTx(&t.t) }
 
+// Postmortems is the transaction's writes of postmortems.
+func (t *archiveTx) Postmortems() incident.PostmortemTx { return &t.t }
+
 func (t *archiveTx) Enqueue(ctx context.Context, j incident.Job) error { return t.t.Enqueue(ctx, j) }
 
 func (t *archiveTx) ClearTranscript(ctx context.Context, incidentID int64) error {

@@ -78,6 +78,7 @@ func Run(t *testing.T, d Driver) {
 		{"ChatPostSlots", testChatPost},
 		{"ParentsAndRoles", testParentsAndRoles},
 		{"GroupWindows", testGroupWindows},
+		{"Postmortems", testPostmortems},
 		{"OnlyLaneHeadIsClaimable", testLaneOrder},
 		{"ClaimDueOnlyAndOfKinds", testClaimDue},
 		{"ClaimIsExclusiveUnderConcurrency", testClaimExclusive},

@@ -34,6 +34,14 @@
   setInterval(function () { localTimes(document); }, 30000);
 
   var params = new URLSearchParams(location.search);
+
+  // A refused postmortem edit: the page comes back with the problem above
+  // the box that still holds the text; show it, and put the reader there.
+  var pmProblem = document.getElementById("pm-problem");
+  if (pmProblem) {
+    pmProblem.scrollIntoView({ block: "center" });
+    pmProblem.focus();
+  }
   var thread = document.getElementById("thread");
   var replying = document.getElementById("replying");
   var compose = document.getElementById("compose");
