@@ -46,6 +46,10 @@ func (s *Server) exportRecord(w http.ResponseWriter, r *http.Request) {
 	if sections == nil {
 		sections = export.Standard()
 	}
+	if sections, err = s.withPostmortem(r, inc, sections); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "private, no-store")
@@ -67,6 +71,24 @@ func (s *Server) exportRecord(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.InfoContext(r.Context(), "exported", "incident", inc.Key, "format", format, "bytes", cw.n, "documents", len(rec.Docs),
 		"ms", time.Since(start).Milliseconds())
+}
+
+// withPostmortem puts the incident's postmortem after its facts, or says
+// that there is none yet (postmortems off: the sections as they are).
+func (s *Server) withPostmortem(r *http.Request, inc *incident.Incident, sections []export.Section) ([]export.Section, error) {
+	if s.Postmortems == nil {
+		return sections, nil
+	}
+	pm, err := s.Postmortems.Postmortem(r.Context(), inc.Key)
+	switch {
+	case err == nil:
+		return export.Insert(sections, "facts", export.Prose{Anchor: "postmortem", Heading: "Postmortem", Body: pm.Body,
+			Note: fmt.Sprintf("%s, revision %d by %s, %s", pm.State, pm.Revision, pm.EditedBy, pm.EditedAt.UTC().Format(time.RFC3339))}), nil
+	case incident.ErrorKind(err) == incident.KindNotFound:
+		return export.Insert(sections, "facts", export.Prose{Anchor: "postmortem", Heading: "Postmortem",
+			Empty: "No postmortem yet: it is drafted when the incident closes."}), nil
+	}
+	return nil, fmt.Errorf("read the postmortem of %s: %w", inc.Key, err)
 }
 
 // countingWriter counts what passes through it.
