@@ -26,6 +26,8 @@ type Store interface {
 	ChatPost(ctx context.Context, incidentID int64, slot string) (string, error)
 	// ActionRunReader reads the runs of ChatOps actions.
 	ActionRunReader
+	// FollowupReader reads the follow-ups (action items) of incidents.
+	FollowupReader
 }
 
 // Filter narrows Incidents.
@@ -72,6 +74,8 @@ type Tx interface {
 	SetChatPost(ctx context.Context, incidentID int64, slot, postID string) error
 	// ActionRunTx writes the runs of ChatOps actions.
 	ActionRunTx
+	// FollowupTx writes the follow-ups of incidents.
+	FollowupTx
 
 	// GroupingTx is storm grouping's state (grouping_store.go).
 	GroupingTx
