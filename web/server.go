@@ -72,6 +72,7 @@ type Deps struct {
 	Commands    Commands
 	Transcripts Transcripts
 	Search      incident.Searcher // the full-text search (web/search.go); nil answers 404
+	Followups   Followups         // the incidents' action items; nil answers 404
 	Jobs        Jobs
 	Ready       Readiness
 	Sessions    Sessions    // the web UI's sign-ins

@@ -34,6 +34,7 @@ type Server struct {
 	captcha     bool
 	writes      map[string][]time.Time // per issue key, for IssueWriteLimit
 	events      []Webhook
+	issueLinks  []*issueLink
 }
 
 // New starts a fake Jira configured by opts and stops it when the test
@@ -89,6 +90,8 @@ func (s *Server) routes() {
 	s.handle("POST "+api+"/issue/{key}/transitions", s.doTransition)
 	s.handle("GET "+api+"/issue/{key}/remotelink", s.listRemoteLinks)
 	s.handle("POST "+api+"/issue/{key}/remotelink", s.addRemoteLink)
+	s.handle("POST "+api+"/issueLink", s.addIssueLink)
+	s.handle("GET "+api+"/issueLinkType", s.listLinkTypes)
 	s.handle("GET "+api+"/search", s.searchGet)
 	s.handle("POST "+api+"/search", s.searchPost)
 	s.handle("GET "+api+"/myself", s.myself)
