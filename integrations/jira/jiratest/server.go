@@ -1,8 +1,10 @@
 package jiratest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -137,6 +139,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if fault.Delay > 0 {
+		// Read the body first: only then does the HTTP server notice a
+		// client that goes away (or is killed) while the answer is held.
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		select {
 		case <-time.After(fault.Delay):
 		case <-r.Context().Done():
