@@ -204,6 +204,11 @@ func TestBuiltinFollowups(t *testing.T) {
 		!strings.Contains(p, "becomes a ticket when INC-1 closes") || !strings.Contains(p, "Follow-up #1 recorded") {
 		t.Errorf("follow-ups section after adding:\n%s", p)
 	}
+	room := "/channels/" + h.channelID("INC-1")
+	h.waitFor("the follow-up announced in the channel", func() bool {
+		_, log := h.do("GET", room+"/log", nil, nil)
+		return strings.Contains(string(log), "Follow-up from @alice: #1 drain the queue before deploys")
+	})
 	command("followup", "   ")
 	if p := page(); !strings.Contains(p, "followup needs an argument: /incident followup &lt;text&gt;") {
 		t.Errorf("an empty follow-up is not refused on the page:\n%s", p)
