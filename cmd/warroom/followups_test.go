@@ -136,7 +136,8 @@ func TestJiraFollowups(t *testing.T) {
 
 	// Resolved in Jira, then reopened: the state follows each delivery.
 	fkey := list[0].Ticket.Key
-	resp := jiratest.Deliver(t, hook, j.TransitionAsUser("carol", fkey, "Done"), testJiraSecret)
+	done := j.TransitionAsUser("carol", fkey, "Done")
+	resp := jiratest.Deliver(t, hook, done, testJiraSecret)
 	if resp.StatusCode != 200 {
 		t.Fatalf("done delivery: %d", resp.StatusCode)
 	}
@@ -146,6 +147,11 @@ func TestJiraFollowups(t *testing.T) {
 	jiratest.Deliver(t, hook, j.TransitionAsUser("carol", fkey, "Reopen"), testJiraSecret)
 	if f := h.followups("INC-1")[0]; f.State != "open" {
 		t.Errorf("after Jira's reopen: %+v", f)
+	}
+	done.ID = "the-done-again-late" // the older done, delivered again late
+	jiratest.Deliver(t, hook, done, testJiraSecret)
+	if f := h.followups("INC-1")[0]; f.State != "open" {
+		t.Errorf("a late, older done changed the follow-up: %+v", f)
 	}
 	if got := h.followups("INC-1")[1]; got.State != "open" {
 		t.Errorf("the other follow-up changed: %+v", got)
