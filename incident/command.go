@@ -50,6 +50,7 @@ func commandGroups() [][]commandSpec {
 		silenceCommands(),
 		downtimeCommands(),
 		declareCommands(),
+		followupCommands(),
 	}
 }
 

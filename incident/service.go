@@ -31,6 +31,8 @@ type Service struct {
 	actions   *ActionRuns
 
 	grouping Grouping
+
+	followupTickets FollowupTickets // nil: follow-ups get no ticket
 }
 
 // Deps are the Service's collaborators.
@@ -76,6 +78,10 @@ type Deps struct {
 	// Downtimes is Icinga 2's downtime actions, for incidents of DowntimeSource; nil: off.
 	Downtimes      Downtimes
 	DowntimeSource string
+
+	// FollowupTickets makes the tickets of follow-ups (builtin, Jira); nil:
+	// follow-ups are kept and shown but get no ticket.
+	FollowupTickets FollowupTickets
 }
 
 // NewService builds a Service and its parts.
@@ -97,7 +103,8 @@ func NewService(d Deps) *Service {
 	if d.Escalation != nil {
 		s.reactors = append(s.reactors, d.Escalation)
 	}
-	s.reactors = append(s.reactors, s.upstream, groupingReactor{s})
+	s.reactors = append(s.reactors, s.upstream, groupingReactor{s}, followupReactor{s})
+	s.followupTickets = d.FollowupTickets
 	s.silences = &SilenceEffects{life: s, silences: d.Silences, publicURL: d.PublicURL}
 	s.downtimes = &DowntimeEffects{life: s, downtimes: d.Downtimes, source: d.DowntimeSource}
 	return s
@@ -114,6 +121,7 @@ func (s *Service) RegisterJobs(r *Runner) {
 	r.Handle(JobAttachedPost, s.runAttachedPost)
 	s.silences.RegisterJobs(r)
 	s.downtimes.RegisterJobs(r)
+	r.Handle(JobFollowupTicket, s.runFollowupTicket)
 }
 
 // Get returns one incident by key.

@@ -28,6 +28,8 @@ type Store interface {
 	ActionRunReader
 	// PostmortemReader reads postmortems and their revisions.
 	PostmortemReader
+	// FollowupReader reads the follow-ups (action items) of incidents.
+	FollowupReader
 }
 
 // Filter narrows Incidents.
@@ -74,6 +76,8 @@ type Tx interface {
 	SetChatPost(ctx context.Context, incidentID int64, slot, postID string) error
 	// ActionRunTx writes the runs of ChatOps actions.
 	ActionRunTx
+	// FollowupTx writes the follow-ups of incidents.
+	FollowupTx
 
 	// GroupingTx is storm grouping's state (grouping_store.go).
 	GroupingTx

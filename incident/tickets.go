@@ -101,6 +101,9 @@ func (s *Service) TicketStatusChanged(ctx context.Context, c TicketChange) (Inge
 			res.Ignored = "a newer change of " + t.Key + " was already applied"
 			return nil
 		}
+		if handled, err := s.followupTicketChanged(ctx, tx, c, &res); handled || err != nil {
+			return err
+		}
 		if !done {
 			res.Ignored = t.Key + " did not move to done"
 			return nil

@@ -74,6 +74,7 @@ type Deps struct {
 	Transcripts Transcripts
 	Search      incident.Searcher // the full-text search (web/search.go); nil answers 404
 	Postmortems Postmortems       // the postmortem (web/postmortem.go); nil: its routes are off
+	Followups   Followups         // the incidents' action items; nil answers 404
 	Jobs        Jobs
 	Ready       Readiness
 	Sessions    Sessions    // the web UI's sign-ins

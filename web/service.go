@@ -75,3 +75,16 @@ type Commands interface {
 	// itself is an error.
 	RunCommand(ctx context.Context, req incident.CommandRequest) (incident.Reply, error)
 }
+
+// Followups are the action items of incidents: listed, recorded and marked
+// done. An unknown incident is KindNotFound, empty or too long text
+// KindInvalid, a follow-up of another incident KindNotFound, one whose
+// state its Jira issue keeps KindConflict.
+type Followups interface {
+	// Followups returns the incident's follow-ups, oldest first.
+	Followups(ctx context.Context, key string) ([]incident.Followup, error)
+	// AddFollowup records one, in any status of the incident.
+	AddFollowup(ctx context.Context, key, actor, text string) (*incident.Followup, error)
+	// SetFollowupDone marks one done, or with done false open again.
+	SetFollowupDone(ctx context.Context, key string, id int64, actor string, done bool) (*incident.Followup, error)
+}

@@ -47,6 +47,15 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if s.Followups != nil {
+		list, err := s.Followups.Followups(r.Context(), inc.Key)
+		if err != nil {
+			s.uiError(w, r, err)
+			return
+		}
+		data["HasFollowups"], data["Followups"] = true, list
+		data["FollowupsOpen"], data["FollowupsDone"] = incident.CountFollowups(list)
+	}
 	for _, d := range docs {
 		if d.Format == "json" {
 			var tv transcriptView
@@ -76,7 +85,8 @@ func (s *Server) noSuchIncident(w http.ResponseWriter, r *http.Request) {
 }
 
 // pageActions are the commands the incident page's forms may run.
-var pageActions = map[string]bool{"ack": true, "resolve": true, "close": true, "severity": true, "commander": true}
+var pageActions = map[string]bool{"ack": true, "resolve": true, "close": true, "severity": true, "commander": true,
+	"followup": true, "followup-done": true, "followup-reopen": true}
 
 // incidentCommand runs an action of the incident page as the /incident
 // command line it stands for, through the same RunCommand the chat uses,
@@ -94,9 +104,12 @@ func (s *Server) incidentCommand(w http.ResponseWriter, r *http.Request) {
 	}
 	to := "/incidents/" + inc.Key + "#actions"
 	command := strings.TrimSpace(r.PostFormValue("command"))
+	if strings.HasPrefix(command, "followup") {
+		to = "/incidents/" + inc.Key + "#followups"
+	}
 	if !pageActions[command] {
 		s.answer(w, r, to, &reply{Typed: command, Failed: true, Text: "The incident page has no action " + fmt.Sprintf("%q", shorten(command, 40)) +
-			": use Ack, Resolve, Close, Severity or Commander, or type any /incident command in the channel."}, "")
+			": use Ack, Resolve, Close, Severity, Commander or the follow-ups' forms, or type any /incident command in the channel."}, "")
 		return
 	}
 	line, problem := confirmClose(command, r)
@@ -113,7 +126,11 @@ func (s *Server) incidentCommand(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.kick()
-	s.answer(w, r, to, &reply{Typed: "/incident " + line, Text: rp.Text, Failed: rp.Failed}, "")
+	rpl := &reply{Typed: "/incident " + line, Text: rp.Text, Failed: rp.Failed}
+	if rp.Failed && command == "followup" {
+		rpl.Draft = strings.TrimSpace(r.PostFormValue("arg")) // the form keeps it to correct
+	}
+	s.answer(w, r, to, rpl, "")
 }
 
 // commandExists reports whether /incident knows the command name (one

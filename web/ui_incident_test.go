@@ -38,7 +38,7 @@ func TestUIIncidentActions(t *testing.T) {
 		{name: "close unconfirmed", form: url.Values{"command": {"close"}, "reason": {"fixed"}},
 			shown: &shownReply{Typed: "Close", Failed: true, Text: "Not closed: closing archives the transcript and then deletes the channel, so it needs a reason and your confirmation. Press Close, write the reason and confirm."}},
 		{name: "not an action of the page", form: url.Values{"command": {"graph"}, "arg": {"up"}},
-			shown: &shownReply{Typed: "graph", Failed: true, Text: `The incident page has no action "graph": use Ack, Resolve, Close, Severity or Commander, or type any /incident command in the channel.`}},
+			shown: &shownReply{Typed: "graph", Failed: true, Text: `The incident page has no action "graph": use Ack, Resolve, Close, Severity, Commander or the follow-ups' forms, or type any /incident command in the channel.`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

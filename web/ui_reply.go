@@ -20,6 +20,10 @@ type reply struct {
 	At     time.Time `json:"at"`
 }
 
+// AboutFollowups reports whether the reply answers a follow-up form of the
+// incident page, which shows it in its follow-ups section.
+func (r *reply) AboutFollowups() bool { return strings.HasPrefix(r.Typed, "/incident followup") }
+
 // replyAnswer is the JSON a page's script gets for a form it sent.
 type replyAnswer struct {
 	Reply    *reply `json:"reply,omitempty"`

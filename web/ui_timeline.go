@@ -38,6 +38,9 @@ var eventLabels = map[incident.EventKind]string{
 	incident.EventPaged:           "Paged",
 	incident.EventEscalation:      "Escalation",
 	incident.EventPostmortem:      "Postmortem",
+	incident.EventFollowup:        "Follow-up",
+	incident.EventFollowupTicket:  "Follow-up ticket",
+	incident.EventFollowupState:   "Follow-up state",
 }
 
 // statusMoveLabels name a status change by where it went.
@@ -54,7 +57,7 @@ var systemKinds = map[incident.EventKind]bool{
 	incident.EventAlertFiring: true, incident.EventAlertResolved: true, incident.EventChannelOpened: true,
 	incident.EventChannelDeleted: true, incident.EventTicketOpened: true, incident.EventTranscriptBuilt: true,
 	incident.EventArchived: true, incident.EventIncomplete: true, incident.EventError: true,
-	incident.EventPaged: true, incident.EventEscalation: true, incident.EventPostmortem: true,
+	incident.EventPaged: true, incident.EventEscalation: true, incident.EventPostmortem: true, incident.EventFollowupTicket: true,
 }
 
 // pinRE reads a pinned event's text: “message” (author).

@@ -61,6 +61,14 @@ func TestLoadConfig(t *testing.T) {
 		{name: "rocketchat needs its keys", env: []string{"WARROOM_CHAT_BACKEND=rocketchat"}, wantErr: "chat.rocketchat.user_id: empty"},
 		{name: "jira needs its keys", env: []string{"WARROOM_TICKETS_BACKEND=jira"}, wantErr: "tickets.jira.project: empty"},
 		{name: "jira create_for", env: []string{"WARROOM_TICKETS_BACKEND=jira", "WARROOM_TICKETS_JIRA_CREATE_FOR=sometimes"}, wantErr: `WARROOM_TICKETS_JIRA_CREATE_FOR: tickets.jira.create_for: "sometimes"`},
+		{name: "jira follow-ups need a project key", file: "tickets:\n  backend: jira\n  jira:\n    url: https://jira.example.com\n    token: t\n    project: OPS\n    followups:\n      project: sre team\n",
+			wantErr: `tickets.jira.followups.project: "sre team" is not a Jira project key: give the key (capitals, digits, _), e.g. SRETEAM`},
+		{name: "jira follow-ups' keys", file: "tickets:\n  backend: jira\n  jira:\n    url: https://jira.example.com\n    token: t\n    project: OPS\n    followups:\n      project: SRE\n      issue_type: Story\n      link_type: Blocks\n",
+			check: func(t *testing.T, c Config) {
+				if f := c.Tickets.Jira.Followups; f.Project != "SRE" || f.IssueType != "Story" || f.LinkType != "Blocks" {
+					t.Errorf("tickets.jira.followups = %+v", f)
+				}
+			}},
 		{name: "bad env number", env: []string{"WARROOM_JOBS_WORKERS=many"}, wantErr: "WARROOM_JOBS_WORKERS"},
 		{name: "bad listen", file: "listen: 8080\n", wantErr: "listen: \"8080\" is not host:port"},
 		{name: "paused kind must exist", file: "jobs:\n  paused: [channel.nuke]\n", wantErr: `unknown job kind "channel.nuke"`},

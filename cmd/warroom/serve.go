@@ -138,7 +138,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		return err
 	}
 	svc := incident.NewService(incident.Deps{Actions: acts, Store: m.db, Chat: chat.chat, Tickets: tix.tickets, Renderer: tmpl, Clock: clock, Logger: m.log,
-		PublicURL: cfg.PublicURL, TicketComments: tix.comments, CloseTickets: tix.close, OpenTicketFor: tix.openFor,
+		PublicURL: cfg.PublicURL, FollowupTickets: tix.tickets, TicketComments: tix.comments, CloseTickets: tix.close, OpenTicketFor: tix.openFor,
 		Runbooks: ctxw.runbooks, RemoteRunbooks: runbooks.Fetcher{HTTP: &http.Client{Timeout: 5 * time.Second}},
 		Router: ctxw.router, Graphs: ctxw.graphs, Upstreams: src.upstreams, Escalation: escPart, OnCall: onCallBoard, Grouping: cfg.Grouping.domain(),
 		Silences: src.silences, Downtimes: src.downtimes, DowntimeSource: icinga2.Source})
@@ -159,7 +159,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	srv, err := web.New(web.Config{APIToken: cfg.API.Token, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Version: version,
 		Hosts: knownHosts(cfg.Listen, cfg.PublicURL)},
 		web.Deps{
-			Incidents: svc, Lifecycle: svc, Updates: svc, Alerts: svc, Commands: svc,
+			Incidents: svc, Lifecycle: svc, Updates: svc, Alerts: svc, Commands: svc, Followups: svc,
 			Transcripts: m.db, Search: m.db, Postmortems: svc, Jobs: m.db, Ready: m, Sessions: m.db, Chat: chat.rooms, Hooks: src.hooks, Callbacks: callbacks,
 			Metrics: metrics, Kick: m.runner.Kick, Clock: clock, Logger: m.log,
 		})

@@ -15,6 +15,7 @@ import (
 type ticketWiring struct {
 	tickets interface {
 		incident.Tickets
+		incident.FollowupTickets
 		archive.Tickets
 	}
 	comments []string

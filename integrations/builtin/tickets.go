@@ -85,3 +85,16 @@ var (
 	_ archive.Chat     = (*Backend)(nil)
 	_ archive.Tickets  = (*Backend)(nil)
 )
+
+// OpenFollowupTicket makes the follow-up an item of the incident's page:
+// its ticket is the follow-up as the page shows it, marked done there.
+// Nothing is written outside warroom's own store, so a retry gives the
+// same reference.
+func (b *Backend) OpenFollowupTicket(ctx context.Context, inc *incident.Incident, f incident.Followup) (incident.TicketRef, error) {
+	return incident.TicketRef{Backend: Name, Key: fmt.Sprintf("%s-F%d", inc.Key, f.ID),
+		URL: fmt.Sprintf("%s/incidents/%s#followup-%d", b.publicURL, inc.Key, f.ID)}, nil
+}
+
+// TracksFollowups is false: the builtin follow-ups are marked done on the
+// incident page.
+func (b *Backend) TracksFollowups() bool { return false }

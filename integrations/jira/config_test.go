@@ -19,6 +19,12 @@ func TestConfigValidate(t *testing.T) {
 		{"nothing set", Config{}, []string{`url: ""`, "token: empty", "project: empty"}},
 		{"bad create_for and size", Config{URL: "https://jira.example.com", Token: "t", Project: "OPS", CreateFor: "sometimes",
 			MaxAttachmentBytes: -1}, []string{`create_for: "sometimes": use all, none, or a minimum severity`, "max_attachment_bytes: -1"}},
+		{"follow-ups in their own project", Config{URL: "https://jira.example.com", Token: "t", Project: "OPS",
+			Followups: Followups{Project: "SRE_2", IssueType: "Story", LinkType: "Blocks"}}, nil},
+		{"bad follow-up project key", Config{URL: "https://jira.example.com", Token: "t", Project: "OPS", Followups: Followups{Project: "sre team"}},
+			[]string{`followups.project: "sre team" is not a Jira project key: give the key (capitals, digits, _), e.g. SRETEAM`}},
+		{"follow-up project key starting with a digit", Config{URL: "https://jira.example.com", Token: "t", Project: "OPS", Followups: Followups{Project: "2OPS"}},
+			[]string{`followups.project: "2OPS" is not a Jira project key: give the key (capitals, digits, _), e.g. OPS`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -23,17 +23,9 @@ var priorityOf = map[incident.Severity]string{
 // OpenTicket creates the incident's issue, or finds the one an earlier
 // attempt created (by its warroom label).
 func (b *Backend) OpenTicket(ctx context.Context, inc *incident.Incident) (incident.TicketRef, error) {
-	jql := fmt.Sprintf(`project = %s AND labels = "%s"`, b.cfg.Project, label(inc))
-	found, resp, err := b.client.Issue.SearchWithContext(ctx, jql, &jira.SearchOptions{MaxResults: 1, Fields: []string{"summary"}})
-	if resp != nil && resp.Response != nil && resp.StatusCode == http.StatusGone {
-		// Jira Cloud removed the legacy search; its successor pages by token.
-		found, resp, err = b.client.Issue.SearchV2JQLWithContext(ctx, jql, &jira.SearchOptionsV2{MaxResults: 1, Fields: []string{"summary"}})
-	}
-	if err != nil {
-		return incident.TicketRef{}, classify("search for the ticket of "+inc.Key, resp, err)
-	}
-	if len(found) > 0 {
-		return b.ref(found[0].Key), nil
+	found, err := b.findByLabel(ctx, b.cfg.Project, label(inc), "the ticket of "+inc.Key)
+	if err != nil || found != "" {
+		return b.ref(found), err
 	}
 	summary, err := b.tmpl.Render("ticket_title", b.data(inc))
 	if err != nil {
@@ -58,6 +50,24 @@ func (b *Backend) OpenTicket(ctx context.Context, inc *incident.Incident) (incid
 		return incident.TicketRef{}, classify(fmt.Sprintf("create a %s in project %s", b.cfg.IssueType, b.cfg.Project), resp, err)
 	}
 	return b.ref(created.Key), nil
+}
+
+// findByLabel returns the key of the issue of project that carries label
+// (the one an earlier attempt created), or "" when there is none.
+func (b *Backend) findByLabel(ctx context.Context, project, label, what string) (string, error) {
+	jql := fmt.Sprintf(`project = %s AND labels = "%s"`, project, label)
+	found, resp, err := b.client.Issue.SearchWithContext(ctx, jql, &jira.SearchOptions{MaxResults: 1, Fields: []string{"summary"}})
+	if resp != nil && resp.Response != nil && resp.StatusCode == http.StatusGone {
+		// Jira Cloud removed the legacy search; its successor pages by token.
+		found, resp, err = b.client.Issue.SearchV2JQLWithContext(ctx, jql, &jira.SearchOptionsV2{MaxResults: 1, Fields: []string{"summary"}})
+	}
+	if err != nil {
+		return "", classify("search for "+what, resp, err)
+	}
+	if len(found) > 0 {
+		return found[0].Key, nil
+	}
+	return "", nil
 }
 
 // markerOf ends every comment warroom writes, so that a retried comment

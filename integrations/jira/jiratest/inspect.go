@@ -28,6 +28,7 @@ type IssueView struct {
 	Comments       []CommentView
 	Attachments    []AttachmentView
 	RemoteLinks    []RemoteLinkView
+	IssueLinks     []IssueLinkView // links to other issues, as this one sees them
 	// Transitions are the names of the transitions open from Status.
 	Transitions []string
 }
@@ -141,6 +142,7 @@ func (s *Server) view(is *issue) IssueView {
 		raw, _ := json.Marshal(l.body)
 		v.RemoteLinks = append(v.RemoteLinks, RemoteLinkView{ID: l.id, GlobalID: l.globalID, JSON: raw})
 	}
+	v.IssueLinks = s.linkViews(is)
 	for _, tr := range s.available(is) {
 		v.Transitions = append(v.Transitions, tr.Name)
 	}

@@ -53,6 +53,9 @@ type Options struct {
 	// CreateIssueAsUser and friends are added on the fly.
 	Users []User
 
+	// LinkTypes are the issue link types; default DefaultLinkTypes.
+	LinkTypes []LinkType
+
 	// MaxAttachmentBytes is the per-file attachment limit; default 10 MiB.
 	MaxAttachmentBytes int64
 	// MaxSearchResults caps maxResults on search, echoed back capped as
@@ -144,6 +147,7 @@ func (o Options) withDefaults() Options {
 	o.Resolutions = orDefault(o.Resolutions, []string{"Done", "Won't Do", "Duplicate"})
 	o.Statuses = orDefault(o.Statuses, DefaultStatuses())
 	o.Transitions = orDefault(o.Transitions, DefaultTransitions())
+	o.LinkTypes = orDefault(o.LinkTypes, DefaultLinkTypes())
 	for i := range o.Transitions {
 		tr := &o.Transitions[i]
 		tr.From = append([]string(nil), tr.From...)

@@ -56,7 +56,7 @@ func (s *Server) allFields(is *issue) map[string]any {
 		"components":     []any{},
 		"fixVersions":    []any{},
 		"versions":       []any{},
-		"issuelinks":     []any{},
+		"issuelinks":     s.linksJSON(is),
 		"subtasks":       []any{},
 		"attachment":     attachments,
 		"comment": map[string]any{

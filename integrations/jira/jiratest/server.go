@@ -1,8 +1,10 @@
 package jiratest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -34,6 +36,7 @@ type Server struct {
 	captcha     bool
 	writes      map[string][]time.Time // per issue key, for IssueWriteLimit
 	events      []Webhook
+	issueLinks  []*issueLink
 }
 
 // New starts a fake Jira configured by opts and stops it when the test
@@ -89,6 +92,8 @@ func (s *Server) routes() {
 	s.handle("POST "+api+"/issue/{key}/transitions", s.doTransition)
 	s.handle("GET "+api+"/issue/{key}/remotelink", s.listRemoteLinks)
 	s.handle("POST "+api+"/issue/{key}/remotelink", s.addRemoteLink)
+	s.handle("POST "+api+"/issueLink", s.addIssueLink)
+	s.handle("GET "+api+"/issueLinkType", s.listLinkTypes)
 	s.handle("GET "+api+"/search", s.searchGet)
 	s.handle("POST "+api+"/search", s.searchPost)
 	s.handle("GET "+api+"/myself", s.myself)
@@ -134,6 +139,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if fault.Delay > 0 {
+		// Read the body first: only then does the HTTP server notice a
+		// client that goes away (or is killed) while the answer is held.
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		select {
 		case <-time.After(fault.Delay):
 		case <-r.Context().Done():
