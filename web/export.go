@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -50,6 +51,10 @@ func (s *Server) exportRecord(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if sections, err = s.withFollowups(r, inc, sections); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "private, no-store")
@@ -90,6 +95,38 @@ func (s *Server) withPostmortem(r *http.Request, inc *incident.Incident, section
 	}
 	return nil, fmt.Errorf("read the postmortem of %s: %w", inc.Key, err)
 }
+
+// withFollowups puts the incident's follow-ups after its postmortem (or
+// its facts), one line each with its state and ticket; follow-ups off: the
+// sections as they are.
+func (s *Server) withFollowups(r *http.Request, inc *incident.Incident, sections []export.Section) ([]export.Section, error) {
+	if s.Followups == nil {
+		return sections, nil
+	}
+	list, err := s.Followups.Followups(r.Context(), inc.Key)
+	if err != nil {
+		return nil, fmt.Errorf("read the follow-ups of %s: %w", inc.Key, err)
+	}
+	var body strings.Builder
+	for _, f := range list {
+		// One line each; Prose keeps any HTML in it from starting (its
+		// "<" become "&lt;" in the Markdown, escaped text on the page).
+		fmt.Fprintf(&body, "- [%s] %s (by @%s", f.State, oneLine(f.Text), oneLine(f.Actor))
+		if f.Ticket.Key != "" {
+			fmt.Fprintf(&body, "; %s %s", f.Ticket.Backend, oneLine(f.Ticket.Key))
+		}
+		body.WriteString(")\n")
+	}
+	after := "facts"
+	if s.Postmortems != nil {
+		after = "postmortem"
+	}
+	return export.Insert(sections, after, export.Prose{Anchor: "follow-ups", Heading: "Follow-ups", Body: body.String(),
+		Empty: "No follow-ups."}), nil
+}
+
+// oneLine folds s onto one line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // countingWriter counts what passes through it.
 type countingWriter struct {

@@ -82,6 +82,10 @@ func (s *Server) showPostmortem(w http.ResponseWriter, r *http.Request, code int
 		form = &postmortemForm{Body: pm.Body, Base: pm.Revision}
 	}
 	data["Postmortem"], data["History"], data["Form"] = pm, history, form
+	if err := s.addFollowups(r, inc, data, "postmortem"); err != nil {
+		s.uiError(w, r, err)
+		return
+	}
 	s.renderStatus(w, r, code, "postmortem", "Postmortem of "+inc.Key, data)
 }
 
@@ -161,10 +165,37 @@ func (s *Server) postmortemsPage(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, err)
 		return
 	}
+	counts, err := s.followupCounts(r, list)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
 	chosen := map[string]bool{}
 	for _, sev := range f.Severity {
 		chosen[sev.String()] = true
 	}
-	s.render(w, r, "postmortems", "Postmortems to review", map[string]any{"List": list, "State": f.State, "Chosen": chosen,
+	s.render(w, r, "postmortems", "Postmortems to review", map[string]any{"List": list, "State": f.State, "Chosen": chosen, "Followups": counts,
 		"Severities": incident.SeverityNames(), "States": []incident.PostmortemState{incident.PostmortemDraft, incident.PostmortemReviewed, incident.PostmortemPublished}})
+}
+
+// followupCount is one review-list row's follow-ups: how many are open and done.
+type followupCount struct{ Open, Done int }
+
+// followupCounts counts the follow-ups of each listed postmortem's
+// incident, by key; nil while follow-ups are off (the column is left out).
+func (s *Server) followupCounts(r *http.Request, list []*incident.Postmortem) (map[string]followupCount, error) {
+	if s.Followups == nil {
+		return nil, nil
+	}
+	out := make(map[string]followupCount, len(list))
+	for _, pm := range list {
+		items, err := s.Followups.Followups(r.Context(), pm.Key)
+		if err != nil {
+			return nil, err
+		}
+		var c followupCount
+		c.Open, c.Done = incident.CountFollowups(items)
+		out[pm.Key] = c
+	}
+	return out, nil
 }

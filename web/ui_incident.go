@@ -47,14 +47,9 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if s.Followups != nil {
-		list, err := s.Followups.Followups(r.Context(), inc.Key)
-		if err != nil {
-			s.uiError(w, r, err)
-			return
-		}
-		data["HasFollowups"], data["Followups"] = true, list
-		data["FollowupsOpen"], data["FollowupsDone"] = incident.CountFollowups(list)
+	if err := s.addFollowups(r, inc, data, "incident"); err != nil {
+		s.uiError(w, r, err)
+		return
 	}
 	for _, d := range docs {
 		if d.Format == "json" {
@@ -106,6 +101,9 @@ func (s *Server) incidentCommand(w http.ResponseWriter, r *http.Request) {
 	command := strings.TrimSpace(r.PostFormValue("command"))
 	if strings.HasPrefix(command, "followup") {
 		to = "/incidents/" + inc.Key + "#followups"
+		if r.PostFormValue("from") == "postmortem" {
+			to = "/incidents/" + inc.Key + "/postmortem#followups"
+		}
 	}
 	if !pageActions[command] {
 		s.answer(w, r, to, &reply{Typed: command, Failed: true, Text: "The incident page has no action " + fmt.Sprintf("%q", shorten(command, 40)) +
@@ -138,4 +136,21 @@ func (s *Server) incidentCommand(w http.ResponseWriter, r *http.Request) {
 func commandExists(name string) bool {
 	_, err := incident.ParseCommand("/incident " + name + " x")
 	return err == nil
+}
+
+// addFollowups puts the incident's follow-ups into a page's data for the
+// "followups" section, whose forms come back to the page from names
+// ("incident" or "postmortem"). Follow-ups off: the section is left out.
+func (s *Server) addFollowups(r *http.Request, inc *incident.Incident, data map[string]any, from string) error {
+	data["From"] = from
+	if s.Followups == nil {
+		return nil
+	}
+	list, err := s.Followups.Followups(r.Context(), inc.Key)
+	if err != nil {
+		return err
+	}
+	data["HasFollowups"], data["Followups"] = true, list
+	data["FollowupsOpen"], data["FollowupsDone"] = incident.CountFollowups(list)
+	return nil
 }

@@ -74,6 +74,7 @@ func exportedIncident(t *testing.T) (*harness, []byte) {
 		t.Fatalf("upload: %d", code)
 	}
 	h.say(room, "/incident status rolled back to v41, watching")
+	h.say(room, "/incident followup alert on <p99> before users do")
 	h.waitJobsDone("INC-1")
 	if code, out := h.api("POST", "/incidents/INC-1/close", map[string]string{"actor": "alice", "reason": "rolled back"}); code != 200 {
 		t.Fatalf("close: %d %v", code, out)
@@ -170,7 +171,7 @@ func TestExportOpensOfflineInChromium(t *testing.T) {
 	text := b.eval(`document.body.innerText`)
 	for _, want := range []string{scriptText, "rolled back, p99 at 300ms", "↳ reply to #", "(edited ", "the config we rolled back to",
 		"rollback.yaml", "status_update", "Time to resolve", "INC-1-transcript.json",
-		"Postmortem", "draft, revision 1 by warroom", "Contributing factors"} {
+		"Postmortem", "draft, revision 1 by warroom", "Contributing factors", "Follow-ups", "alert on <p99> before users do (by @alice"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the opened export does not show %q", want)
 		}
@@ -234,7 +235,7 @@ func TestExportOpensOfflineInChromium(t *testing.T) {
 	md := string(files["INC-1/INC-1.md"])
 	for _, want := range []string{`\<script\>window.pwned = 1\</script\> look \<img src="http://127.0.0.1:9/leak.png"`,
 		"rolled back, p99 at 300ms", "> ↳ reply to #", "(edited ", "the config we rolled back to", "status_update", "## Transcript", "## Files",
-		"## Postmortem", "draft, revision 1 by warroom", "Contributing factors"} {
+		"## Postmortem", "draft, revision 1 by warroom", "Contributing factors", "## Follow-ups", "- [open] alert on &lt;p99> before users do (by @alice"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the zip's Markdown lacks %q", want)
 		}
@@ -272,7 +273,7 @@ func TestExportOfALiveIncidentSaysWhatIsMissing(t *testing.T) {
 	const missing = "INC-1 is open: its transcript is built when it is closed and is complete only once it is archived"
 	page, _ := getExport(t, h, "/api/v1/incidents/INC-1/export.html")
 	for _, want := range []string{`<p class="missing" id="missing">` + missing, "Disk &lt;full&gt; on db-3", `<span class="kind">declared</span> alice`,
-		"No postmortem yet: it is drafted when the incident closes."} {
+		"No postmortem yet: it is drafted when the incident closes.", "No follow-ups."} {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("the live incident's page lacks %q", want)
 		}
