@@ -128,6 +128,8 @@ func (c *ChatEffects) React(ctx context.Context, tx Txn, ch Change) error {
 		what = "status"
 	case ev.Kind == EventTicketOpened && inc.Status.Active():
 		what = "ticket" // the header shows the ticket link
+	case ev.Kind == EventCommanderChanged || ev.Kind == EventRoleChanged || ev.Kind == EventTitleChanged:
+		what = "roles" // the header shows the roles; the status post the title
 	default:
 		return nil
 	}
@@ -396,6 +398,9 @@ func welcomeCard(inc *Incident, url string) *Card {
 	// No status field: the card is not edited; the status post is.
 	c.Fields = append(c.Fields, Field{Title: "Severity", Value: inc.Severity.String(), Short: true},
 		Field{Title: "Source", Value: inc.Source, Short: true})
+	if inc.Commander != "" {
+		c.Fields = append(c.Fields, Field{Title: "Commander", Value: "@" + inc.Commander, Short: true})
+	}
 	if l := formatLabels(inc.Labels); l != "" {
 		c.Fields = append(c.Fields, Field{Title: "Labels", Value: l})
 	}

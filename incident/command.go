@@ -41,6 +41,8 @@ func commandGroups() [][]commandSpec {
 		coreCommands(),
 		lifecycleCommands(),
 		contextCommands(),
+		roleCommands(),
+		reopenCommands(),
 		closeCommands(),
 	}
 }

@@ -14,18 +14,21 @@ import (
 // UpstreamAcks), which enqueue their own jobs. The jobs run later, from
 // the Runner.
 type Service struct {
-	store    Store
-	clock    Clock
-	log      *slog.Logger
-	router   Router
-	runbooks runbookFinder
-	chat     *ChatEffects
-	tickets  *TicketSync
-	upstream *UpstreamAcks
-	esc      Escalation
-	onCall   OnCallBoard
-	reactors []Reactor // in the order they react
-	commands *commandSet
+	store     Store
+	clock     Clock
+	log       *slog.Logger
+	router    Router
+	runbooks  runbookFinder
+	chat      *ChatEffects
+	tickets   *TicketSync
+	upstream  *UpstreamAcks
+	esc       Escalation
+	onCall    OnCallBoard
+	reactors  []Reactor // in the order they react
+	commands  *commandSet
+	roles     []string // role names besides the commander
+	reminders *Reminders
+	durations *durationObserver
 }
 
 // Deps are the Service's collaborators.
@@ -60,6 +63,15 @@ type Deps struct {
 	Escalation Escalation
 	// OnCall answers /incident oncall; nil says there are no schedules.
 	OnCall OnCallBoard
+	// Roles are the role names besides the commander (comms, scribe);
+	// nil means DefaultRoles.
+	Roles []string
+	// Reminders are the status cadence by severity; nil means
+	// DefaultReminders, an empty map none.
+	Reminders map[Severity]time.Duration
+	// ObserveDuration hears each incident's time to ack and to resolve,
+	// once per incident, when it happens (the metrics); nil: nobody.
+	ObserveDuration func(o DurationObservation)
 }
 
 // NewService builds a Service and its parts.
@@ -71,12 +83,18 @@ func NewService(d Deps) *Service {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	rb := runbookFinder{local: d.Runbooks, remote: d.RemoteRunbooks}
-	s := &Service{store: d.Store, clock: d.Clock, log: d.Logger, router: d.Router, runbooks: rb, esc: d.Escalation, onCall: d.OnCall, commands: theCommands()}
+	if d.Roles == nil {
+		d.Roles = DefaultRoles()
+	}
+	s := &Service{store: d.Store, clock: d.Clock, log: d.Logger, router: d.Router, runbooks: rb, esc: d.Escalation, onCall: d.OnCall,
+		commands: theCommands(), roles: d.Roles}
 	s.chat = &ChatEffects{store: d.Store, chat: d.Chat, render: d.Renderer, clock: d.Clock, publicURL: d.PublicURL,
 		runbooks: rb, graphs: d.Graphs, router: d.Router, life: s, esc: d.Escalation}
 	s.tickets = newTicketSync(d, s)
 	s.upstream = &UpstreamAcks{store: d.Store, upstreams: d.Upstreams}
-	s.reactors = []Reactor{s.tickets, s.chat}
+	s.reminders = newReminders(d, s)
+	s.durations = &durationObserver{store: d.Store, observe: d.ObserveDuration}
+	s.reactors = []Reactor{s.tickets, s.chat, s.reminders, s.durations}
 	if d.Escalation != nil {
 		s.reactors = append(s.reactors, d.Escalation)
 	}
@@ -91,6 +109,8 @@ func (s *Service) RegisterJobs(r *Runner) {
 	s.chat.RegisterJobs(r)
 	s.tickets.RegisterJobs(r)
 	s.upstream.RegisterJobs(r)
+	s.reminders.RegisterJobs(r)
+	s.durations.RegisterJobs(r)
 }
 
 // Get returns one incident by key.
@@ -199,7 +219,10 @@ func (s *Service) move(ctx context.Context, tx Txn, inc *Incident, to Status, ac
 		route := s.router.Route(inc.Labels)
 		c.Route = &route
 	}
-	return s.record(ctx, tx, c)
+	if err := s.record(ctx, tx, c); err != nil || to != StatusAcked {
+		return err
+	}
+	return s.takeCommand(ctx, tx, inc, actor, now)
 }
 
 // isNotFound reports whether err is a KindNotFound error.
