@@ -172,5 +172,5 @@ func formatEvery(d time.Duration) string {
 		return "less than a minute"
 	}
 	s := strings.TrimSuffix(d.String(), "0s") // 1h30m0s -> 1h30m
-	return strings.TrimSuffix(s, "0m")         // 1h0m -> 1h
+	return strings.TrimSuffix(s, "0m")        // 1h0m -> 1h
 }
