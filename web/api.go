@@ -27,7 +27,9 @@ func (s *Server) api(r chi.Router) {
 		r.Post("/status", s.textAction(s.Updates.UpdateStatus))
 		r.Post("/notes", s.textAction(s.Updates.AddNote))
 		r.Post("/commands", s.apiCommand)
+		s.roleRoutes(r)
 	})
+	r.Get("/reports", s.reportAPI)
 	r.Get("/jobs", s.listJobs)
 	r.Get("/jobs/stats", s.jobStats)
 	r.Post("/jobs/{id}/retry", s.retryJob)
@@ -44,7 +46,7 @@ func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"incidents": list})
+	writeJSON(w, http.StatusOK, map[string]any{"incidents": s.withDurations(list...)})
 }
 
 func parseFilter(r *http.Request) (incident.Filter, error) {
@@ -107,7 +109,7 @@ func (s *Server) declare(w http.ResponseWriter, r *http.Request) {
 	}
 	s.kick()
 	w.Header().Set("Location", "/api/v1/incidents/"+inc.Key)
-	writeJSON(w, http.StatusCreated, inc)
+	writeJSON(w, http.StatusCreated, s.withDurations(inc)[0])
 }
 
 func (s *Server) getIncident(w http.ResponseWriter, r *http.Request) {
@@ -116,7 +118,7 @@ func (s *Server) getIncident(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, inc)
+	writeJSON(w, http.StatusOK, s.withDurations(inc)[0])
 }
 
 func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
@@ -184,7 +186,7 @@ func (s *Server) action(name string) http.HandlerFunc {
 			return
 		}
 		s.kick()
-		writeJSON(w, http.StatusOK, inc)
+		writeJSON(w, http.StatusOK, s.withDurations(inc)[0])
 	}
 }
 
@@ -208,7 +210,7 @@ func (s *Server) setSeverity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.kick()
-	writeJSON(w, http.StatusOK, inc)
+	writeJSON(w, http.StatusOK, s.withDurations(inc)[0])
 }
 
 func (s *Server) textAction(fn func(ctx context.Context, key, actor, text string) (*incident.Incident, error)) http.HandlerFunc {
@@ -227,7 +229,7 @@ func (s *Server) textAction(fn func(ctx context.Context, key, actor, text string
 			return
 		}
 		s.kick()
-		writeJSON(w, http.StatusOK, inc)
+		writeJSON(w, http.StatusOK, s.withDurations(inc)[0])
 	}
 }
 
