@@ -41,6 +41,7 @@ type Config struct {
 	Prometheus PrometheusConfig `yaml:"prometheus"`
 	Paging     PagingConfig     `yaml:"paging"`
 	Limits     LimitsConfig     `yaml:"limits"`
+	Incidents  IncidentsConfig  `yaml:"incidents"`
 
 	// publicURLNote says how public_url was derived when the config does
 	// not set it (check-config shows it).
@@ -137,6 +138,7 @@ type RouteConfig struct {
 	Runbook     string            `yaml:"runbook"`
 	Graphs      []string          `yaml:"graphs"`
 	Policy      string            `yaml:"policy"`
+	Broadcast   string            `yaml:"broadcast"` // a stakeholder channel that gets each status update
 }
 
 // RunbooksConf points at a directory of Markdown runbooks.

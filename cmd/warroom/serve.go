@@ -123,7 +123,10 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	if err != nil {
 		return err
 	}
+	var incidentMetrics *web.IncidentMetrics // made with the registry below, before any job runs
+	observe := func(o incident.DurationObservation) { incidentMetrics.Observe(o) }
 	svc := incident.NewService(incident.Deps{Store: m.db, Chat: chat.chat, Tickets: tix.tickets, Renderer: tmpl, Clock: clock, Logger: m.log,
+		Roles: cfg.Incidents.roles(), Reminders: cfg.Incidents.reminders(), ObserveDuration: observe,
 		PublicURL: cfg.PublicURL, TicketComments: tix.comments, CloseTickets: tix.close, OpenTicketFor: tix.openFor,
 		Runbooks: ctxw.runbooks, RemoteRunbooks: runbooks.Fetcher{HTTP: &http.Client{Timeout: 5 * time.Second}},
 		Router: ctxw.router, Graphs: ctxw.graphs, Upstreams: src.upstreams, Escalation: escPart, OnCall: onCallBoard})
@@ -133,6 +136,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	archive.New(m.db, chat.chat, tix.tickets, svc, clock, m.log,
 		archive.Options{PinEmoji: chat.pinEmoji, Summary: tix.summary, PublicURL: cfg.PublicURL}).Register(m.runner)
 	metrics := web.NewMetrics(m.db)
+	incidentMetrics = metrics.Incidents(m.db)
 	m.runner.Observe, m.runner.OnResume, m.runner.OnPrune = metrics.ObserveJob, metrics.ObserveResume, metrics.ObservePrune
 	m.runner.OnPark = svc.RecordFailure
 	if m.singletons, err = singleton.New(m.db, singleton.HolderID(), incident.SystemClock{}, m.log, singleton.Config{}); err != nil {
@@ -146,7 +150,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		web.Deps{
 			Incidents: svc, Lifecycle: svc, Updates: svc, Alerts: svc, Commands: svc,
 			Transcripts: m.db, Jobs: m.db, Ready: m, Sessions: m.db, Chat: chat.rooms, Hooks: src.hooks, Callbacks: callbacks,
-			Metrics: metrics, Kick: m.runner.Kick, Clock: clock, Logger: m.log,
+			Metrics: metrics, Roles: svc, Reports: m.db, Kick: m.runner.Kick, Clock: clock, Logger: m.log,
 		})
 	if err != nil {
 		return err

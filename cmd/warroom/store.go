@@ -26,6 +26,7 @@ type store interface {
 	web.JobCounter
 	web.Transcripts
 	web.Sessions
+	incident.Reporter
 	// Ping reaches the database now, saying what to check when it cannot.
 	Ping(ctx context.Context) error
 	// ReleaseOrphans makes the jobs a crashed run left claimed runnable

@@ -40,8 +40,8 @@ func RunStats(t *testing.T, open func(t *testing.T, clock incident.Clock) StatsS
 		{incident.SeverityCritical, "alertmanager", incident.StatusResolved, 2 * day, 30 * time.Second, 10 * time.Minute},
 		{incident.SeverityHigh, "api", incident.StatusClosed, 3 * day, time.Minute, time.Hour},
 		{incident.SeverityHigh, "api", incident.StatusArchived, 8 * day, 3 * time.Minute, 2 * time.Hour}, // next week
-		{incident.SeverityWarning, "icinga2", incident.StatusOpen, 15 * day, 0, 0},                        // outside the range
-		{incident.SeverityHigh, "api", incident.StatusOpen, -time.Nanosecond, 0, 0},                       // before it
+		{incident.SeverityWarning, "icinga2", incident.StatusOpen, 15 * day, 0, 0},                       // outside the range
+		{incident.SeverityHigh, "api", incident.StatusOpen, -time.Nanosecond, 0, 0},                      // before it
 	}
 	for i, l := range list {
 		created := week.Add(l.created)
@@ -69,11 +69,11 @@ func RunStats(t *testing.T, open func(t *testing.T, clock incident.Clock) StatsS
 		got[c] = true
 	}
 	want := map[incident.IncidentCount]bool{
-		{Status: incident.StatusOpen, Severity: incident.SeverityCritical, N: 1}: true,
-		{Status: incident.StatusAcked, Severity: incident.SeverityCritical, N: 1}: true,
+		{Status: incident.StatusOpen, Severity: incident.SeverityCritical, N: 1}:     true,
+		{Status: incident.StatusAcked, Severity: incident.SeverityCritical, N: 1}:    true,
 		{Status: incident.StatusResolved, Severity: incident.SeverityCritical, N: 1}: true,
-		{Status: incident.StatusOpen, Severity: incident.SeverityWarning, N: 1}: true,
-		{Status: incident.StatusOpen, Severity: incident.SeverityHigh, N: 1}: true,
+		{Status: incident.StatusOpen, Severity: incident.SeverityWarning, N: 1}:      true,
+		{Status: incident.StatusOpen, Severity: incident.SeverityHigh, N: 1}:         true,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("CountLive = %v, want %v", counts, want)
