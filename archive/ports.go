@@ -115,11 +115,17 @@ type Stored struct {
 type TooLargeError struct {
 	Name  string
 	Size  int64
-	Limit int64
+	Limit int64 // the limit warroom knows (its config)
+	// Refused says that the ticket system itself refused the document as
+	// too large: its own limit, which it does not tell, is below Limit.
+	Refused bool
 }
 
 // Error implements error.
 func (e *TooLargeError) Error() string {
+	if e.Refused {
+		return fmt.Sprintf("%s is %d bytes: the ticket system refused it as too large, so its own limit is below the %d bytes warroom is configured with; lower warroom's limit to match", e.Name, e.Size, e.Limit)
+	}
 	return fmt.Sprintf("%s is %d bytes, over the ticket system's attachment limit of %d", e.Name, e.Size, e.Limit)
 }
 

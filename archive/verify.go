@@ -21,6 +21,9 @@ func (a *Archiver) storeAndVerify(ctx context.Context, j incident.Job) error {
 	if err != nil {
 		return err
 	}
+	if inc.Ticket.Empty() && inc.Parent != "" {
+		return a.keepAttached(ctx, rd, inc)
+	}
 	if inc.Ticket.Empty() {
 		return incident.Errorf(incident.KindTransient, "%s has no ticket yet; the transcript waits for it", inc.Key)
 	}

@@ -53,8 +53,12 @@ type Declaration struct {
 // it (channel, posts, graphs, ticket, escalation). The routing rules are
 // evaluated here, once, and the decision travels with the change.
 func (s *Service) create(ctx context.Context, tx Txn, inc *Incident, actor string, now time.Time) error {
+	return s.createRouted(ctx, tx, inc, actor, now, s.router.Route(inc.Labels))
+}
+
+// createRouted is create with the routing decision already made.
+func (s *Service) createRouted(ctx context.Context, tx Txn, inc *Incident, actor string, now time.Time, route Route) error {
 	inc.CreatedAt, inc.UpdatedAt, inc.Status = now, now, StatusOpen
-	route := s.router.Route(inc.Labels)
 	if route.Severity.Valid() {
 		inc.Severity = route.Severity
 	}

@@ -104,6 +104,9 @@ type Runbook struct {
 	Name  string
 	Title string
 	Body  string // Markdown
+	// Actions are the /incident run lines its front matter suggests
+	// ("restart-app env=prod"), offered as buttons under the runbook post.
+	Actions []string
 }
 
 // Runbooks finds the runbook for an incident's labels, or by name.

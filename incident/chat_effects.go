@@ -55,6 +55,8 @@ type PostSpec struct {
 	Upsert   bool   `json:"upsert,omitempty"` // edit the slot's message when there is one
 	Card     bool   `json:"card,omitempty"`   // attach the welcome card with its buttons
 	Paging   bool   `json:"paging,omitempty"` // the template sees the PagingView
+	// Children makes the template see the incidents attached to this one.
+	Children bool `json:"children,omitempty"`
 	// Runbook makes the template see the incident's runbook: the one the
 	// routing rule named (Name), else the one matched by labels or link.
 	Runbook *RunbookChoice `json:"runbook,omitempty"`
@@ -183,10 +185,11 @@ func (c *ChatEffects) enqueueSync(ctx context.Context, tx Tx, inc *Incident, wha
 // MessageData is what the chat templates see.
 type MessageData struct {
 	Incident *Incident
-	Event    *Event      // the event an announcement is about
-	URL      string      // the incident's page in warroom's web UI
-	Runbook  *Runbook    // the matched runbook, for the runbook post
-	Paging   *PagingView // for the paging post
+	Event    *Event        // the event an announcement is about
+	URL      string        // the incident's page in warroom's web UI
+	Runbook  *Runbook      // the matched runbook, for the runbook post
+	Paging   *PagingView   // for the paging post
+	Children *ChildrenView // for the attached-alerts post
 }
 
 // PagingView is what the paging post shows.
@@ -298,6 +301,11 @@ func (c *ChatEffects) runPost(ctx context.Context, j Job) error {
 				return err
 			}
 		}
+		if p.Children {
+			if data.Children, err = c.childrenView(ctx, inc); err != nil {
+				return err
+			}
+		}
 		if p.Runbook != nil {
 			name := p.Runbook.Name
 			if p.legacy {
@@ -308,6 +316,7 @@ func (c *ChatEffects) runPost(ctx context.Context, j Job) error {
 				return nil // the runbook went away since: nothing to post
 			}
 			data.Runbook = &rb
+			post.Card = suggestedActionsCard(rb)
 		}
 		if post.Text, err = c.render.Render(p.Template, data); err != nil {
 			return err

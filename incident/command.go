@@ -23,6 +23,9 @@ type commandSpec struct {
 	needArg bool   // refuse the command without an argument
 	// global commands run anywhere, about no incident (help, oncall).
 	global bool
+	// keyArg commands take another incident's key as their argument: it
+	// does not name the incident the command is about (merge, split).
+	keyArg bool
 	run    func(s *Service, ctx context.Context, call commandCall) (Reply, error)
 }
 
@@ -43,7 +46,12 @@ func commandGroups() [][]commandSpec {
 		contextCommands(),
 		roleCommands(),
 		reopenCommands(),
+		runCommands(),
+		groupingCommands(),
 		closeCommands(),
+		silenceCommands(),
+		downtimeCommands(),
+		declareCommands(),
 	}
 }
 
@@ -144,11 +152,18 @@ func (s *Service) RunCommand(ctx context.Context, req CommandRequest) (Reply, er
 	spec := s.commands.byName[cmd.Name]
 	call := commandCall{Req: req, Arg: cmd.Arg}
 	if !spec.global {
-		if call.Inc, call.Arg, err = s.commandIncident(ctx, req, cmd); err != nil {
+		lookup := cmd
+		if spec.keyArg {
+			lookup.Arg = ""
+		}
+		if call.Inc, call.Arg, err = s.commandIncident(ctx, req, lookup); err != nil {
 			if ErrorKind(err) == KindNotFound {
 				return failed(err)
 			}
 			return Reply{}, err
+		}
+		if spec.keyArg {
+			call.Arg = cmd.Arg
 		}
 	}
 	return spec.run(s, ctx, call)

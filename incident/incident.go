@@ -36,6 +36,9 @@ type Incident struct {
 	// Parent is the key of the incident this one is attached to (a storm
 	// grouped into one response); "" when it stands alone.
 	Parent string `json:"parent,omitempty"`
+	// Children are the keys of the incidents attached to this one, oldest
+	// first; not stored: Service.Get fills them in (grouping.go).
+	Children []string `json:"children,omitempty"`
 	// Roles names who holds which role besides the commander (for example
 	// comms, scribe): role name to user name.
 	Roles map[string]string `json:"roles,omitempty"`

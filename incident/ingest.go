@@ -35,7 +35,7 @@ func (s *Service) IngestAlerts(ctx context.Context, g AlertGroup) (IngestResult,
 					return nil
 				}
 				inc = newIncidentFromAlerts(g)
-				if err := s.create(ctx, tx, inc, g.Source, now); err != nil {
+				if err := s.createAlerted(ctx, tx, inc, g.Source, now); err != nil {
 					return err
 				}
 				res.Created = true

@@ -29,6 +29,11 @@ type Service struct {
 	roles     []string // role names besides the commander
 	reminders *Reminders
 	durations *durationObserver
+	silences  *SilenceEffects  // nil: Alertmanager's API is not configured
+	downtimes *DowntimeEffects // its port is nil when Icinga 2's API is not configured
+	actions   *ActionRuns
+
+	grouping Grouping
 }
 
 // Deps are the Service's collaborators.
@@ -72,6 +77,18 @@ type Deps struct {
 	// ObserveDuration hears each incident's time to ack and to resolve,
 	// once per incident, when it happens (the metrics); nil: nobody.
 	ObserveDuration func(o DurationObservation)
+
+	// Actions are the ChatOps actions /incident run runs; nil: none.
+	Actions *ActionCatalog
+
+	// Grouping groups alert storms under one parent; zero is off.
+	Grouping Grouping
+
+	// Silences is Alertmanager's silences API; nil: the silence commands say how to configure it.
+	Silences Silences
+	// Downtimes is Icinga 2's downtime actions, for incidents of DowntimeSource; nil: off.
+	Downtimes      Downtimes
+	DowntimeSource string
 }
 
 // NewService builds a Service and its parts.
@@ -87,18 +104,21 @@ func NewService(d Deps) *Service {
 		d.Roles = DefaultRoles()
 	}
 	s := &Service{store: d.Store, clock: d.Clock, log: d.Logger, router: d.Router, runbooks: rb, esc: d.Escalation, onCall: d.OnCall,
-		commands: theCommands(), roles: d.Roles}
+		commands: theCommands(), roles: d.Roles, grouping: d.Grouping}
 	s.chat = &ChatEffects{store: d.Store, chat: d.Chat, render: d.Renderer, clock: d.Clock, publicURL: d.PublicURL,
 		runbooks: rb, graphs: d.Graphs, router: d.Router, life: s, esc: d.Escalation}
 	s.tickets = newTicketSync(d, s)
 	s.upstream = &UpstreamAcks{store: d.Store, upstreams: d.Upstreams}
 	s.reminders = newReminders(d, s)
+	s.actions = newActionRuns(d, s)
 	s.durations = &durationObserver{store: d.Store, observe: d.ObserveDuration}
 	s.reactors = []Reactor{s.tickets, s.chat, s.reminders, s.durations}
 	if d.Escalation != nil {
 		s.reactors = append(s.reactors, d.Escalation)
 	}
-	s.reactors = append(s.reactors, s.upstream)
+	s.reactors = append(s.reactors, s.upstream, groupingReactor{s})
+	s.silences = &SilenceEffects{life: s, silences: d.Silences, publicURL: d.PublicURL}
+	s.downtimes = &DowntimeEffects{life: s, downtimes: d.Downtimes, source: d.DowntimeSource}
 	return s
 }
 
@@ -111,6 +131,10 @@ func (s *Service) RegisterJobs(r *Runner) {
 	s.upstream.RegisterJobs(r)
 	s.reminders.RegisterJobs(r)
 	s.durations.RegisterJobs(r)
+	s.actions.RegisterJobs(r)
+	r.Handle(JobAttachedPost, s.runAttachedPost)
+	s.silences.RegisterJobs(r)
+	s.downtimes.RegisterJobs(r)
 }
 
 // Get returns one incident by key.
@@ -119,7 +143,11 @@ func (s *Service) Get(ctx context.Context, key string) (*Incident, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.store.Incident(ctx, id)
+	inc, err := s.store.Incident(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return inc, s.withChildren(ctx, inc)
 }
 
 // List returns incidents matching f, newest first.

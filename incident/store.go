@@ -9,7 +9,9 @@ import (
 // return a KindNotFound *Error for a missing incident.
 type Store interface {
 	// Update runs fn in one write transaction: every change fn makes,
-	// including the jobs it enqueues, commits together or not at all.
+	// including the jobs it enqueues, commits together or not at all. When
+	// ctx carries a fence (WithFence) that no longer holds, fn is not run
+	// and the error wraps ErrLeaseFenced.
 	Update(ctx context.Context, fn func(Tx) error) error
 	// Incident returns one incident by ID.
 	Incident(ctx context.Context, id int64) (*Incident, error)
@@ -22,6 +24,8 @@ type Store interface {
 	// ChatPost returns the ID of the message posted in a named slot (for
 	// example "status"), or "" when there is none yet.
 	ChatPost(ctx context.Context, incidentID int64, slot string) (string, error)
+	// ActionRunReader reads the runs of ChatOps actions.
+	ActionRunReader
 }
 
 // Filter narrows Incidents.
@@ -66,6 +70,11 @@ type Tx interface {
 	// SetChatPost records the ID of the message in a named slot, so that
 	// later jobs can edit it.
 	SetChatPost(ctx context.Context, incidentID int64, slot, postID string) error
+	// ActionRunTx writes the runs of ChatOps actions.
+	ActionRunTx
+
+	// GroupingTx is storm grouping's state (grouping_store.go).
+	GroupingTx
 }
 
 // Clock tells the time; tests inject a fake.

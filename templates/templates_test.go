@@ -42,7 +42,9 @@ func TestDefaultsRender(t *testing.T) {
 		Runbook: &incident.Runbook{Name: "disk", Title: "Disk full", Body: "1. Find the biggest directory"},
 		Paging: &incident.PagingView{Pages: []incident.Event{{Kind: incident.EventPaged, Text: "@alice (step 1 of policy default)", At: acked}},
 			Notes: []incident.Event{{Kind: incident.EventEscalation, Text: "escalation stopped: acked by @alice", At: acked}},
-			Next:  "next: step 2 at 2026-11-22T14:10:00Z unless acked"}}
+			Next:  "next: step 2 at 2026-11-22T14:10:00Z unless acked"},
+		Children: &incident.ChildrenView{Resolved: 1, List: []*incident.Incident{
+			{Key: "INC-43", Title: "db-1 down", Status: incident.StatusResolved}, {Key: "INC-44", Title: "db-2 down", Status: incident.StatusOpen}}}}
 	ttack := 5 * time.Minute
 	want := map[string][]string{
 		"channel_name":         {"inc-42-disk-full"},
@@ -58,6 +60,7 @@ func TestDefaultsRender(t *testing.T) {
 		"channel_display_name": {"INC-42 Disk full"},
 		"channel_purpose":      {"Incident INC-42 (high)"},
 		"runbook":              {"**Runbook: Disk full**", "1. Find the biggest directory"},
+		"attached":             {"**2 alerts attached to INC-42**, 1 resolved", "✅ INC-43 db-1 down (resolved)", "🔥 INC-44 db-2 down (open)"},
 		"paging":               {"📟 **Paging for INC-42**", "paged @alice (step 1 of policy default)", "escalation stopped", "⏭ next"},
 	}
 	for _, name := range Names() {

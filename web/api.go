@@ -14,6 +14,7 @@ import (
 func (s *Server) api(r chi.Router) {
 	r.Use(s.apiAuth, s.requireJSON)
 	r.Get("/incidents", s.listIncidents)
+	r.Get("/search", s.searchAPI)
 	r.Post("/incidents", s.declare)
 	r.Route("/incidents/{key}", func(r chi.Router) {
 		r.Get("/", s.getIncident)

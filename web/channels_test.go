@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"html"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -36,7 +37,8 @@ func TestChannelPages(t *testing.T) {
 	x, c, csrf := channelHarness(t)
 	wantPage(t, x.get("/channels", c), 200, `<a href="/channels/room-1">#inc-1-disk</a>`, "INC-1 disk full", `<a href="/channels">Channels</a>`)
 	wantPage(t, x.get("/channels/room-1", c), 200,
-		"<strong>INC-1</strong> disk", `<a href="/incidents/INC-1">INC-1 incident page</a>`,
+		"<strong>INC-1</strong> disk", `<a href="/incidents/INC-1">INC-1</a>`, `<span class="sev sev-high" title="severity high">high</span>`,
+		`<span class="status st-open" title="status: open: nobody has acked yet">open</span>`,
 		`<b class="author">alice</b>`, "is it the <em>logs</em>?",
 		`<form method="post" action="/channels/room-1/command"><input type="hidden" name="csrf" value="`+csrf+`"><input type="hidden" name="command" value="ack">`,
 		`action="/channels/room-1/messages/m1/pin"`, `action="/channels/room-1/messages" enctype="multipart/form-data"`)
@@ -68,37 +70,41 @@ func TestChannelArchivedAndGone(t *testing.T) {
 func TestChannelSay(t *testing.T) {
 	byChannel := call{Method: "ByChannel", Key: "builtin/room-1"}
 	tests := []struct {
-		name        string
-		form        url.Values
-		status      incident.Status // of INC-1
-		reply       incident.Reply
-		to          string
-		notice, err string
-		said        []Line
-		calls       []call // what the service is asked
+		name   string
+		form   url.Values
+		status incident.Status // of INC-1
+		reply  incident.Reply
+		to     string
+		shown  *shownReply // on the page it goes back to
+		said   []Line
+		calls  []call // what the service is asked
 	}{
 		{name: "a message", form: url.Values{"text": {"  checking the disk  "}}, to: "/channels/room-1#compose",
 			said: []Line{{ID: "ma", Author: "alice", Text: "checking the disk", At: t0}}, calls: []call{byChannel}},
 		{name: "a reply", form: url.Values{"text": {"yes"}, "thread": {"m1"}}, to: "/channels/room-1#compose",
 			said: []Line{{ID: "ma", ThreadID: "m1", Author: "alice", Text: "yes", At: t0}}, calls: []call{byChannel}},
-		{name: "an empty message", form: url.Values{"text": {" "}}, to: "/channels/room-1#compose", err: "the message is empty", calls: []call{byChannel}},
+		{name: "an empty message", form: url.Values{"text": {" "}}, to: "/channels/room-1#compose",
+			shown: &shownReply{Text: "Not sent: the message is empty", Failed: true}, calls: []call{byChannel}},
 		{name: "a command", form: url.Values{"text": {"/incident ack"}}, reply: incident.Reply{Text: "INC-1 acked by alice"},
-			to: "/channels/room-1#compose", notice: "INC-1 acked by alice",
+			to: "/channels/room-1#compose", shown: &shownReply{Typed: "/incident ack", Text: "INC-1 acked by alice"},
 			calls: []call{{Method: "RunCommand", Key: "builtin/room-1", Actor: "alice", Text: "/incident ack",
 				Arg: incident.CommandRequest{Backend: "builtin", ChannelID: "room-1", Actor: "alice", Text: "/incident ack"}}}},
 		{name: "a command that fails", form: url.Values{"text": {"/incident severity huge"}},
-			reply: incident.Reply{Text: `unknown severity "huge"`, Failed: true}, to: "/channels/room-1#compose", err: `unknown severity "huge"`,
+			reply: incident.Reply{Text: `unknown severity "huge"`, Failed: true}, to: "/channels/room-1#compose",
+			shown: &shownReply{Typed: "/incident severity huge", Text: `unknown severity "huge"`, Failed: true},
 			calls: []call{{Method: "RunCommand", Key: "builtin/room-1", Actor: "alice", Text: "/incident severity huge",
 				Arg: incident.CommandRequest{Backend: "builtin", ChannelID: "room-1", Actor: "alice", Text: "/incident severity huge"}}}},
 		{name: "another slash command", form: url.Values{"text": {"/giphy cats"}}, to: "/channels/room-1#compose",
-			err: "Unknown command: the only slash command here is /incident (try /incident help)."},
+			shown: &shownReply{Typed: "/giphy cats", Text: "Unknown command: the only slash command here is /incident (try /incident help).", Failed: true}},
 		{name: "close goes on to the incident page", form: url.Values{"text": {"/incident close fixed"}}, reply: incident.Reply{Text: "INC-1 closed"},
-			to: "/incidents/INC-1", notice: "INC-1 closed",
+			to: "/incidents/INC-1#actions", shown: &shownReply{Typed: "/incident close fixed", Text: "INC-1 closed"},
 			calls: []call{{Method: "RunCommand", Key: "builtin/room-1", Actor: "alice", Text: "/incident close fixed",
 				Arg: incident.CommandRequest{Backend: "builtin", ChannelID: "room-1", Actor: "alice", Text: "/incident close fixed"}},
 				byChannel}},
 		{name: "the channel of a closed incident is read-only", form: url.Values{"text": {"hello?"}}, status: incident.StatusClosed,
-			to: "/channels/room-1#compose", err: "The incident is closed: its channel is read-only while the transcript is archived.", calls: []call{byChannel}},
+			to:    "/channels/room-1#compose",
+			shown: &shownReply{Typed: "hello?", Text: "Not sent: the incident is closed, so its channel is read-only while the transcript is archived.", Failed: true},
+			calls: []call{byChannel}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,7 +122,11 @@ func TestChannelSay(t *testing.T) {
 			}
 			wantCalls(t, x.svc, tt.calls...)
 			page, _, _ := strings.Cut(tt.to, "#")
-			x.wantBanners(page, c, tt.notice, tt.err)
+			body := x.wantReply(page, c, tt.shown)
+			// A refused text is back in the box, to be fixed and sent again.
+			if tt.shown != nil && tt.shown.Failed && !strings.Contains(body, ">"+html.EscapeString(strings.TrimSpace(tt.form.Get("text")))+"</textarea>") {
+				t.Errorf("the refused text %q is not back in the text box", tt.form.Get("text"))
+			}
 		})
 	}
 }
@@ -147,7 +157,7 @@ func TestChannelButton(t *testing.T) {
 		Arg: incident.CommandRequest{Backend: "builtin", ChannelID: "room-1", Actor: "alice", Text: "/incident ack"}})
 	// The page's poll of its log does not eat the banner meant for the page.
 	wantPage(t, x.get("/channels/room-1/log", c), 200)
-	x.wantBanners("/channels/room-1", c, "INC-1 acked by alice", "")
+	x.wantReply("/channels/room-1", c, &shownReply{Typed: "Pressed ack", Text: "INC-1 acked by alice"})
 	// warroom failing is an error page, not a banner.
 	x.svc.failOn("RunCommand", errStoreDown)
 	wantPage(t, x.form("/channels/room-1/command", c, url.Values{"command": {"ack"}, "csrf": {csrf}}), 500, "internal error")
@@ -161,7 +171,7 @@ func TestChannelPin(t *testing.T) {
 	want := call{Method: "Pin", Key: "builtin/room-1", Actor: "alice", Arg: incident.PinnedMessage{ID: "m1", Author: "alice", Text: "is it the *logs*?", At: t0}}
 	for range 2 {
 		wantRedirect(t, recorded(pin("room-1", "m1")), "/channels/room-1#compose")
-		x.wantBanners("/channels/room-1", c, "Pinned to the timeline.", "")
+		x.wantReply("/channels/room-1", c, &shownReply{Typed: "Pin alice’s message “is it the *logs*?”", Text: "Pinned to the timeline of INC-1."})
 	}
 	var pins []call
 	for _, cl := range x.svc.takeCalls() {
@@ -182,7 +192,7 @@ func TestChannelPin(t *testing.T) {
 	wantPage(t, recorded(pin("room-1", "m404")), 404, "no message m404 in room-1")
 	x.chat.addRoom(Room{ID: "room-3", Name: "r3"}, Line{ID: "z", Author: "bob", Text: "hi", At: t0})
 	wantRedirect(t, recorded(pin("room-3", "z")), "/channels/room-3#compose")
-	x.wantBanners("/channels/room-3", c, "", "no incident has the builtin channel room-3")
+	x.wantReply("/channels/room-3", c, &shownReply{Typed: "Pin bob’s message “hi”", Text: "Not pinned: no incident has the builtin channel room-3", Failed: true})
 }
 
 // recorded lets a *http.Response stand where the page checks take a
@@ -231,8 +241,9 @@ func TestChannelUpload(t *testing.T) {
 	w = x.do(req{method: "POST", path: "/channels/room-1/messages", body: "--x\r\nbroken", cookie: c,
 		header: []string{"Content-Type", "multipart/form-data; boundary=x"}})
 	wantRedirect(t, w, "/channels/room-1#compose")
-	if _, e := banners(x.get("/channels/room-1", c).Body.String()); !strings.HasPrefix(e, "the upload is too large or broken") || !strings.HasSuffix(e, "the limit is 25 MiB") {
-		t.Errorf("banner after a broken upload: %q", e)
+	if r := replyOf(x.get("/channels/room-1", c).Body.String()); r == nil || !r.Failed ||
+		!strings.HasPrefix(r.Text, "Not sent: the upload is too large or broken") || !strings.HasSuffix(r.Text, "the limit is 25 MiB") {
+		t.Errorf("reply after a broken upload: %+v", r)
 	}
 	if said := x.chat.takeSaid(); len(said) != 0 {
 		t.Errorf("a broken upload posted %+v", said)

@@ -111,103 +111,142 @@ func (s *Server) channelLog(w http.ResponseWriter, r *http.Request) {
 
 // channelSay posts a message, or runs it when it is an /incident command.
 // Commands are not stored as messages, as in Mattermost; their reply is
-// shown to the person who typed them.
+// shown to the person who typed them, in the log after what they typed.
 func (s *Server) channelSay(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
 	id, user := chi.URLParam(r, "id"), s.uiUser(r)
+	to := roomPath(id)
 	files, err := uploadedFiles(r)
 	if err == nil {
 		err = checkCSRF(r)
 	}
 	if incident.ErrorKind(err) == incident.KindForbidden {
-		s.uiError(w, r, err)
-		return
-	}
-	if err != nil {
-		s.backToRoom(w, r, id, "", incident.ErrorMessage(err))
+		s.fail(w, r, err)
 		return
 	}
 	text := strings.TrimSpace(r.PostFormValue("text"))
+	refuse := func(why string) {
+		s.answer(w, r, to, &reply{Typed: shorten(text, 120), Text: why, Failed: true, Draft: text}, "")
+	}
+	if err != nil {
+		refuse("Not sent: " + incident.ErrorMessage(err))
+		return
+	}
 	if strings.HasPrefix(text, "/") {
-		s.runCommand(w, r, id, user, text)
+		s.runCommand(w, r, id, user, text, text)
 		return
 	}
 	if inc, err := s.Incidents.ByChannel(r.Context(), s.Chat.Backend(), id); err == nil && !inc.Status.Active() {
-		s.backToRoom(w, r, id, "", "The incident is "+string(inc.Status)+": its channel is read-only while the transcript is archived.")
+		refuse("Not sent: the incident is " + string(inc.Status) + ", so its channel is read-only while the transcript is archived.")
 		return
 	}
 	if _, err := s.Chat.Say(r.Context(), id, user, text, r.PostFormValue("thread"), files...); err != nil {
 		if statusOf(err) >= 500 {
-			s.uiError(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
-		s.backToRoom(w, r, id, "", incident.ErrorMessage(err))
+		refuse("Not sent: " + incident.ErrorMessage(err))
 		return
 	}
-	s.backToRoom(w, r, id, "", "")
+	s.answer(w, r, to, nil, "")
 }
 
-// channelButton runs the command behind a card's button.
+// channelButton runs the command behind a card's button. Close asks for a
+// reason and a confirmation first, since it ends the channel.
 func (s *Server) channelButton(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := checkCSRF(r); err != nil {
-		s.uiError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	s.runCommand(w, r, chi.URLParam(r, "id"), s.uiUser(r), "/incident "+r.PostFormValue("command"))
+	id := chi.URLParam(r, "id")
+	command := strings.TrimSpace(r.PostFormValue("command"))
+	label := r.PostFormValue("action")
+	if label == "" {
+		label = command
+	}
+	line, problem := confirmClose(command, r)
+	if problem != "" {
+		s.answer(w, r, roomPath(id), &reply{Typed: "Pressed " + label, Text: problem, Failed: true}, "")
+		return
+	}
+	s.runCommand(w, r, id, s.uiUser(r), "/incident "+line, "Pressed "+label)
 }
 
-func (s *Server) runCommand(w http.ResponseWriter, r *http.Request, roomID, user, text string) {
+// confirmClose returns the command line of a button or page action; a
+// close needs the form's reason and its confirmation, or problem says
+// what is missing.
+func confirmClose(command string, r *http.Request) (line, problem string) {
+	if name, _, _ := strings.Cut(command, " "); name != "close" {
+		return command, ""
+	}
+	reason := strings.Join(strings.Fields(r.PostFormValue("reason")), " ")
+	if reason == "" || r.PostFormValue("confirm") != "yes" {
+		return "", "Not closed: closing archives the transcript and then deletes the channel, so it needs a reason and your confirmation. Press Close, write the reason and confirm."
+	}
+	return "close " + reason, ""
+}
+
+// runCommand runs text as an /incident command typed (or pressed, typed
+// being what the log echoes) in room roomID.
+func (s *Server) runCommand(w http.ResponseWriter, r *http.Request, roomID, user, text, typed string) {
+	to := roomPath(roomID)
 	if !strings.HasPrefix(text, "/incident") {
-		s.backToRoom(w, r, roomID, "", "Unknown command: the only slash command here is /incident (try /incident help).")
+		s.answer(w, r, to, &reply{Typed: shorten(typed, 120), Failed: true, Draft: text,
+			Text: "Unknown command: the only slash command here is /incident (try /incident help)."}, "")
 		return
 	}
-	reply, err := s.Commands.RunCommand(r.Context(), incident.CommandRequest{Backend: s.Chat.Backend(), ChannelID: roomID, Actor: user, Text: text})
+	rp, err := s.Commands.RunCommand(r.Context(), incident.CommandRequest{Backend: s.Chat.Backend(), ChannelID: roomID, Actor: user, Text: text})
 	if err != nil {
-		s.uiError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	s.kick()
-	if reply.Failed {
-		s.backToRoom(w, r, roomID, "", reply.Text)
+	out := &reply{Typed: shorten(typed, 120), Text: rp.Text, Failed: rp.Failed}
+	if rp.Failed {
+		out.Draft = text
+		s.answer(w, r, to, out, "")
 		return
 	}
 	if cmd, _ := incident.ParseCommand(text); cmd.Name == "close" {
 		// The channel goes away once archived: continue on the incident page.
 		if inc, err := s.Incidents.ByChannel(r.Context(), s.Chat.Backend(), roomID); err == nil {
-			s.flash(r, flashNotice, reply.Text)
-			http.Redirect(w, r, "/incidents/"+inc.Key, http.StatusSeeOther)
+			s.answer(w, r, to, out, "/incidents/"+inc.Key+"#actions")
 			return
 		}
 	}
-	s.backToRoom(w, r, roomID, reply.Text, "")
+	s.answer(w, r, to, out, "")
 }
 
 func (s *Server) channelPin(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := checkCSRF(r); err != nil {
-		s.uiError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	id := chi.URLParam(r, "id")
 	m, err := s.Chat.Line(r.Context(), id, chi.URLParam(r, "msg"))
 	if err != nil {
-		s.uiError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	_, err = s.Updates.Pin(r.Context(), s.Chat.Backend(), id, s.uiUser(r),
+	typed := "Pin " + m.Author + "’s message “" + shorten(m.Text, 60) + "”"
+	inc, err := s.Updates.Pin(r.Context(), s.Chat.Backend(), id, s.uiUser(r),
 		incident.PinnedMessage{ID: m.ID, Author: m.Author, Text: m.Text, At: m.At})
 	if err != nil {
-		s.backToRoom(w, r, id, "", incident.ErrorMessage(err))
+		if statusOf(err) >= 500 {
+			s.fail(w, r, err)
+			return
+		}
+		s.answer(w, r, roomPath(id), &reply{Typed: typed, Text: "Not pinned: " + incident.ErrorMessage(err), Failed: true}, "")
 		return
 	}
-	s.backToRoom(w, r, id, "Pinned to the timeline.", "")
+	s.answer(w, r, roomPath(id), &reply{Typed: typed, Text: "Pinned to the timeline of " + inc.Key + "."}, "")
 }
 
-func (s *Server) backToRoom(w http.ResponseWriter, r *http.Request, roomID, notice, errText string) {
-	s.flash(r, flashNotice, notice)
-	s.flash(r, flashError, errText)
-	http.Redirect(w, r, "/channels/"+url.PathEscape(roomID)+"#compose", http.StatusSeeOther)
+// roomPath is where a channel's forms send the person back to.
+func roomPath(roomID string) string {
+	return "/channels/" + url.PathEscape(roomID) + "#compose"
 }
 
 // maxUploadBytes bounds a message with its files.

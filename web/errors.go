@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/warroom/warroom/incident"
 )
@@ -50,11 +51,25 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	} else {
 		s.log.Info("request refused", "method", r.Method, "path", r.URL.Path, "status", code, "err", err)
 	}
+	if wantsHTML(r) {
+		s.uiError(w, r, err)
+		return
+	}
 	kind := incident.ErrorKind(err)
 	if code == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="warroom"`)
 	}
 	writeJSON(w, code, errorBody{Error: errorDetail{Kind: kind, Message: incident.ErrorMessage(err)}})
+}
+
+// wantsHTML: a browser asks for a page (Accept: text/html), not the API or
+// a hook: it gets the error as a page, everyone else as JSON.
+func wantsHTML(r *http.Request) bool {
+	p := r.URL.Path
+	if strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/hooks/") || p == "/metrics" || p == "/healthz" || p == "/readyz" {
+		return false
+	}
+	return strings.Contains(r.Header.Get("Accept"), "text/html")
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -71,6 +71,7 @@ type Deps struct {
 	Alerts      Alerts
 	Commands    Commands
 	Transcripts Transcripts
+	Search      incident.Searcher // the full-text search (web/search.go); nil answers 404
 	Jobs        Jobs
 	Ready       Readiness
 	Sessions    Sessions    // the web UI's sign-ins
@@ -117,7 +118,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if d.Incidents == nil || d.Lifecycle == nil || d.Updates == nil || d.Alerts == nil || d.Commands == nil {
 		return nil, fmt.Errorf("web: the incident workflow is missing: give Incidents, Lifecycle, Updates, Alerts and Commands")
 	}
-	ui, err := parseUI()
+	ui, err := parseUI(d.Clock.Now)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -174,18 +175,27 @@ func (s *Server) flash(r *http.Request, kind, text string) {
 	}
 }
 
-// takeFlash returns the session's message for this page, once.
-func (s *Server) takeFlash(r *http.Request) (notice, errText string) {
+// takeFlash returns the session's message for this page, once: a banner,
+// or a reply for the page to place.
+func (s *Server) takeFlash(r *http.Request) (notice, errText string, rp *reply) {
 	sess := sessionOf(r)
 	if sess == nil || !sess.flash {
-		return "", ""
+		return "", "", nil
 	}
 	kind, text, err := s.Sessions.TakeFlash(r.Context(), sess.idHash)
 	if err != nil {
 		s.log.Warn("read flash message", "err", err)
 	}
-	if kind == flashError {
-		return "", text
+	switch kind {
+	case flashError:
+		return "", text, nil
+	case flashReply:
+		rp = new(reply)
+		if err := json.Unmarshal([]byte(text), rp); err != nil {
+			s.log.Warn("read flash reply", "err", err)
+			return "", "", nil
+		}
+		return "", "", rp
 	}
-	return text, ""
+	return text, "", nil
 }

@@ -29,20 +29,7 @@ type uiTemplates struct {
 	pages map[string]*template.Template
 }
 
-var uiFuncs = template.FuncMap{
-	"time": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
-	"timep": func(t *time.Time) string {
-		if t == nil {
-			return "—"
-		}
-		return t.UTC().Format("2006-01-02 15:04:05 UTC")
-	},
-	"lower": strings.ToLower,
-	"md":    renderMarkdown,
-	"link":  renderLink,
-}
-
-func parseUI() (*uiTemplates, error) {
+func parseUI(now func() time.Time) (*uiTemplates, error) {
 	names, err := fs.Glob(uiFiles, "ui/*.html")
 	if err != nil {
 		return nil, err
@@ -53,7 +40,7 @@ func parseUI() (*uiTemplates, error) {
 		if base == "layout" {
 			continue
 		}
-		page, err := template.New("layout.html").Funcs(uiFuncs).ParseFS(uiFiles, "ui/layout.html", n)
+		page, err := template.New("layout.html").Funcs(uiFuncs(now)).ParseFS(uiFiles, "ui/layout.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("parse UI page %s: %w", n, err)
 		}
@@ -70,8 +57,13 @@ type page struct {
 	Builtin bool
 	Notice  string
 	Error   string
+	Reply   *reply // the answer to what this person just did, for the page to place
 	Data    any
 }
+
+// pagesWithReplies place a reply themselves (in the log, beside the
+// actions); every other page shows it as a banner.
+var pagesWithReplies = map[string]bool{"channel": true, "incident": true}
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name, title string, data any) {
 	s.renderStatus(w, r, http.StatusOK, name, title, data)
@@ -92,7 +84,18 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, 
 	} else {
 		// Banners come from the session, never from the URL: a link
 		// cannot put words in warroom's mouth.
-		p.Notice, p.Error = s.takeFlash(r)
+		p.Notice, p.Error, p.Reply = s.takeFlash(r)
+		if p.Reply != nil && !pagesWithReplies[name] {
+			if p.Reply.Failed {
+				p.Error = p.Reply.Text
+			} else {
+				p.Notice = p.Reply.Text
+			}
+			p.Reply = nil
+		}
+		if m, ok := data.(map[string]any); ok && p.Reply != nil {
+			m["Reply"] = p.Reply // where the page's own templates place it
+		}
 	}
 	if err := tmpl.ExecuteTemplate(&buf, exec, p); err != nil {
 		s.log.Error("render page", "page", name, "err", err)
@@ -106,13 +109,30 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, 
 	w.Write(buf.Bytes())
 }
 
+// errorView is what an error page says: what went wrong, and links to
+// what the person can do next.
+type errorView struct {
+	Message string
+	Next    []link
+}
+
+// link is a place an error page offers to go next.
+type link struct{ Href, Text string }
+
 // uiError shows an error page with the status the error maps to.
 func (s *Server) uiError(w http.ResponseWriter, r *http.Request, err error) {
 	code := statusOf(err)
 	if code >= 500 {
 		s.log.Error("UI request failed", "path", r.URL.Path, "err", err)
 	}
-	s.renderStatus(w, r, code, "error", http.StatusText(code), incident.ErrorMessage(err))
+	v := errorView{Message: incident.ErrorMessage(err), Next: []link{{"/incidents", "Back to the incidents"}}}
+	switch code {
+	case http.StatusUnauthorized:
+		v.Next = []link{{"/login", "Sign in"}}
+	case http.StatusForbidden:
+		v.Next = []link{{"/incidents", "Back to the incidents, to try again from a fresh page"}}
+	}
+	s.renderStatus(w, r, code, "error", http.StatusText(code), v)
 }
 
 func (s *Server) uiRoutes(r chi.Router) {
@@ -128,8 +148,10 @@ func (s *Server) uiRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.withSession, s.requireUIUser)
 		r.Get("/incidents", s.incidentsPage)
+		r.Get("/search", s.searchPage)
 		r.Post("/incidents", s.declarePage)
 		r.Get("/incidents/{key}", s.incidentPage)
+		r.Post("/incidents/{key}/command", s.incidentCommand)
 		r.Get("/incidents/{key}/transcript.{format}", s.transcriptDownload)
 		r.Get("/incidents/{key}/documents/*", s.document)
 		if s.Chat != nil {
@@ -161,24 +183,37 @@ func (s *Server) requireUIUser(next http.Handler) http.Handler {
 
 var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,31}$`)
 
+// nameRule says what usernameRE and the form's pattern accept, in words:
+// one rule, said the same on the form, in its hint and when refused.
+const nameRule = "Your chat user name: 1 to 32 letters, digits, dots, dashes or underscores, starting with a letter or digit, such as Bob or alice.smith (a leading @ is fine; names are kept in lower case, so Bob signs in as bob)."
+
+// userName reads the sign-in form's name as warroom keeps it, or "".
+func userName(raw string) string {
+	name := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(raw), "@"))
+	if !usernameRE.MatchString(name) {
+		return ""
+	}
+	return name
+}
+
 // loginMessages are the only banners the sign-in page shows: it has no
 // session to keep a message in, so the URL carries a code, never text.
 var loginMessages = map[string]string{
-	"name":  "Pick a user name of lower-case letters, digits, dot, dash or underscore (up to 32).",
+	"name":  "That user name was not accepted. " + nameRule,
 	"token": "Wrong access token: it is api.token in warroom's config.",
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "login", "Sign in", map[string]any{"Next": safeNext(r.URL.Query().Get("next")),
-		"NeedToken": s.cfg.APIToken != "", "Message": loginMessages[r.URL.Query().Get("error")]})
+		"NeedToken": s.cfg.APIToken != "", "Message": loginMessages[r.URL.Query().Get("error")], "NameRule": nameRule})
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	name := strings.ToLower(strings.TrimSpace(r.PostFormValue("name")))
+	name := userName(r.PostFormValue("name"))
 	next := safeNext(r.PostFormValue("next"))
 	back := "/login?next=" + url.QueryEscape(next) + "&error="
-	if !usernameRE.MatchString(name) {
+	if name == "" {
 		http.Redirect(w, r, back+"name", http.StatusSeeOther)
 		return
 	}
@@ -298,38 +333,6 @@ func (s *Server) archived(r *http.Request) (*incident.Incident, []archive.Stored
 	}
 	docs, err := s.Transcripts.Transcripts(r.Context(), inc.ID)
 	return inc, docs, err
-}
-
-func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
-	inc, docs, err := s.archived(r)
-	if err != nil {
-		s.uiError(w, r, err)
-		return
-	}
-	events, err := s.Incidents.Timeline(r.Context(), inc.Key)
-	if err != nil {
-		s.uiError(w, r, err)
-		return
-	}
-	jobs, err := s.Jobs.Jobs(r.Context(), inc.ID, "")
-	if err != nil {
-		s.uiError(w, r, err)
-		return
-	}
-	data := map[string]any{"Incident": inc, "Events": events, "Docs": docs, "Jobs": jobs,
-		"LiveChannel": s.Chat != nil && inc.Channel.Backend == s.Chat.Backend() && inc.ArchivedAt == nil && !inc.Channel.Empty()}
-	for _, d := range docs {
-		if d.Format == "json" {
-			var tv transcriptView
-			if err := decodeDocument(r.Context(), d, &tv); err != nil {
-				s.uiError(w, r, fmt.Errorf("read transcript of %s: %w", inc.Key, err))
-				return
-			}
-			data["Transcript"] = tv.Messages
-			data["TranscriptVerified"] = d.VerifiedAt
-		}
-	}
-	s.render(w, r, "incident", inc.Key+" "+inc.Title, data)
 }
 
 func (s *Server) transcriptDownload(w http.ResponseWriter, r *http.Request) {

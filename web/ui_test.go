@@ -227,7 +227,7 @@ func TestUIIncidentList(t *testing.T) {
 	wantPage(t, x.get("/incidents?q=disk&status=open", c), 200, `value="disk"`, `<option value="open" selected>`)
 	wantCalls(t, x.svc, call{Method: "List", Arg: incident.Filter{}},
 		call{Method: "List", Arg: incident.Filter{Query: "disk", Status: []incident.Status{incident.StatusOpen}}})
-	wantPage(t, x.get("/incidents?q=nothing-like-it", c), 200, "No incidents match “nothing-like-it”.")
+	wantPage(t, x.get("/incidents?q=nothing-like-it", c), 200, "No incidents match your search.")
 	wantPage(t, x.get("/incidents?status=bogus", c), 400, "unknown status &#34;bogus&#34;")
 	x.svc.failOn("List", errStoreDown)
 	body = wantPage(t, x.get("/incidents", c), 500, "internal error; the details are in warroom&#39;s log")
@@ -298,12 +298,12 @@ func TestUIIncidentPage(t *testing.T) {
 		`{"messages":[{"id":"m1","author":"carol","text":"rolled *back*","at":"2026-12-02T12:30:00Z"}]}`, &closedAt)
 	x.jobs.jobs = []incident.Job{{ID: 7, Kind: incident.JobOpenTicket, IncidentID: inc.ID, State: incident.JobParked, Attempts: 3, LastError: "jira said 403"}}
 	body := wantPage(t, x.get("/incidents/INC-1", c), 200,
-		"INC-1: disk full", "by @bob", "(fixed)", "#inc-1-disk (deleted after archiving)",
+		`<span class="key">INC-1</span>: disk full`, "by @bob", "(fixed)", "#inc-1-disk (deleted after archiving)",
 		"<strong>bold</strong>", `href="https://runbooks.example/disk"`,
-		`<span class="kind">note</span> <span class="actor">bob</span> <span class="text">EU only</span>`,
+		`<span class="kind">Note</span> <span class="actor">@bob</span></div>`, `<div class="text">EU only</div>`,
 		"Stored in the ticket and verified 2026-12-02 13:00:00 UTC", `href="/incidents/INC-1/documents/INC-1-transcript.md"`,
 		`<b class="author">carol</b>`, "rolled <em>back</em>", "jira said 403", "Side effects (1 jobs)")
-	if strings.Contains(body, `href="javascript:`) || !strings.Contains(body, "<dd>javascript:alert(2)</dd>") {
+	if strings.Contains(body, `href="javascript:`) || !strings.Contains(body, `<dd class="url">javascript:alert(2)</dd>`) {
 		t.Error("a javascript: URL is a link, or is not shown as text")
 	}
 	wantPage(t, x.get("/incidents/INC-9", c), 404, "no incident INC-9")

@@ -103,11 +103,17 @@ func RunTickets(t *testing.T, newBackend func(t *testing.T) TicketsBackend) {
 		ref := c.ticket(t, b.Tickets)
 		d := document(ref.Key+"-transcript.md", bytes.Repeat([]byte("x"), int(b.MaxBytes)+1))
 		var tooLarge *archive.TooLargeError
-		if err := b.Archive.StoreDocument(ctx, ref, d); !errors.As(err, &tooLarge) {
+		err := b.Archive.StoreDocument(ctx, ref, d)
+		if !errors.As(err, &tooLarge) {
 			t.Fatalf("StoreDocument of %d bytes over a limit of %d: %v, want a *archive.TooLargeError", d.Size, b.MaxBytes, err)
 		}
 		if tooLarge.Name != d.Name || tooLarge.Size != d.Size || tooLarge.Limit <= 0 {
 			t.Errorf("the error says %+v, want name %s, size %d and a limit", tooLarge, d.Name, d.Size)
+		}
+		// A limit the backend knows is the one it names; one the system
+		// enforced by itself is not claimed as known.
+		if tooLarge.Refused != (tooLarge.Limit != b.MaxBytes) {
+			t.Errorf("the error says %q (limit %d, refused by the system %v) for a system limit of %d: it names a limit that is not the system's", err, tooLarge.Limit, tooLarge.Refused, b.MaxBytes)
 		}
 		if has(t, b, ref, d) {
 			t.Errorf("a document refused as too large is on the ticket")

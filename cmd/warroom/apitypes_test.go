@@ -27,6 +27,7 @@ type apiIncident struct {
 	ClosedBy  string            `json:"closed_by"`
 	StatusMsg string            `json:"status_message"`
 	Parent    string            `json:"parent"`
+	Children  []string          `json:"children"`
 	Roles     map[string]string `json:"roles"`
 }
 

@@ -23,7 +23,7 @@ func TestJiraSummaryTruthAfterFailureAndRestart(t *testing.T) {
 	})
 	h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json"))
 	issue := jiraIssueOf(h, "INC-1")
-	room := h.getIncident("INC-1").Channel.ID
+	room := h.channelID("INC-1") // the channel job may not have run yet
 	h.login("alice")
 	if code := h.upload("/channels/"+room, "the latency export", "latency.csv", []byte("t,p99\n1,2300\n2,300\n")); code != http.StatusSeeOther {
 		t.Fatalf("upload: %d", code)

@@ -43,6 +43,15 @@ type Config struct {
 	Limits     LimitsConfig     `yaml:"limits"`
 	Incidents  IncidentsConfig  `yaml:"incidents"`
 
+	// Actions are the ChatOps actions /incident run runs (config_actions.go);
+	// Groups name sets of chat users their permissions refer to.
+	Actions []ActionConfig      `yaml:"actions"`
+	Groups  map[string][]string `yaml:"groups"`
+
+	Singletons SingletonsConfig `yaml:"singletons"`
+
+	Grouping GroupingConfig `yaml:"grouping"`
+
 	// publicURLNote says how public_url was derived when the config does
 	// not set it (check-config shows it).
 	publicURLNote string
@@ -121,6 +130,7 @@ type JobsConfig struct {
 	Retention   Duration       `yaml:"retention"` // done jobs are pruned after this
 	Limits      map[string]int `yaml:"limits"`    // jobs running at once per backend (chat, tickets, paging, ...)
 	Paused      []string       `yaml:"paused"`
+	Lease       Duration       `yaml:"lease"` // how long a claim lasts unrenewed (a dead replica's jobs wait this long)
 }
 
 // TemplatesConf points at operator overrides of the chat texts.
@@ -177,11 +187,12 @@ func defaultConfig() Config {
 		Chat:    ChatConfig{Backend: "builtin", Mattermost: mattermost.DefaultConfig(), RocketChat: rocketchat.DefaultConfig()},
 		Tickets: TicketsConfig{Backend: "builtin", Jira: jira.DefaultConfig()},
 		Jobs: JobsConfig{Workers: 16, MaxAttempts: 20, MaxAge: Duration(24 * time.Hour), BaseDelay: Duration(time.Second),
-			MaxDelay: Duration(5 * time.Minute), Retention: Duration(7 * 24 * time.Hour),
+			MaxDelay: Duration(5 * time.Minute), Retention: Duration(7 * 24 * time.Hour), Lease: Duration(time.Minute),
 			Limits: map[string]int{incident.BackendChat: 8, incident.BackendTickets: 4, incident.BackendPaging: 4}},
 		Limits:     LimitsConfig{MaxBodyBytes: 1 << 20},
 		Sources:    SourcesConfig{Grafana: grafana.DefaultConfig()},
 		Prometheus: prometheus.DefaultConfig(),
+		Singletons: defaultSingletons(),
 	}
 }
 

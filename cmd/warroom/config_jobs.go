@@ -27,6 +27,9 @@ func (c JobsConfig) check(probs *problems) {
 	if time.Duration(c.Retention) < time.Hour {
 		probs.bad("jobs.retention", "%s; use 1h or more (the default keeps done jobs 7 days)", time.Duration(c.Retention))
 	}
+	if time.Duration(c.Lease) < time.Second {
+		probs.bad("jobs.lease", "%s; use 1s or more (the default 1m; a dead replica's running jobs are taken up again once it lapses)", time.Duration(c.Lease))
+	}
 	backends := incident.JobBackends()
 	for b, n := range c.Limits {
 		if !oneOf(b, backends...) {
@@ -51,7 +54,7 @@ func (c JobsConfig) runnerConfig() incident.RunnerConfig {
 	}
 	return incident.RunnerConfig{Workers: c.Workers, MaxAttempts: c.MaxAttempts, MaxAge: time.Duration(c.MaxAge),
 		BaseDelay: time.Duration(c.BaseDelay), MaxDelay: time.Duration(c.MaxDelay), Retention: time.Duration(c.Retention),
-		Limits: c.Limits, Paused: paused}
+		Limits: c.Limits, Paused: paused, Lease: time.Duration(c.Lease)}
 }
 
 func jobKindNames() []string {

@@ -31,6 +31,8 @@ func (c Config) secrets() []secretRef {
 		{"tickets.jira.webhook_secret", j.WebhookSecret},
 		{"tickets.jira.webhook_token", j.WebhookToken},
 		{"sources.alertmanager.token", s.Alertmanager.Token},
+		{"sources.alertmanager.api_token", s.Alertmanager.APIToken},
+		{"sources.alertmanager.api_password", s.Alertmanager.APIPassword},
 		{"sources.grafana.secret", s.Grafana.Secret},
 		{"sources.grafana.token", s.Grafana.Token},
 		{"sources.icinga2.password", s.Icinga2.Password},

@@ -64,7 +64,7 @@ func TestLoadConfig(t *testing.T) {
 		{name: "bad env number", env: []string{"WARROOM_JOBS_WORKERS=many"}, wantErr: "WARROOM_JOBS_WORKERS"},
 		{name: "bad listen", file: "listen: 8080\n", wantErr: "listen: \"8080\" is not host:port"},
 		{name: "paused kind must exist", file: "jobs:\n  paused: [channel.nuke]\n", wantErr: `unknown job kind "channel.nuke"`},
-		{name: "jobs limits name a backend", file: "jobs:\n  limits: {jira: 2}\n", wantErr: `line 2: jobs.limits.jira: unknown backend; backends are chat,`},
+		{name: "jobs limits name a backend", file: "jobs:\n  limits: {jira: 2}\n", wantErr: `line 2: jobs.limits.jira: unknown backend; backends are actions, chat,`},
 		{name: "jobs limits are positive", file: "jobs:\n  limits: {chat: 0}\n", wantErr: "line 2: jobs.limits.chat: 0"},
 		{name: "jobs max_age too short", file: "jobs:\n  max_age: 1s\n", wantErr: "jobs.max_age: 1s"},
 		{name: "jobs limits merge over the defaults", file: "jobs:\n  limits: {chat: 2}\n  max_age: 2h\n", check: func(t *testing.T, c Config) {

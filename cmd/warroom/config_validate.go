@@ -28,10 +28,14 @@ func (c Config) check(probs *problems) {
 	probs.add("sources.generic", c.Sources.Generic.Validate())
 	probs.add("sources.icinga2", c.Sources.Icinga2.Validate())
 	c.Jobs.check(probs)
+	c.Singletons.check(probs)
+	c.Grouping.check(probs)
 	c.checkRouting(probs)
 	probs.add("prometheus", c.Prometheus.Validate())
 	c.checkPaging(probs)
 	c.Incidents.check(probs)
+
+	c.checkActions(probs)
 	c.checkSecrets(probs)
 }
 

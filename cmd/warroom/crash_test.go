@@ -51,7 +51,14 @@ var upRE = regexp.MustCompile(`msg="warroom is up" addr=(\S+)`)
 // waits until it is ready.
 func startProcess(t *testing.T, bin, dbPath string, env ...string) *process {
 	t.Helper()
-	cmd := exec.Command(bin, "serve")
+	return startProcessArgs(t, bin, []string{"serve"}, dbPath, env...)
+}
+
+// startProcessArgs is startProcess running the binary with args (serve
+// -config FILE).
+func startProcessArgs(t *testing.T, bin string, args []string, dbPath string, env ...string) *process {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "WARROOM_LISTEN=127.0.0.1:0", "WARROOM_PUBLIC_URL=http://warroom.test",
 		"WARROOM_STORE_DSN="+dbPath, "WARROOM_API_TOKEN="+testAPIToken, "WARROOM_SOURCES_ALERTMANAGER_TOKEN="+testAMToken,
 		"WARROOM_JOBS_BASE_DELAY=10ms", "WARROOM_JOBS_MAX_DELAY=100ms")

@@ -420,10 +420,13 @@ func (h *harness) waitJobsDone(key string) {
 	})
 }
 
-var bannerRE = regexp.MustCompile(`(?s)<p class="(?:notice|error)" role="(?:status|alert)">(.*?)</p>`)
+// replyRE finds warroom's reply to what was typed, in the channel's log.
+var replyRE = regexp.MustCompile(`(?s)<li class="msg ephemeral[^"]*" id="reply".*?<div class="text md">(.*?)</div>\s*</li>`)
+
+var tagRE = regexp.MustCompile(`<[^>]+>`)
 
 // say posts text to a builtin channel as the compose form does, follows the
-// redirect and returns the banner the page shows (a command's reply), or "".
+// redirect and returns the reply the log shows (a command's), as text, or "".
 func (h *harness) say(room, text string) string {
 	h.t.Helper()
 	code, body := h.do("POST", room+"/messages", url.Values{"text": {text}}, nil)
@@ -431,8 +434,8 @@ func (h *harness) say(room, text string) string {
 		h.t.Fatalf("say %q: %d %s", text, code, body)
 	}
 	_, page := h.do("GET", room, nil, nil)
-	if m := bannerRE.FindSubmatch(page); m != nil {
-		return html.UnescapeString(string(m[1]))
+	if m := replyRE.FindSubmatch(page); m != nil {
+		return html.UnescapeString(tagRE.ReplaceAllString(string(m[1]), ""))
 	}
 	return ""
 }

@@ -54,7 +54,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 		page = string(body)
 		return strings.Contains(page, "INC-1: HighLatency")
 	})
-	for _, want := range []string{"http://127.0.0.1/runbook", "alertname=HighLatency", ">Ack</button>", ">Close</button>"} {
+	for _, want := range []string{"http://127.0.0.1/runbook", "alertname=HighLatency", ">Ack</button>", ">Close…</summary>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("welcome post lacks %q", want)
 		}
@@ -113,8 +113,9 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	// Bad input changes nothing and says what was wrong.
 	badInputs(t, h)
 
-	// Close from the channel's button; the archive completes on its own.
-	code, _ = h.do("POST", room+"/command", url.Values{"command": {"close"}}, nil)
+	// Close from the channel's button (with the reason and confirmation it
+	// asks for); the archive completes on its own.
+	code, _ = h.do("POST", room+"/command", url.Values{"command": {"close"}, "reason": {"fixed"}, "confirm": {"yes"}}, nil)
 	if code != http.StatusSeeOther {
 		t.Fatalf("close button: %d", code)
 	}

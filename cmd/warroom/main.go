@@ -1,5 +1,6 @@
 // Command warroom gives every incident its own chat channel and keeps its
-// record afterwards. Subcommands: serve, check-config, oncall, load, version.
+// record afterwards. Subcommands: serve, check-config, oncall, load,
+// accept-uncounted, store copy, secret, version.
 package main
 
 import (
@@ -37,6 +38,11 @@ Usage:
   warroom accept-uncounted -incident KEY -count N -by NAME -reason TEXT [-config FILE]
                                         accept, on the timeline, an archive short of the chat
                                         server's count by up to N (deleted posts out of reach)
+  warroom store copy -from FILE -to URL copy a SQLite installation (stopped) into an empty
+                                        PostgreSQL database, ids kept, in one transaction
+  warroom gen-archive [-config FILE] [-incidents N] [-seed S]
+                                        add N generated archived incidents to the store
+                                        (for the search benchmark, docs/benchmarks.md)
   warroom version                       print the version
 
 Every config key can be set by an environment variable: WARROOM_ + the key path
@@ -62,6 +68,10 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		return runLoad(ctx, args[1:], environ, stdout, stderr)
 	case "accept-uncounted":
 		return acceptUncounted(ctx, args[1:], environ, stdout, stderr)
+	case "store":
+		return storeCommand(ctx, args[1:], stdout, stderr)
+	case "gen-archive":
+		return genArchive(ctx, args[1:], environ, stdout, stderr)
 	case "serve", "check-config", "oncall":
 	default:
 		fmt.Fprintf(stderr, "warroom: unknown command %q\n\n%s", args[0], usage)

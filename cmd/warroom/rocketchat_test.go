@@ -17,6 +17,13 @@ const testRCToken = "rc-outgoing-token"
 // outgoing integration pointing at warroom.
 func rocketchatHarness(t *testing.T, opts rctest.Options) (*harness, *rctest.Server) {
 	t.Helper()
+	return rocketchatHarnessTuned(t, opts, nil)
+}
+
+// rocketchatHarnessTuned is rocketchatHarness with tune applied to the
+// config before warroom starts.
+func rocketchatHarnessTuned(t *testing.T, opts rctest.Options, tune func(*Config)) (*harness, *rctest.Server) {
+	t.Helper()
 	rc := rctest.New(t, opts)
 	cfg := testConfig(t)
 	cfg.Chat.Backend = "rocketchat"
@@ -26,6 +33,9 @@ func rocketchatHarness(t *testing.T, opts rctest.Options) (*harness, *rctest.Ser
 	cfg.Chat.RocketChat.WebhookToken, cfg.Chat.RocketChat.Delete = testRCToken, "permanent"
 	cfg.Chat.RocketChat.Invite = []string{"alice"}
 	cfg.Chat.RocketChat.PinPoll = 200 * time.Millisecond
+	if tune != nil {
+		tune(&cfg)
+	}
 	h := startHarness(t, cfg)
 	rc.SetOutgoing(rctest.OutgoingWebhook{URL: h.URL + "/chat/rocketchat/webhook", Token: testRCToken, TriggerWords: []string{"!incident"}})
 	return h, rc

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/incident/singleton"
 	"github.com/warroom/warroom/integrations/builtin"
+	"github.com/warroom/warroom/integrations/icinga2"
 	"github.com/warroom/warroom/integrations/runbooks"
 	"github.com/warroom/warroom/templates"
 	"github.com/warroom/warroom/web"
@@ -52,6 +54,7 @@ const (
 	leaseIcingaFollower = "icinga2-follower"
 	leasePinWatcher     = "chat-pin-watcher"
 	leaseJobPruner      = "job-pruner"
+	leaseSilenceWatcher = "alertmanager-silence-watcher"
 )
 
 // NewMain opens the store, applies migrations, wires every part and binds
@@ -75,6 +78,13 @@ func NewMainOn(ctx context.Context, cfg Config, ln net.Listener, logOut io.Write
 		return nil, err
 	}
 	m := &Main{cfg: cfg, log: log, db: db, ln: ln}
+	if err := db.IndexPending(ctx, log); err != nil {
+		db.Close()
+		if ln != nil {
+			ln.Close()
+		}
+		return nil, err
+	}
 	if err := m.wire(ctx, clock); err != nil {
 		db.Close()
 		if m.ln != nil {
@@ -125,11 +135,15 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	}
 	var incidentMetrics *web.IncidentMetrics // made with the registry below, before any job runs
 	observe := func(o incident.DurationObservation) { incidentMetrics.Observe(o) }
-	svc := incident.NewService(incident.Deps{Store: m.db, Chat: chat.chat, Tickets: tix.tickets, Renderer: tmpl, Clock: clock, Logger: m.log,
-		Roles: cfg.Incidents.roles(), Reminders: cfg.Incidents.reminders(), ObserveDuration: observe,
+	acts, err := cfg.actionCatalog(m.log)
+	if err != nil {
+		return err
+	}
+	svc := incident.NewService(incident.Deps{Actions: acts, Roles: cfg.Incidents.roles(), Reminders: cfg.Incidents.reminders(), ObserveDuration: observe, Store: m.db, Chat: chat.chat, Tickets: tix.tickets, Renderer: tmpl, Clock: clock, Logger: m.log,
 		PublicURL: cfg.PublicURL, TicketComments: tix.comments, CloseTickets: tix.close, OpenTicketFor: tix.openFor,
 		Runbooks: ctxw.runbooks, RemoteRunbooks: runbooks.Fetcher{HTTP: &http.Client{Timeout: 5 * time.Second}},
-		Router: ctxw.router, Graphs: ctxw.graphs, Upstreams: src.upstreams, Escalation: escPart, OnCall: onCallBoard})
+		Router: ctxw.router, Graphs: ctxw.graphs, Upstreams: src.upstreams, Escalation: escPart, OnCall: onCallBoard, Grouping: cfg.Grouping.domain(),
+		Silences: src.silences, Downtimes: src.downtimes, DowntimeSource: icinga2.Source})
 	m.runner = incident.NewRunner(m.db, cfg.Jobs.runnerConfig(), clock, m.log)
 	svc.RegisterJobs(m.runner)
 	esc.RegisterJobs(m.runner, svc)
@@ -139,7 +153,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	incidentMetrics = metrics.Incidents(m.db)
 	m.runner.Observe, m.runner.OnResume, m.runner.OnPrune = metrics.ObserveJob, metrics.ObserveResume, metrics.ObservePrune
 	m.runner.OnPark = svc.RecordFailure
-	if m.singletons, err = singleton.New(m.db, singleton.HolderID(), incident.SystemClock{}, m.log, singleton.Config{}); err != nil {
+	if m.singletons, err = singleton.New(m.db, singleton.HolderID(), incident.SystemClock{}, m.log, cfg.Singletons.singletonConfig()); err != nil {
 		return err
 	}
 	metrics.Singletons(m.heldSingletons)
@@ -149,7 +163,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		Hosts: knownHosts(cfg.Listen, cfg.PublicURL)},
 		web.Deps{
 			Incidents: svc, Lifecycle: svc, Updates: svc, Alerts: svc, Commands: svc,
-			Transcripts: m.db, Jobs: m.db, Ready: m, Sessions: m.db, Chat: chat.rooms, Hooks: src.hooks, Callbacks: callbacks,
+			Transcripts: m.db, Search: m.db, Jobs: m.db, Ready: m, Sessions: m.db, Chat: chat.rooms, Hooks: src.hooks, Callbacks: callbacks,
 			Metrics: metrics, Roles: svc, Reports: m.db, Kick: m.runner.Kick, Clock: clock, Logger: m.log,
 		})
 	if err != nil {
@@ -159,6 +173,10 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		// A takeover starts Follow anew, which resyncs the HARD problems
 		// before it follows: what changed while nobody followed is not lost.
 		m.background = append(m.background, backgroundTask{leaseIcingaFollower, func(ctx context.Context) { src.icinga.Follow(ctx, svc, m.runner.Kick) }})
+	}
+	if am, ok := src.silences.(incident.SilenceLister); ok {
+		every := cmp.Or(cfg.Sources.Alertmanager.SilencePoll, 30*time.Second)
+		m.background = append(m.background, backgroundTask{leaseSilenceWatcher, func(ctx context.Context) { svc.WatchSilences(ctx, am, every, m.runner.Kick) }})
 	}
 	if chat.watch != nil {
 		m.background = append(m.background, backgroundTask{leasePinWatcher, func(ctx context.Context) { chat.watch(ctx, svc, m.runner.Kick) }})

@@ -20,6 +20,8 @@ type sources struct {
 	hooks     []web.Hook
 	icinga    *icinga2.Client
 	upstreams map[string]incident.Upstream
+	silences  incident.Silences  // nil without sources.alertmanager.url
+	downtimes incident.Downtimes // nil without sources.icinga2.url
 }
 
 // sourceWiring builds the webhooks and the Icinga 2 client from sources.*.
@@ -43,12 +45,19 @@ func (m *Main) sourceWiring() (sources, error) {
 		out.hooks = append(out.hooks, web.Hook{Path: "/hooks/generic", Source: generic.Source, Token: g.Token, Decode: dec.Decode,
 			Key: "sources.generic.token"})
 	}
+	if cfg.Alertmanager.URL != "" {
+		am, err := alertmanager.NewSilences(cfg.Alertmanager, nil)
+		if err != nil {
+			return sources{}, err
+		}
+		out.silences = am
+	}
 	if ic := cfg.Icinga2; ic.URL != "" {
 		c, err := icinga2.New(ic, m.log.With("source", "icinga2"))
 		if err != nil {
 			return sources{}, err
 		}
-		out.icinga, out.upstreams[icinga2.Source] = c, c
+		out.icinga, out.upstreams[icinga2.Source], out.downtimes = c, c, c
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/warroom/warroom/archive"
 	"github.com/warroom/warroom/incident"
@@ -27,6 +28,11 @@ type store interface {
 	web.Transcripts
 	web.Sessions
 	incident.Reporter
+
+	incident.Searcher
+	// IndexPending indexes for search what the database held before the
+	// search index existed, logging its progress (a no-op once done).
+	IndexPending(ctx context.Context, log *slog.Logger) error
 	// Ping reaches the database now, saying what to check when it cannot.
 	Ping(ctx context.Context) error
 	// ReleaseOrphans makes the jobs a crashed run left claimed runnable

@@ -146,7 +146,8 @@ func (d *builtinDriver) pin(t *testing.T, room, msgID string) {
 }
 
 func (d *builtinDriver) closeButton(t *testing.T, room string) {
-	if code, _ := d.h.do("POST", "/channels/"+room+"/command", formOf("command", "close"), nil); code != http.StatusSeeOther {
+	form := url.Values{"command": {"close"}, "reason": {"done"}, "confirm": {"yes"}} // what the button's form asks for
+	if code, _ := d.h.do("POST", "/channels/"+room+"/command", form, nil); code != http.StatusSeeOther {
 		t.Fatalf("close button: %d", code)
 	}
 }

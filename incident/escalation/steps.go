@@ -81,8 +81,8 @@ func (e *Escalation) runStep(ctx context.Context, life Lifecycle, j incident.Job
 	}
 	return life.Update(ctx, func(tx incident.Txn) error {
 		inc, err := tx.Incident(ctx, j.IncidentID)
-		if err != nil || inc.Status != incident.StatusOpen {
-			return err // acked or later: the escalation is over
+		if err != nil || inc.Status != incident.StatusOpen || inc.Parent != "" {
+			return err // acked or later, or attached to a parent that pages: the escalation is over
 		}
 		now := tx.Now()
 		step := p.Steps[st.Step]

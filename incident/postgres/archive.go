@@ -19,7 +19,7 @@ const chunkBytes = 256 << 10
 
 // UpdateArchive runs fn in one transaction, as Update does.
 func (s *DB) UpdateArchive(ctx context.Context, fn func(archive.Tx) error) error {
-	return s.tx(ctx, func(tx q) error { return fn(&archiveTx{txStore{tx: tx, clock: s.clock}}) })
+	return s.tx(ctx, func(tx q) error { return fn(&archiveTx{txStore{tx: tx, clock: s.clock, lanes: laneLocks{}}}) })
 }
 
 // archiveTx implements archive.Tx. It keeps the incident transaction
@@ -39,7 +39,7 @@ func (t *archiveTx) ClearTranscript(ctx context.Context, incidentID int64) error
 			return fmt.Errorf("clear transcript: %w", err)
 		}
 	}
-	return nil
+	return unindexTranscript(ctx, t.t.tx, incidentID)
 }
 
 // WriteDocument stores content chunk by chunk, cutting Markdown at line
@@ -84,6 +84,9 @@ func (t *archiveTx) WriteDocument(ctx context.Context, incidentID int64, d *arch
 		verified_at = NULL, placement = '', reason = '' WHERE incident_id = ? AND name = ?`,
 		d.Size, d.SHA256, d.Format, d.ContentType, incidentID, d.Name); err != nil {
 		return fmt.Errorf("save transcript %s: %w", d.Name, err)
+	}
+	if d.Format == "json" { // the messages, for search (search_index.go)
+		return indexTranscript(ctx, t.t.tx, incidentID, d.Name)
 	}
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/warroom/warroom/incident"
@@ -38,7 +40,11 @@ func lockLane(ctx context.Context, tx queryer, incidentID int64, lane string) er
 	return nil
 }
 
-func enqueue(ctx context.Context, tx queryer, j incident.Job, now time.Time) error {
+// enqueue adds a job; a known key is a no-op. lanes, when not nil, holds
+// the lanes whose lock this transaction already has (or needs none: an
+// incident it created, which no other transaction can see yet), so that
+// a transaction that enqueues several jobs of one lane locks it once.
+func enqueue(ctx context.Context, tx queryer, j incident.Job, now time.Time, lanes laneLocks) error {
 	runAt := j.RunAt
 	if runAt.IsZero() {
 		runAt = now
@@ -48,25 +54,44 @@ func enqueue(ctx context.Context, tx queryer, j incident.Job, now time.Time) err
 		payload = string(j.Payload)
 	}
 	lane := j.Kind.Lane()
-	if err := lockLane(ctx, tx, j.IncidentID, lane); err != nil {
-		return err
+	if !lanes.held(j.IncidentID, lane) {
+		if err := lockLane(ctx, tx, j.IncidentID, lane); err != nil {
+			return err
+		}
+		lanes.hold(j.IncidentID, lane)
 	}
-	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO jobs (kind, backend, incident_id, lane, key, payload, state, max_attempts, run_at, created_at, updated_at)
-		VALUES (?,?,?,?,?,?,'pending',?,?,?,?) ON CONFLICT (key) DO NOTHING RETURNING id`,
-		string(j.Kind), j.Kind.Backend(), j.IncidentID, lane, j.Key, payload, j.MaxAttempts, nanos(runAt), nanos(now), nanos(now)).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil // already enqueued
-	}
+	// The new job is its lane's head only when the lane has none. Under
+	// the lane's lock, this statement's snapshot (taken after the lock)
+	// sees every head: the lock's holders commit before it is granted.
+	_, err := tx.ExecContext(ctx, `INSERT INTO jobs (kind, backend, incident_id, lane, key, payload, state, max_attempts, run_at, created_at, updated_at, head)
+		SELECT ?,?,?,?,?,?,'pending',?,?,?,?, NOT EXISTS (SELECT 1 FROM jobs WHERE incident_id = ? AND lane = ? AND head)
+		ON CONFLICT (key) DO NOTHING`,
+		string(j.Kind), j.Kind.Backend(), j.IncidentID, lane, j.Key, payload, j.MaxAttempts, nanos(runAt), nanos(now), nanos(now),
+		j.IncidentID, lane)
 	if err != nil {
 		return fmt.Errorf("enqueue %s job %q: %w", j.Kind, j.Key, err)
 	}
-	// The newest job of a lane is its head only when the lane has none.
-	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET head = true WHERE id = ?
-		AND NOT EXISTS (SELECT 1 FROM jobs WHERE incident_id = ? AND lane = ? AND head)`, id, j.IncidentID, lane); err != nil {
-		return fmt.Errorf("enqueue %s job %q: lane head: %w", j.Kind, j.Key, err)
-	}
 	return nil
+}
+
+// laneLocks is what a transaction knows of its lane locks: the lanes it
+// locked, and the incidents it created (their lanes need no lock). A nil
+// laneLocks knows nothing, and every enqueue locks.
+type laneLocks map[laneLock]bool
+
+type laneLock struct {
+	incident int64
+	lane     string // "" for every lane of an incident created here
+}
+
+func (l laneLocks) held(incidentID int64, lane string) bool {
+	return l[laneLock{incidentID, lane}] || l[laneLock{incidentID, ""}]
+}
+
+func (l laneLocks) hold(incidentID int64, lane string) {
+	if l != nil {
+		l[laneLock{incidentID, lane}] = true
+	}
 }
 
 // relane makes the lane's oldest pending or running job its head. The
@@ -79,6 +104,16 @@ func relane(ctx context.Context, tx queryer, incidentID int64, lane string) erro
 		incidentID, lane, incidentID, lane); err != nil {
 		return fmt.Errorf("move head of lane %s of incident %d: %w", lane, incidentID, err)
 	}
+	return nextHead(ctx, tx, incidentID, lane)
+}
+
+// nextHead makes the lane's oldest pending or running job its head when
+// the lane has no head: what is left to do after the head itself left
+// (finished or parked, head = false in the same transaction). A lane
+// whose head is still there is left as it is: the head is its oldest job
+// (every transaction that moves heads keeps it so). The caller holds the
+// lane's lock.
+func nextHead(ctx context.Context, tx queryer, incidentID int64, lane string) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET head = true WHERE NOT head
 		AND id = (SELECT min(id) FROM jobs WHERE incident_id = ? AND lane = ? AND state IN ('pending', 'running'))`,
 		incidentID, lane); err != nil {
@@ -143,12 +178,17 @@ func (s *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, kind
 	if err != nil {
 		return nil, storeError("claim job", err)
 	}
+	s.claimed.put(job)
 	return job, nil
 }
 
 // jobLane returns the incident and lane of a job (which never change), so
-// that a transaction can take the lane's lock before the job's row lock.
-func jobLane(ctx context.Context, tx queryer, what string, id int64) (int64, string, error) {
+// that a transaction can take the lane's lock before the job's row lock:
+// from what this store's claims handed out (claimed), else from the row.
+func (s *DB) jobLane(ctx context.Context, tx queryer, what string, id int64) (int64, string, error) {
+	if l, ok := s.claimed.take(id); ok {
+		return l.incident, l.lane, nil
+	}
 	var inc int64
 	var lane string
 	err := tx.QueryRowContext(ctx, `SELECT incident_id, lane FROM jobs WHERE id = ?`, id).Scan(&inc, &lane)
@@ -159,6 +199,34 @@ func jobLane(ctx context.Context, tx queryer, what string, id int64) (int64, str
 		return 0, "", fmt.Errorf("%s job %d: %w", what, id, err)
 	}
 	return inc, lane, nil
+}
+
+// claimedLanes remembers the lane of each job this store claimed, until
+// its outcome is recorded: a finish or a park then saves the statement
+// that would read it. It forgets everything past maxClaimed entries (jobs
+// claimed whose outcome never came: the reading falls back to the row).
+type claimedLanes struct {
+	m sync.Map // job id -> laneLock
+	n atomic.Int64
+}
+
+const maxClaimed = 10000
+
+func (c *claimedLanes) put(j *incident.Job) {
+	if c.n.Add(1) > maxClaimed {
+		c.m.Clear()
+		c.n.Store(1)
+	}
+	c.m.Store(j.ID, laneLock{incident: j.IncidentID, lane: j.Kind.Lane()})
+}
+
+func (c *claimedLanes) take(id int64) (laneLock, bool) {
+	v, ok := c.m.LoadAndDelete(id)
+	if !ok {
+		return laneLock{}, false
+	}
+	c.n.Add(-1)
+	return v.(laneLock), true
 }
 
 // held runs an update of a running job under its lease; ErrLeaseLost when
@@ -179,27 +247,25 @@ func held(ctx context.Context, tx queryer, what string, l incident.Lease, set st
 
 // Renew extends a held lease.
 func (s *DB) Renew(ctx context.Context, l incident.Lease, until time.Time) error {
-	return s.tx(ctx, func(tx q) error {
-		return held(ctx, tx, "renew", l, `locked_until = ?`, nanos(until))
-	})
+	// One statement: atomic without a transaction around it.
+	return storeError("renew", held(ctx, s.q(), "renew", l, `locked_until = ?`, nanos(until)))
 }
 
-// Finish marks a job done and moves its lane's head on.
+// Finish marks a job done and moves its lane's head on: one statement,
+// warroom_finish_job (migration 0013), under the lane's lock.
 func (s *DB) Finish(ctx context.Context, l incident.Lease, now time.Time) error {
-	return s.tx(ctx, func(tx q) error {
-		inc, lane, err := jobLane(ctx, tx, "finish", l.ID)
-		if err != nil {
-			return err
-		}
-		if err := lockLane(ctx, tx, inc, lane); err != nil {
-			return err
-		}
-		if err := held(ctx, tx, "finish", l, `state = 'done', head = false, locked_until = NULL, last_error = '',
-			failure = '', failing_since = NULL, updated_at = ?`, nanos(now)); err != nil {
-			return err
-		}
-		return relane(ctx, tx, inc, lane)
-	})
+	inc, lane, err := s.jobLane(ctx, s.q(), "finish", l.ID)
+	if err != nil {
+		return storeError("finish", err)
+	}
+	var ok bool
+	if err := s.q().QueryRowContext(ctx, `SELECT warroom_finish_job(?, ?, ?, ?)`, l.ID, l.Token, laneKey(inc, lane), nanos(now)).Scan(&ok); err != nil {
+		return storeError("finish", fmt.Errorf("finish job %d: %w", l.ID, err))
+	}
+	if !ok {
+		return fmt.Errorf("finish job %d: %w", l.ID, incident.ErrLeaseLost)
+	}
+	return nil
 }
 
 // Retry puts a job back to run at r.RunAt, keeping why it failed. It stays
@@ -209,10 +275,9 @@ func (s *DB) Retry(ctx context.Context, l incident.Lease, r incident.RetryAt, no
 	if !r.FailingSince.IsZero() {
 		since = nanos(r.FailingSince)
 	}
-	return s.tx(ctx, func(tx q) error {
-		return held(ctx, tx, "retry", l, `state = 'pending', locked_until = NULL, run_at = ?, last_error = ?,
-			failure = ?, failing_since = ?, updated_at = ?`, nanos(r.RunAt), r.Reason, string(r.Failure), since, nanos(now))
-	})
+	s.claimed.take(l.ID) // claimed again later, maybe elsewhere
+	return storeError("retry", held(ctx, s.q(), "retry", l, `state = 'pending', locked_until = NULL, run_at = ?, last_error = ?,
+		failure = ?, failing_since = ?, updated_at = ?`, nanos(r.RunAt), r.Reason, string(r.Failure), since, nanos(now)))
 }
 
 // Park stops retrying a job and keeps the reason. A job that is not its
@@ -223,7 +288,7 @@ func (s *DB) Park(ctx context.Context, l incident.Lease, p incident.Parking, now
 	parked := false
 	err := s.tx(ctx, func(tx q) error {
 		parked = false
-		inc, lane, err := jobLane(ctx, tx, "park", l.ID)
+		inc, lane, err := s.jobLane(ctx, tx, "park", l.ID)
 		if err != nil {
 			return err
 		}

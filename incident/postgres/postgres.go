@@ -38,8 +38,9 @@ var migrations embed.FS
 // DB is the PostgreSQL store. It implements incident.Store,
 // incident.JobQueue and incident.JobPruner, and the job admin the web reads.
 type DB struct {
-	db    *sql.DB
-	clock incident.Clock
+	db      *sql.DB
+	clock   incident.Clock
+	claimed claimedLanes // the lanes of the jobs claimed here (jobs.go)
 }
 
 // maxConns bounds the connections one replica holds.

@@ -11,16 +11,22 @@ import (
 
 // Update runs fn in one transaction: fn's changes, the jobs it enqueues
 // included, commit or roll back as a whole. The incidents fn reads through
-// the Tx are locked (FOR UPDATE) until then, so that two replicas changing
+// the Tx are locked (FOR NO KEY UPDATE) until then, so that two replicas changing
 // one incident take turns instead of overwriting each other.
 func (s *DB) Update(ctx context.Context, fn func(incident.Tx) error) error {
-	return s.tx(ctx, func(tx q) error { return fn(&txStore{tx: tx, clock: s.clock}) })
+	return s.tx(ctx, func(tx q) error {
+		if err := checkFence(ctx, tx, s.clock.Now()); err != nil {
+			return err
+		}
+		return fn(&txStore{tx: tx, clock: s.clock, lanes: laneLocks{}})
+	})
 }
 
 // txStore implements incident.Tx.
 type txStore struct {
 	tx    q
 	clock incident.Clock
+	lanes laneLocks // lane locks this transaction holds (enqueue)
 }
 
 // insertIncident and updateIncident write every column but id.
@@ -53,6 +59,9 @@ func (t *txStore) CreateIncident(ctx context.Context, inc *incident.Incident) er
 		return fmt.Errorf("insert incident: %w", err)
 	}
 	inc.Key = incident.FormatKey(inc.ID)
+	// No other transaction sees the incident before this one commits, so
+	// none can move its lanes: its enqueues need no lane lock.
+	t.lanes.hold(inc.ID, "")
 	return nil
 }
 
@@ -69,8 +78,12 @@ func (t *txStore) UpdateIncident(ctx context.Context, inc *incident.Incident) er
 }
 
 // forUpdate ends the WHERE of a transaction's incident reads: the row
-// stays locked until the transaction ends.
-const forUpdate = ` FOR UPDATE`
+// stays locked until the transaction ends. FOR NO KEY UPDATE (what an
+// UPDATE that keeps the id takes) excludes every other transaction's
+// incident read and update, but not the foreign-key checks of other
+// transactions' events and jobs of that incident (FOR KEY SHARE), which
+// FOR UPDATE would hold up until this commit.
+const forUpdate = ` FOR NO KEY UPDATE`
 
 func (t *txStore) Incident(ctx context.Context, id int64) (*incident.Incident, error) {
 	inc, err := getIncident(ctx, t.tx, `id = ?`+forUpdate, id)
@@ -88,7 +101,7 @@ func (t *txStore) ActiveIncidentByDedup(ctx context.Context, source, dedupKey st
 }
 
 func (t *txStore) Enqueue(ctx context.Context, j incident.Job) error {
-	return enqueue(ctx, t.tx, j, t.clock.Now())
+	return enqueue(ctx, t.tx, j, t.clock.Now(), t.lanes)
 }
 
 func (t *txStore) SetChatPost(ctx context.Context, incidentID int64, slot, postID string) error {

@@ -124,13 +124,13 @@ func (g *Group) Held() []incident.LeaseHold {
 // the leases lapse. Failover tests use it.
 func (g *Group) Abandon() { g.abandon.Store(true) }
 
-type holdingKey struct{}
-
 // Holding returns the lease a task runs under, from the context Run hands
-// it: its Token fences what the task writes.
+// it. That context is fenced by it (incident.WithFence): every store
+// update the task makes through it is refused once the lease is no longer
+// this holding's, so a task that lost its lease cannot record what it
+// read after another replica took over.
 func Holding(ctx context.Context) (incident.LeaseHold, bool) {
-	h, ok := ctx.Value(holdingKey{}).(incident.LeaseHold)
-	return h, ok
+	return incident.FenceOf(ctx)
 }
 
 // Run runs task under the lease name until ctx ends: whenever this replica
@@ -164,7 +164,7 @@ func (g *Group) hold(ctx context.Context, log *slog.Logger, h incident.LeaseHold
 	g.set(h, true)
 	defer g.set(h, false)
 	log.Info("singleton lease gained; running", "token", h.Token)
-	taskCtx, cancel := context.WithCancelCause(context.WithValue(ctx, holdingKey{}, h))
+	taskCtx, cancel := context.WithCancelCause(incident.WithFence(ctx, h))
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

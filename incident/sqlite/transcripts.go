@@ -40,7 +40,7 @@ func (t *archiveTx) ClearTranscript(ctx context.Context, incidentID int64) error
 			return fmt.Errorf("clear transcript: %w", err)
 		}
 	}
-	return nil
+	return unindexTranscript(ctx, t.t.tx, incidentID)
 }
 
 // WriteDocument stores content chunk by chunk, cutting Markdown at line
@@ -85,6 +85,9 @@ func (t *archiveTx) WriteDocument(ctx context.Context, incidentID int64, d *arch
 		verified_at = NULL, placement = '', reason = '' WHERE incident_id = ? AND name = ?`,
 		d.Size, d.SHA256, d.Format, d.ContentType, incidentID, d.Name); err != nil {
 		return fmt.Errorf("save transcript %s: %w", d.Name, err)
+	}
+	if d.Format == "json" { // the messages, for search (search_index.go)
+		return indexTranscript(ctx, t.t.tx, incidentID, d.Name)
 	}
 	return nil
 }

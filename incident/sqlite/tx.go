@@ -13,7 +13,12 @@ import (
 // updates that arrived beside it (group commit, commit.go); fn's changes
 // commit or roll back as a whole either way.
 func (s *DB) Update(ctx context.Context, fn func(incident.Tx) error) error {
-	return s.update(ctx, func(w writer) error { return fn(&txStore{tx: w, clock: s.clock}) })
+	return s.update(ctx, func(w writer) error {
+		if err := checkFence(ctx, w, s.clock.Now()); err != nil {
+			return err
+		}
+		return fn(&txStore{tx: w, clock: s.clock})
+	})
 }
 
 // txStore implements incident.Tx.

@@ -77,6 +77,7 @@ func Run(t *testing.T, d Driver) {
 		{"IncidentsFilterOrderPaging", testIncidents},
 		{"ChatPostSlots", testChatPost},
 		{"ParentsAndRoles", testParentsAndRoles},
+		{"GroupWindows", testGroupWindows},
 		{"OnlyLaneHeadIsClaimable", testLaneOrder},
 		{"ClaimDueOnlyAndOfKinds", testClaimDue},
 		{"ClaimIsExclusiveUnderConcurrency", testClaimExclusive},

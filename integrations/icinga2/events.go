@@ -14,17 +14,18 @@ import (
 
 // event is one line of the event stream (and the notification hook's body).
 type event struct {
-	Type           string       `json:"type"`
-	Timestamp      float64      `json:"timestamp"`
-	Host           string       `json:"host"`
-	Service        string       `json:"service"`
-	State          *float64     `json:"state"`
-	StateType      *float64     `json:"state_type"`
-	Author         string       `json:"author"`
-	Comment        string       `json:"comment"`
-	CheckResult    *checkResult `json:"check_result"`
-	DowntimeDepth  float64      `json:"downtime_depth"`
-	Acknowledgment bool         `json:"acknowledgement"`
+	Type           string         `json:"type"`
+	Timestamp      float64        `json:"timestamp"`
+	Host           string         `json:"host"`
+	Service        string         `json:"service"`
+	State          *float64       `json:"state"`
+	StateType      *float64       `json:"state_type"`
+	Author         string         `json:"author"`
+	Comment        string         `json:"comment"`
+	CheckResult    *checkResult   `json:"check_result"`
+	DowntimeDepth  float64        `json:"downtime_depth"`
+	Acknowledgment bool           `json:"acknowledgement"`
+	Downtime       *downtimeAttrs `json:"downtime"` // of the Downtime* events
 }
 
 type checkResult struct {
@@ -113,6 +114,9 @@ func decodeEvent(line []byte) (event, error) {
 	var e event
 	if err := json.Unmarshal(line, &e); err != nil {
 		return e, fmt.Errorf("event is not JSON: %w", err)
+	}
+	if e.Host == "" && e.Downtime != nil {
+		e.Host, e.Service = e.Downtime.HostName, e.Downtime.ServiceName
 	}
 	if e.Host == "" {
 		// Without a host there is no object to key an incident by.

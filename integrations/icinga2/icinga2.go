@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -26,6 +27,8 @@ type Client struct {
 	http   *http.Client // requests
 	stream *http.Client // the event stream: no overall timeout
 	log    *slog.Logger
+	// noDowntimeEvents is set once the stream refused the downtime types.
+	noDowntimeEvents atomic.Bool
 }
 
 // New builds the client; it does not call Icinga 2.

@@ -51,7 +51,11 @@ func (c *Client) Follow(ctx context.Context, svc Incidents, kick func()) {
 }
 
 func (c *Client) followOnce(ctx context.Context, svc Incidents, kick func()) error {
-	q := url.Values{"queue": {c.cfg.Queue}, "types": streamTypes}
+	types := streamTypes
+	if !c.noDowntimeEvents.Load() {
+		types = append(append([]string(nil), streamTypes...), downtimeTypes...)
+	}
+	q := url.Values{"queue": {c.cfg.Queue}, "types": types}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.URL+"/v1/events?"+strings.ReplaceAll(q.Encode(), "+", "%20"), nil)
 	if err != nil {
 		return err
@@ -64,6 +68,11 @@ func (c *Client) followOnce(ctx context.Context, svc Incidents, kick func()) err
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 2048))
+		if (resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusNotFound) && !c.noDowntimeEvents.Load() {
+			// An ApiUser from before the downtime events: follow without them.
+			c.noDowntimeEvents.Store(true)
+			c.log.Warn("the Icinga 2 ApiUser may not read downtime events; following without them: grant events/DowntimeAdded, events/DowntimeStarted and events/DowntimeRemoved to post downtimes", "status", resp.StatusCode)
+		}
 		return fmt.Errorf("event stream answered %d: %s (a 404 here means the ApiUser lacks events/StateChange or events/AcknowledgementSet)", resp.StatusCode, bytes.TrimSpace(msg))
 	}
 	c.log.Info("following the Icinga 2 event stream", "url", c.cfg.URL, "queue", c.cfg.Queue)
@@ -120,6 +129,8 @@ func apply(ctx context.Context, svc Incidents, e event, linkBase string) error {
 			author = "icinga2"
 		}
 		return svc.AckFromSource(ctx, Source, e.key(), author)
+	case "DowntimeAdded", "DowntimeStarted", "DowntimeRemoved":
+		return applyDowntime(ctx, svc, e)
 	}
 	return nil
 }

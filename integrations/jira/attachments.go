@@ -31,7 +31,7 @@ func (b *Backend) StoreDocument(ctx context.Context, t incident.TicketRef, d arc
 	defer content.Close()
 	resp, err := b.postAttachment(ctx, t.Key, attachmentName(d.Name), content, d.Size)
 	if resp != nil && resp.Response != nil && resp.StatusCode == http.StatusRequestEntityTooLarge {
-		return &archive.TooLargeError{Name: d.Name, Size: d.Size, Limit: b.cfg.MaxAttachmentBytes}
+		return &archive.TooLargeError{Name: d.Name, Size: d.Size, Limit: b.cfg.MaxAttachmentBytes, Refused: true}
 	}
 	return classify("attach "+d.Name+" to "+t.Key, resp, err)
 }

@@ -54,12 +54,16 @@ func (b *Backend) History(ctx context.Context, ch incident.ChannelRef, fn func(a
 		return t, err
 	}
 	t.Began = began
-	sp, err := backspool.New("")
+	parts, err := b.parts(ctx, ch)
 	if err != nil {
 		return t, err
 	}
-	defer sp.Close()
-	top, err := b.walkBack(ctx, ch, sp)
+	spools, top, err := b.walkParts(ctx, ch, parts)
+	defer func() {
+		for _, sp := range spools {
+			sp.Close()
+		}
+	}()
 	if err != nil {
 		return t, err
 	}
@@ -79,13 +83,17 @@ func (b *Backend) History(ctx context.Context, ch incident.ChannelRef, fn func(a
 		t.LastID, t.LastAt = p.Id, time.UnixMilli(p.CreateAt).UTC()
 		return nil
 	}
-	err = sp.Reverse(func(rec []byte) error {
-		var p model.Post
-		if err := json.Unmarshal(rec, &p); err != nil {
-			return fmt.Errorf("read the history's temporary file: %w", err)
-		}
-		return emit(&p)
-	})
+	// The parts are newest first, each spooled newest first: hand them
+	// out from the oldest part on, each reversed.
+	for i := len(spools) - 1; i >= 0 && err == nil; i-- {
+		err = spools[i].Reverse(func(rec []byte) error {
+			var p model.Post
+			if err := json.Unmarshal(rec, &p); err != nil {
+				return fmt.Errorf("read the history's temporary file: %w", err)
+			}
+			return emit(&p)
+		})
+	}
 	if err == nil && top.anchor != "" {
 		err = b.walkForward(ctx, ch, top, emit)
 	}
@@ -111,7 +119,12 @@ type edge struct {
 // no longer runs of time. (Nor skipFetchThreads: it makes the server count
 // every post's replies, which is slower.)
 func (b *Backend) page(ctx context.Context, ch incident.ChannelRef, query string) ([]*model.Post, error) {
-	r, err := b.client.DoAPIGet(ctx, "/channels/"+ch.ID+"/posts?per_page="+strconv.Itoa(b.perPage())+query, "")
+	return b.list(ctx, ch, b.perPage(), query)
+}
+
+// list reads per posts of the channel, oldest first.
+func (b *Backend) list(ctx context.Context, ch incident.ChannelRef, per int, query string) ([]*model.Post, error) {
+	r, err := b.client.DoAPIGet(ctx, "/channels/"+ch.ID+"/posts?per_page="+strconv.Itoa(per)+query, "")
 	if err != nil {
 		resp := model.BuildResponse(r)
 		if statusOf(err, resp) == http.StatusForbidden {
@@ -129,12 +142,15 @@ func (b *Backend) page(ctx context.Context, ch incident.ChannelRef, query string
 
 func decodeJSON(r io.Reader, v any) error { return json.NewDecoder(r).Decode(v) }
 
-// walkBack spools the channel's posts newest first and returns the edge of
-// the newest millisecond, where the forward look starts.
-func (b *Backend) walkBack(ctx context.Context, ch incident.ChannelRef, sp *backspool.Spool) (edge, error) {
+// walkBack spools one part of the channel's posts newest first: those
+// older than the part's first cursor (all, from the newest, when it has
+// none) down to its stop millisecond. The part from the newest post
+// returns the edge of the newest millisecond, where the forward look
+// starts.
+func (b *Backend) walkBack(ctx context.Context, ch incident.ChannelRef, part historyPart, sp *backspool.Spool) (edge, error) {
 	var top edge
 	seen := map[string]bool{}
-	anchor, offset := "", 0
+	anchor, offset := part.from, 0
 	for first := true; ; first = false {
 		q := "&page=" + strconv.Itoa(offset)
 		if anchor != "" {
@@ -146,7 +162,7 @@ func (b *Backend) walkBack(ctx context.Context, ch incident.ChannelRef, sp *back
 		}
 		for i := len(posts) - 1; i >= 0; i-- {
 			p := posts[i]
-			if seen[p.Id] {
+			if seen[p.Id] || p.CreateAt < part.stop {
 				continue
 			}
 			if anchor == "" {
@@ -159,19 +175,24 @@ func (b *Backend) walkBack(ctx context.Context, ch incident.ChannelRef, sp *back
 			if err := sp.Add(raw); err != nil {
 				return top, err
 			}
-			if !first && p.CreateAt == top.at {
+			if part.from == "" && !first && p.CreateAt == top.at {
 				top.seen[p.Id] = true
 			}
 		}
 		if len(posts) == 0 {
 			return top, nil
 		}
-		if first {
-			top = edgeAtNewest(posts)
-		} else if top.anchor == "" {
-			top.anchor = newestBefore(posts, top.at)
+		if part.from == "" {
+			if first {
+				top = edgeAtNewest(posts)
+			} else if top.anchor == "" {
+				top.anchor = newestBefore(posts, top.at)
+			}
 		}
-		if len(posts) < b.perPage() {
+		// A page holds every post newer than its oldest millisecond and
+		// older than the cursor: once that millisecond is below the
+		// part's stop, the part is whole.
+		if len(posts) < b.perPage() || posts[0].CreateAt < part.stop {
 			return top, nil
 		}
 		oldest := posts[0].CreateAt

@@ -170,3 +170,31 @@ func TestHistoryMemoryIsBounded(t *testing.T) {
 		t.Errorf("live heap grew by %d bytes between 10 000 and 50 000 posts read: memory is not bounded", grow)
 	}
 }
+
+// TestHistoryPartsMeetAtMilliseconds walks channels cut into parts walked
+// side by side, with cuts that fall inside runs of tied milliseconds: every
+// post is read once, oldest first, whatever the number of parts.
+func TestHistoryPartsMeetAtMilliseconds(t *testing.T) {
+	for _, walks := range []int{1, 2, 3, 4, 7, 16} {
+		for _, tt := range []struct{ n, perMilli int }{{3001, 16}, {1000, 199}, {5000, 1}, {2003, 3}, {1200, 150}} {
+			t.Run(strconv.Itoa(walks)+"/"+strconv.Itoa(tt.n)+"x"+strconv.Itoa(tt.perMilli), func(t *testing.T) {
+				s := mmtest.NewStandIn(t, tt.n, tt.perMilli)
+				b := newTestBackend(t, s.URL)
+				b.historyWalks = walks
+				parts, err := b.parts(context.Background(), incident.ChannelRef{ID: "c"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				// Cuts in one millisecond make one part of the two.
+				if want := min(walks, tt.n/maxHistoryPage); want > 1 && tt.perMilli*want < tt.n/want && len(parts) != want {
+					t.Errorf("%d parts, want %d", len(parts), want)
+				} else if want <= 1 && len(parts) != 1 {
+					t.Errorf("%d parts of a channel of %d posts, want one", len(parts), tt.n)
+				}
+				if got := readAll(t, b, s); len(got) != tt.n {
+					t.Fatalf("%d posts read, want %d", len(got), tt.n)
+				}
+			})
+		}
+	}
+}

@@ -44,6 +44,9 @@ type Backend struct {
 	// most Mattermost serves; tests ask for fewer to have many page
 	// boundaries.
 	historyPage int
+	// historyWalks is how many parts of a long channel's history are
+	// walked at once: 0 means defaultHistoryWalks, 1 one walk.
+	historyWalks int
 }
 
 // New builds the backend. It does not call Mattermost: the team and the bot

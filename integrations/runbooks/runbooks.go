@@ -21,6 +21,9 @@ type frontMatter struct {
 	Alertname string            `yaml:"alertname"`
 	Service   string            `yaml:"service"`
 	Labels    map[string]string `yaml:"labels"`
+	// Actions are /incident run lines offered as buttons under the
+	// runbook post ("restart-app env=prod").
+	Actions []string `yaml:"actions"`
 }
 
 type runbook struct {
@@ -84,7 +87,7 @@ func parse(file string, raw []byte) (runbook, error) {
 	if title == "" {
 		title = name
 	}
-	return runbook{file: file, match: fm, book: incident.Runbook{Name: name, Title: title, Body: strings.TrimSpace(string(body))}}, nil
+	return runbook{file: file, match: fm, book: incident.Runbook{Name: name, Title: title, Body: strings.TrimSpace(string(body)), Actions: fm.Actions}}, nil
 }
 
 // ByName returns the runbook of that file name (without .md).

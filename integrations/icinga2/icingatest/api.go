@@ -181,3 +181,18 @@ func keys(m map[string]json.RawMessage) string {
 	}
 	return strings.Join(ks, ",")
 }
+
+// ScheduleDowntime schedules a fixed downtime of the service from now for
+// d, as author with comment, the way a person does it in Icinga 2.
+func (s *Server) ScheduleDowntime(t testing.TB, host, service, author, comment string, d time.Duration) {
+	t.Helper()
+	now := time.Now()
+	s.action(t, "schedule-downtime", map[string]any{"type": "Service", "service": serviceName(host, service), "author": author,
+		"comment": comment, "start_time": now.Unix(), "end_time": now.Add(d).Unix(), "fixed": true})
+}
+
+// RemoveDowntimes removes every downtime of the service.
+func (s *Server) RemoveDowntimes(t testing.TB, host, service string) {
+	t.Helper()
+	s.action(t, "remove-downtime", map[string]any{"type": "Service", "service": serviceName(host, service)})
+}

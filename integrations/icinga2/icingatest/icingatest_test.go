@@ -151,7 +151,7 @@ func TestUserPermissions(t *testing.T) {
 		{"GET", "/v1/status", nil, 404, noObjects},
 		{"POST", "/v1/actions/reschedule-check", target, 404, noObjects},
 		{"GET", "/v1/objects/users", nil, 404, noObjects},
-		{"POST", "/v1/events?types=DowntimeAdded&queue=perm", nil, 404, noPath},
+		{"POST", "/v1/events?types=CommentAdded&queue=perm", nil, 404, noPath},
 	} {
 		got, body := do(c.method, c.path, c.body)
 		if got != c.want || !strings.Contains(body, c.wantBody) {
