@@ -11,15 +11,6 @@ import (
 // update was posted for the severity's interval.
 const EventStatusReminder EventKind = "status_reminder"
 
-// JobRemind checks, at the time a status update is due, whether one was
-// posted, and reminds the channel when not. Its lane is its own, so a
-// reminder scheduled for later never holds up the chat.
-const JobRemind JobKind = "status.remind"
-
-func init() {
-	RegisterKind(JobRemind, KindSpec{Lane: "reminder", Backend: BackendInternal})
-}
-
 // DefaultReminders is the status cadence when the config sets none:
 // critical every 30 minutes, high every hour, the others never.
 func DefaultReminders() map[Severity]time.Duration {
@@ -30,9 +21,16 @@ func DefaultReminders() map[Severity]time.Duration {
 // incident is open or acked, a reminder goes to its channel, mentioning
 // the commander, whenever no status update was posted for its severity's
 // interval. The clock starts at the opening, and again at every status
-// update, reminder and reopen; a severity change changes the interval. Each check is a job at the
-// time the next update is due (key: that time), so a restart neither skips
-// nor doubles one; resolving stops them, reopening starts them again.
+// update, reminder and reopen; a severity change changes the interval.
+//
+// The wait is not a job: when the next update is due follows from the
+// timeline, so nothing needs to be stored for it, and a queue of jobs due
+// in half an hour would be outstanding work that is not work. RemindDue
+// (run every RemindEvery by one replica, WatchReminders) finds the
+// incidents whose update is overdue and, in one transaction each, records
+// the reminder (its ref names the due time, so a second sweep, a second
+// replica or a restart adds none) and queues its post as a durable job.
+// Resolving stops them, reopening starts them again.
 type Reminders struct {
 	store  Store
 	chat   Chat
@@ -40,6 +38,10 @@ type Reminders struct {
 	router Router
 	life   *Service
 }
+
+// RemindEvery is how often WatchReminders looks for overdue status
+// updates: a reminder goes out at most this late.
+const RemindEvery = 30 * time.Second
 
 func newReminders(d Deps, life *Service) *Reminders {
 	every := d.Reminders
@@ -49,34 +51,17 @@ func newReminders(d Deps, life *Service) *Reminders {
 	return &Reminders{store: d.Store, chat: d.Chat, every: every, router: d.Router, life: life}
 }
 
-// RegisterJobs gives the runner the reminder and broadcast handlers.
+// RegisterJobs gives the runner the broadcast handler.
 func (r *Reminders) RegisterJobs(run *Runner) {
-	run.Handle(JobRemind, r.runRemind)
 	run.Handle(JobBroadcast, r.runBroadcast)
 }
 
-// React restarts the cadence when the clock starts again, and queues the
-// stakeholder broadcast of a status update.
+// React queues the stakeholder broadcast of a status update.
 func (r *Reminders) React(ctx context.Context, tx Txn, c Change) error {
-	inc, ev := c.Incident, c.Event
-	if ev.Kind == EventStatusUpdate {
-		if err := r.enqueueBroadcast(ctx, tx, inc, ev); err != nil {
-			return err
-		}
+	if c.Event.Kind == EventStatusUpdate {
+		return r.enqueueBroadcast(ctx, tx, c.Incident, c.Event)
 	}
-	if ev.Kind == EventSeverityChanged {
-		// The interval changed, not the clock: the next check is due at the
-		// new interval after the last mark (at once when that is past).
-		events, err := tx.Events(ctx, inc.ID)
-		if err != nil {
-			return err
-		}
-		return r.schedule(ctx, tx, inc, lastCadenceMark(inc, events))
-	}
-	if !restartsCadence(ev) {
-		return nil
-	}
-	return r.schedule(ctx, tx, inc, ev.At)
+	return nil
 }
 
 // restartsCadence reports whether ev starts the wait for the next status
@@ -94,22 +79,6 @@ func restartsCadence(ev Event) bool {
 // reminding reports whether inc gets reminders now.
 func reminding(inc *Incident) bool { return inc.Status == StatusOpen || inc.Status == StatusAcked }
 
-// schedule queues the check at from + the severity's interval; a check
-// already queued for that time makes it a no-op.
-func (r *Reminders) schedule(ctx context.Context, tx Tx, inc *Incident, from time.Time) error {
-	every := r.every[inc.Severity]
-	if every <= 0 || !reminding(inc) {
-		return nil
-	}
-	due := from.Add(every)
-	j, err := NewJob(JobRemind, inc.ID, fmt.Sprintf("%s/remind/%d", inc.Key, due.UnixNano()), nil)
-	if err != nil {
-		return err
-	}
-	j.RunAt = due
-	return tx.Enqueue(ctx, j)
-}
-
 // lastCadenceMark is when the wait for the next status update last
 // started: the newest event that restarts it.
 func lastCadenceMark(inc *Incident, events []Event) time.Time {
@@ -122,47 +91,108 @@ func lastCadenceMark(inc *Incident, events []Event) time.Time {
 	return mark
 }
 
-// runRemind reminds the channel when the update is due and none came;
-// when one came meanwhile, it queues the check at the new due time. An
-// incident that is resolved or later, or whose severity has no cadence,
-// gets none.
-func (r *Reminders) runRemind(ctx context.Context, j Job) error {
-	return r.life.Update(ctx, func(tx Txn) error {
-		inc, err := tx.Incident(ctx, j.IncidentID)
-		if err != nil || !reminding(inc) {
-			return err
+// NextReminder is when inc's next reminder is due given its timeline, and
+// false when it gets none (resolved or later, or a severity without a
+// cadence).
+func NextReminder(inc *Incident, events []Event, every map[Severity]time.Duration) (time.Time, bool) {
+	d := every[inc.Severity]
+	if d <= 0 || !reminding(inc) || inc.Parent != "" {
+		return time.Time{}, false
+	}
+	return lastCadenceMark(inc, events).Add(d), true
+}
+
+// WatchReminders runs RemindDue every interval until ctx ends, kicking the
+// runner after a sweep that queued posts. Run it on one replica at a time
+// (a singleton); two at once would add nothing twice, only work twice.
+func (s *Service) WatchReminders(ctx context.Context, every time.Duration, kick func()) {
+	for {
+		n, err := s.RemindDue(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.log.Warn("look for overdue status updates", "err", err)
+		case n > 0 && kick != nil:
+			kick()
 		}
-		every := r.every[inc.Severity]
-		if every <= 0 {
-			return nil
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(every):
+		}
+	}
+}
+
+// RemindDue reminds every live incident whose status update is overdue at
+// the Service's clock, once per due time, and returns how many it
+// reminded.
+func (s *Service) RemindDue(ctx context.Context) (int, error) {
+	r := s.reminders
+	if len(r.every) == 0 {
+		return 0, nil
+	}
+	live, err := s.store.Incidents(ctx, Filter{Status: []Status{StatusOpen, StatusAcked}, Limit: 1000})
+	if err != nil {
+		return 0, fmt.Errorf("list live incidents: %w", err)
+	}
+	n := 0
+	for _, inc := range live {
+		if r.every[inc.Severity] <= 0 || inc.Parent != "" {
+			continue
+		}
+		done, err := r.remind(ctx, inc.ID)
+		if err != nil {
+			return n, fmt.Errorf("remind %s: %w", inc.Key, err)
+		}
+		if done {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// remind records the reminder of one incident and queues its post when
+// its update is overdue, all in one transaction; it reports whether it did.
+func (r *Reminders) remind(ctx context.Context, id int64) (bool, error) {
+	reminded := false
+	err := r.life.Update(ctx, func(tx Txn) error {
+		inc, err := tx.Incident(ctx, id)
+		if err != nil {
+			return err
 		}
 		events, err := tx.Events(ctx, inc.ID)
 		if err != nil {
 			return err
 		}
-		mark := lastCadenceMark(inc, events)
+		due, ok := NextReminder(inc, events, r.every)
 		now := tx.Now()
-		due := mark.Add(every)
-		if now.Before(due) {
-			return r.schedule(ctx, tx, inc, mark)
+		if !ok || now.Before(due) {
+			return nil
 		}
+		mark, every := lastCadenceMark(inc, events), r.every[inc.Severity]
 		ev := Event{IncidentID: inc.ID, Kind: EventStatusReminder, Actor: "warroom", At: now, RecordedAt: now, Ref: fmt.Sprintf("reminder/%d", due.UnixNano()),
 			Text: "no status update for " + formatEvery(now.Sub(mark))}
 		added, err := tx.AddEvent(ctx, &ev)
 		if err != nil || !added {
 			return err
 		}
-		who := "nobody leads it yet: `/incident commander @you` to take it"
-		if inc.Commander != "" {
-			who = "@" + inc.Commander
-		}
-		text := fmt.Sprintf("⏰ %s: no status update on %s for %s (%s incidents get one every %s). Post one with `/incident status <what is happening>`.",
-			who, inc.Key, formatEvery(now.Sub(mark)), inc.Severity, formatEvery(every))
-		if err := enqueuePost(ctx, tx, inc, PostSpec{Text: text}, postKey(inc, "reminder", due.UnixNano())); err != nil {
+		if err := enqueuePost(ctx, tx, inc, PostSpec{Text: reminderText(inc, now.Sub(mark), every)}, postKey(inc, "reminder", due.UnixNano())); err != nil {
 			return err
 		}
-		return r.schedule(ctx, tx, inc, now)
+		reminded = true
+		return nil
 	})
+	return reminded && err == nil, err
+}
+
+// reminderText is the reminder's post: whom it is for, how long it has
+// been, and what to type.
+func reminderText(inc *Incident, since, every time.Duration) string {
+	who := "nobody leads it yet: `/incident commander @you` to take it"
+	if inc.Commander != "" {
+		who = "@" + inc.Commander
+	}
+	return fmt.Sprintf("⏰ %s: no status update on %s for %s (%s incidents get one every %s). Post one with `/incident status <what is happening>`.",
+		who, inc.Key, formatEvery(since), inc.Severity, formatEvery(every))
 }
 
 // formatEvery writes a duration as people say it: 30m, 1h, 1h30m.

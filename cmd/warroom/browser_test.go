@@ -316,14 +316,16 @@ func (b *browser) waitReply(what, want string) {
 }
 
 // inViewport waits until the element sel is inside the window: its top
-// and bottom, or its top when it is taller than the window.
+// and bottom, or its top when it is taller than the window or than the
+// scroll box it is in (the log), which shows only part of it.
 func (b *browser) inViewport(what, sel string) {
 	b.t.Helper()
 	b.poll(what+" inside the viewport", 5*time.Second, `(sel) => {
 		const e = document.querySelector(sel);
 		if (!e) return false;
-		const r = e.getBoundingClientRect();
-		return r.top >= -1 && r.top < innerHeight && (r.bottom <= innerHeight + 1 || r.height > innerHeight);
+		const r = e.getBoundingClientRect(), box = e.closest("#log");
+		const room = Math.min(innerHeight, box ? box.clientHeight : innerHeight);
+		return r.top >= -1 && r.top < innerHeight && (r.bottom <= innerHeight + 1 || r.height > room);
 	}`, sel)
 }
 

@@ -40,6 +40,9 @@ type Main struct {
 	// background runs alongside the server, each task under its singleton
 	// lease (the Icinga 2 follower, a chat backend's pin watcher, pruning).
 	background []backgroundTask
+	// remindDue sends the status reminders due now (the reminder
+	// singleton's step; tests take it themselves).
+	remindDue func(ctx context.Context) (int, error)
 }
 
 // backgroundTask is a task that must run on one replica at a time, and the
@@ -55,6 +58,7 @@ const (
 	leasePinWatcher     = "chat-pin-watcher"
 	leaseJobPruner      = "job-pruner"
 	leaseSilenceWatcher = "alertmanager-silence-watcher"
+	leaseReminders      = "status-reminders"
 )
 
 // NewMain opens the store, applies migrations, wires every part and binds
@@ -68,8 +72,12 @@ func NewMain(ctx context.Context, cfg Config, logOut io.Writer) (*Main, error) {
 // tell a peer warroom's address before it starts keep the listener open
 // meanwhile, so that no other process can take the port.
 func NewMainOn(ctx context.Context, cfg Config, ln net.Listener, logOut io.Writer) (*Main, error) {
+	return newMainClock(ctx, cfg, ln, logOut, incident.SystemClock{})
+}
+
+// newMainClock is NewMainOn on the given clock (tests move it forward).
+func newMainClock(ctx context.Context, cfg Config, ln net.Listener, logOut io.Writer, clock incident.Clock) (*Main, error) {
 	log := newLogger(cfg.Log, logOut)
-	clock := incident.SystemClock{}
 	db, err := openStore(ctx, cfg.Store, clock)
 	if err != nil {
 		if ln != nil {
@@ -178,6 +186,8 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		every := cmp.Or(cfg.Sources.Alertmanager.SilencePoll, 30*time.Second)
 		m.background = append(m.background, backgroundTask{leaseSilenceWatcher, func(ctx context.Context) { svc.WatchSilences(ctx, am, every, m.runner.Kick) }})
 	}
+	m.remindDue = svc.RemindDue
+	m.background = append(m.background, backgroundTask{leaseReminders, func(ctx context.Context) { svc.WatchReminders(ctx, incident.RemindEvery, m.runner.Kick) }})
 	if chat.watch != nil {
 		m.background = append(m.background, backgroundTask{leasePinWatcher, func(ctx context.Context) { chat.watch(ctx, svc, m.runner.Kick) }})
 	}

@@ -41,7 +41,7 @@ func (t Trigger) Enabled() bool { return len(t.Labels) > 0 || len(t.Priorities) 
 // DefaultConfig is tickets.jira when the config says nothing.
 func DefaultConfig() Config {
 	return Config{IssueType: "Incident", DoneTransition: "Done", CreateFor: "all",
-		Comments: []string{"acked", "severity_changed", "status_update", "resolved", "commander_changed", "title_changed"}, MaxAttachmentBytes: 10 << 20}
+		Comments: []string{"acked", "severity_changed", "status_update", "resolved", "commander_changed", "role_changed", "title_changed"}, MaxAttachmentBytes: 10 << 20}
 }
 
 // withDefaults fills the keys New needs, left empty, from DefaultConfig.
