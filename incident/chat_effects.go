@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -407,8 +408,8 @@ func welcomeCard(inc *Incident, url string) *Card {
 	// No status field: the card is not edited; the status post is.
 	c.Fields = append(c.Fields, Field{Title: "Severity", Value: inc.Severity.String(), Short: true},
 		Field{Title: "Source", Value: inc.Source, Short: true})
-	if inc.Commander != "" {
-		c.Fields = append(c.Fields, Field{Title: "Commander", Value: "@" + inc.Commander, Short: true})
+	for _, h := range RoleHolders(inc, nil) {
+		c.Fields = append(c.Fields, Field{Title: strings.ToUpper(h.Role[:1]) + h.Role[1:], Value: "@" + h.User, Short: true})
 	}
 	if l := formatLabels(inc.Labels); l != "" {
 		c.Fields = append(c.Fields, Field{Title: "Labels", Value: l})

@@ -197,10 +197,13 @@ func reminderText(inc *Incident, since, every time.Duration) string {
 
 // formatEvery writes a duration as people say it: 30m, 1h, 1h30m.
 func formatEvery(d time.Duration) string {
-	d = d.Round(time.Minute)
+	d = d.Truncate(time.Minute)
 	if d < time.Minute {
 		return "less than a minute"
 	}
-	s := strings.TrimSuffix(d.String(), "0s") // 1h30m0s -> 1h30m
-	return strings.TrimSuffix(s, "0m")        // 1h0m -> 1h
+	s := strings.TrimSuffix(d.String(), "0s") // 1h30m0s -> 1h30m, 30m0s -> 30m
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m") // 1h0m -> 1h
+	}
+	return s
 }
