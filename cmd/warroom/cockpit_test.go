@@ -6,10 +6,14 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/integrations/jira/jiratest"
+	"github.com/warroom/warroom/integrations/mattermost/mmtest"
 )
 
 // offsetClock is the wall clock moved forward by hand: the service keeps
@@ -49,6 +53,9 @@ func startClocked(t *testing.T, cfg Config, ln net.Listener) *clockedHarness {
 		cancel()
 		t.Fatalf("NewMain: %v", err)
 	}
+	// The test takes the reminder singleton's step itself (later), so no
+	// sweep on the wall clock's schedule races it.
+	m.background = slices.DeleteFunc(m.background, func(b backgroundTask) bool { return b.name == leaseReminders })
 	jar, _ := cookiejar.New(nil)
 	h := &harness{t: t, URL: "http://" + m.Addr(), cfg: cfg, cancel: cancel, done: make(chan error, 1), client: noRedirectClient(jar)}
 	go func() { h.done <- m.Run(ctx); m.Close() }()
@@ -317,4 +324,88 @@ func TestCockpitOnBuiltin(t *testing.T) {
 	if code, out := c.api("POST", "/incidents/INC-1/reopen", map[string]string{}); code != http.StatusConflict || !strings.Contains(out["error"].(map[string]any)["message"].(string), "declare a new incident") {
 		t.Errorf("reopen an archived incident: %d %v, want 409 saying to declare a new one", code, out)
 	}
+}
+
+// mattermostCockpit acts as alice on a real Mattermost server.
+type mattermostCockpit struct{ mm *mmtest.Server }
+
+func (d mattermostCockpit) command(t *testing.T, room, text string) {
+	if code := d.mm.ExecuteCommand(t, d.mm.User.Token, room, "/incident "+text); code != 200 {
+		t.Fatalf("/incident %s through Mattermost: %d", text, code)
+	}
+}
+
+func (d mattermostCockpit) channel(t *testing.T, room string) string {
+	var ch struct {
+		Header string `json:"header"`
+	}
+	d.mm.Do(t, d.mm.AdminToken, "GET", "/api/v4/channels/"+room, nil, &ch)
+	var b strings.Builder
+	b.WriteString(ch.Header + "\n")
+	for _, p := range mmPosts(t, d.mm, room) {
+		b.WriteString(p.Message + "\n")
+	}
+	return b.String()
+}
+
+func (d mattermostCockpit) broadcast(t *testing.T, name string) string {
+	var ch struct {
+		ID string `json:"id"`
+	}
+	if d.mm.Do(t, d.mm.AdminToken, "GET", "/api/v4/teams/name/"+d.mm.TeamName+"/channels/name/"+name, nil, &ch) != 200 {
+		return ""
+	}
+	return d.channel(t, ch.ID)
+}
+
+// TestCockpitOnMattermost is the cockpit through a real Mattermost 9.9:
+// the slash commands typed there, the header, status post, reminders and
+// stakeholder channel read back from its API.
+func TestCockpitOnMattermost(t *testing.T) {
+	mm := mmtest.Start(t)
+	ln, addr := reserveListener(t)
+	cfg := cockpitConfig(t)
+	cfg.Listen, cfg.PublicURL = addr, "http://"+addr
+	cfg.Chat.Backend = "mattermost"
+	cfg.Chat.Mattermost = MattermostConfig{URL: mm.URL, Token: mm.BotToken, Team: mm.TeamName, Delete: "permanent",
+		Invite: []string{mm.User.Username}, PinEmoji: "pushpin", MaxFileBytes: 1 << 20,
+		CommandToken: mm.CreateSlashCommand(t, "incident", cfg.PublicURL+"/chat/mattermost/command")}
+	c := startClocked(t, cfg, ln)
+	runCockpit(t, c, mattermostCockpit{mm})
+	// The status post is edited in place: one, showing every role.
+	room := c.getIncident("INC-1").Channel.ID
+	n := 0
+	for _, p := range mmPosts(t, mm, room) {
+		if strings.HasPrefix(p.Message, "**Status: ") {
+			n++
+			if !strings.Contains(p.Message, "commander @bob") || !strings.Contains(p.Message, "scribe @carol") {
+				t.Errorf("status post %q lacks the roles", p.Message)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d status posts, want 1 edited in place", n)
+	}
+}
+
+// TestRolesSyncedToJira: the first ack's command, a handover, a role and
+// a new title become comments on the incident's Jira issue (the default
+// tickets.jira.comments).
+func TestRolesSyncedToJira(t *testing.T) {
+	h, j := jiraHarness(t, jiratest.Options{}, nil)
+	h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json"))
+	issue := jiraIssueOf(h, "INC-1")
+	room := "/channels/" + h.channelID("INC-1")
+	h.login("alice")
+	for _, cmd := range []string{"/incident ack", "/incident commander @bob", "/incident role comms @carol", "/incident title Checkout slow in eu-west"} {
+		h.say(room, cmd)
+	}
+	var v jiratest.IssueView
+	h.waitFor("comments for the roles and the title", func() bool {
+		v = j.Issue(issue)
+		return commentsWith(v, "Role change, commander: @alice (first to ack)") == 1 &&
+			commentsWith(v, "Role change, commander: @alice → @bob (by alice)") == 1 &&
+			commentsWith(v, "Role change, comms: @carol (by alice)") == 1 &&
+			commentsWith(v, "Title changed: “HighLatency: p99 > 2s” → “Checkout slow in eu-west” (by alice)") == 1
+	})
 }
