@@ -89,6 +89,7 @@ type reportTable struct {
 
 type reportRow struct {
 	Key                     string
+	Sev                     bool // Key is a severity: shown as its badge
 	Opened, Acked, Resolved int
 	MTTA, MTTR              string
 }
@@ -99,7 +100,7 @@ func tableOf(title, name string, lines []incident.ReportLine) reportTable {
 		if l.Opened == 0 && name != "Week of" {
 			continue
 		}
-		t.Rows = append(t.Rows, reportRow{Key: l.Key, Opened: l.Opened, Acked: l.Acked, Resolved: l.Resolved,
+		t.Rows = append(t.Rows, reportRow{Key: l.Key, Sev: name == "Severity", Opened: l.Opened, Acked: l.Acked, Resolved: l.Resolved,
 			MTTA: duration(l.MTTA), MTTR: duration(l.MTTR)})
 	}
 	return t
