@@ -278,7 +278,7 @@ func TestCockpitOnBuiltin(t *testing.T) {
 		}
 	}
 	_, list := c.do("GET", "/incidents", nil, nil)
-	for _, want := range []string{"<th>Age</th>", "<th>Acked by</th>", "commander @bob"} {
+	for _, want := range []string{"<th>Age</th>", "<th>Acked by</th>", "commander @bob", "scribe @carol"} {
 		if !strings.Contains(string(list), want) {
 			t.Errorf("the list lacks %q", want)
 		}
