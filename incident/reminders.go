@@ -130,13 +130,33 @@ func (s *Service) RemindDue(ctx context.Context) (int, error) {
 	if len(r.every) == 0 {
 		return 0, nil
 	}
-	live, err := s.store.Incidents(ctx, Filter{Status: []Status{StatusOpen, StatusAcked}, Limit: 1000})
-	if err != nil {
-		return 0, fmt.Errorf("list live incidents: %w", err)
+	// Pages of the stores' largest page (500); an incident that moves
+	// between two pages is seen by the next sweep, or twice (which adds
+	// nothing).
+	var live []*Incident
+	for offset := 0; ; offset += 500 {
+		page, err := s.store.Incidents(ctx, Filter{Status: []Status{StatusOpen, StatusAcked}, Limit: 500, Offset: offset})
+		if err != nil {
+			return 0, fmt.Errorf("list live incidents: %w", err)
+		}
+		live = append(live, page...)
+		if len(page) < 500 {
+			break
+		}
 	}
-	n := 0
+	n, now := 0, s.clock.Now()
 	for _, inc := range live {
 		if r.every[inc.Severity] <= 0 || inc.Parent != "" {
+			continue
+		}
+		// Read first, write only when due: most sweeps find nothing due,
+		// and a write transaction per live incident every 30s would
+		// queue behind the real work on a single-writer store.
+		events, err := s.store.Events(ctx, inc.ID)
+		if err != nil {
+			return n, fmt.Errorf("read %s's timeline: %w", inc.Key, err)
+		}
+		if due, ok := NextReminder(inc, events, r.every); !ok || now.Before(due) {
 			continue
 		}
 		done, err := r.remind(ctx, inc.ID)
