@@ -131,6 +131,8 @@ func (c *ChatEffects) React(ctx context.Context, tx Txn, ch Change) error {
 		what = "status"
 	case ev.Kind == EventTicketOpened && inc.Status.Active():
 		what = "ticket" // the header shows the ticket link
+	case ev.Kind == EventCommanderChanged && !ch.Announce:
+		return nil // taken by the first ack, in its transaction: the ack's own sync shows it
 	case ev.Kind == EventCommanderChanged || ev.Kind == EventRoleChanged || ev.Kind == EventTitleChanged:
 		what = "roles" // the header shows the roles; the status post the title
 	default:
