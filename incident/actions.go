@@ -18,6 +18,9 @@ func (s *Service) Declare(ctx context.Context, d Declaration) (*Incident, error)
 		Title: strings.TrimSpace(d.Title), Summary: strings.TrimSpace(d.Summary), Severity: sev,
 		Status: StatusOpen, Source: d.Source, Labels: d.Labels, Links: d.Links, Commander: d.Commander,
 	}
+	if inc.Commander == "" && IsPerson(d.Actor) {
+		inc.Commander = d.Actor // the declarer leads until someone else is named
+	}
 	if inc.Source == "" {
 		inc.Source = "api"
 	}

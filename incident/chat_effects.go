@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -130,6 +131,10 @@ func (c *ChatEffects) React(ctx context.Context, tx Txn, ch Change) error {
 		what = "status"
 	case ev.Kind == EventTicketOpened && inc.Status.Active():
 		what = "ticket" // the header shows the ticket link
+	case ev.Kind == EventCommanderChanged && !ch.Announce:
+		return nil // taken by the first ack, in its transaction: the ack's own sync shows it
+	case ev.Kind == EventCommanderChanged || ev.Kind == EventRoleChanged || ev.Kind == EventTitleChanged:
+		what = "roles" // the header shows the roles; the status post the title
 	default:
 		return nil
 	}
@@ -173,10 +178,10 @@ func (c *ChatEffects) opened(ctx context.Context, tx Tx, inc *Incident, route *R
 // enqueueSync queues the job that brings the channel's header and status
 // post up to date. Its key is unique per change.
 func (c *ChatEffects) enqueueSync(ctx context.Context, tx Tx, inc *Incident, what string, at time.Time) error {
-	// The welcome card shows the severity and the buttons the status
-	// allows: only those changes edit it (a status update does not).
+	// The welcome card shows the title, severity, roles and the buttons the
+	// status allows: only those changes edit it (a status update does not).
 	var payload any
-	if _, err := ParseStatus(what); err == nil || what == "severity" {
+	if _, err := ParseStatus(what); err == nil || what == "severity" || what == "roles" {
 		payload = syncPayload{Card: true}
 	}
 	j, err := NewJob(JobSyncChannel, inc.ID, fmt.Sprintf("%s/sync/%s/%d", inc.Key, what, at.UnixNano()), payload)
@@ -446,6 +451,9 @@ func welcomeCard(inc *Incident, url string) *Card {
 	// card for its severity and buttons.
 	c.Fields = append(c.Fields, Field{Title: "Severity", Value: inc.Severity.String(), Short: true},
 		Field{Title: "Source", Value: inc.Source, Short: true})
+	for _, h := range RoleHolders(inc, nil) {
+		c.Fields = append(c.Fields, Field{Title: strings.ToUpper(h.Role[:1]) + h.Role[1:], Value: "@" + h.User, Short: true})
+	}
 	if l := formatLabels(inc.Labels); l != "" {
 		c.Fields = append(c.Fields, Field{Title: "Labels", Value: l})
 	}

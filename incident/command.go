@@ -44,6 +44,8 @@ func commandGroups() [][]commandSpec {
 		coreCommands(),
 		lifecycleCommands(),
 		contextCommands(),
+		roleCommands(),
+		reopenCommands(),
 		runCommands(),
 		groupingCommands(),
 		closeCommands(),

@@ -42,6 +42,9 @@ type Incident struct {
 	// Roles names who holds which role besides the commander (for example
 	// comms, scribe): role name to user name.
 	Roles map[string]string `json:"roles,omitempty"`
+	// Durations measure the incident at the time the API answered
+	// (DurationsOf); the API sets them, the store does not keep them.
+	Durations *Durations `json:"durations,omitempty"`
 }
 
 // Link is a labelled URL shown with the incident.

@@ -10,6 +10,7 @@ type Route struct {
 	Runbook     string   // a runbook by name; "": match by front matter
 	Queries     []string // PromQL graphed for it
 	Policy      string   // escalation policy; "": the default
+	Broadcast   string   // a stakeholder channel that gets each status update; "": none
 }
 
 // Rule routes incidents whose labels match: every label in Match must have
@@ -20,8 +21,8 @@ type Rule struct {
 }
 
 // Router applies rules in order: every matching rule adds its invitees and
-// queries, and the last matching rule that sets a severity, channel name or
-// runbook wins.
+// queries, and the last matching rule that sets a severity, channel name,
+// runbook, policy or broadcast channel wins.
 type Router []Rule
 
 // Route returns the combined route for labels.
@@ -42,6 +43,9 @@ func (r Router) Route(labels map[string]string) Route {
 		}
 		if rule.Policy != "" {
 			out.Policy = rule.Policy
+		}
+		if rule.Broadcast != "" {
+			out.Broadcast = rule.Broadcast
 		}
 		out.Invite = appendNew(out.Invite, rule.Invite...)
 		out.Queries = appendNew(out.Queries, rule.Queries...)

@@ -26,6 +26,9 @@ type Service struct {
 	onCall    OnCallBoard
 	reactors  []Reactor // in the order they react
 	commands  *commandSet
+	roles     []string // role names besides the commander
+	reminders *Reminders
+	durations *durationObserver
 	silences  *SilenceEffects  // nil: Alertmanager's API is not configured
 	downtimes *DowntimeEffects // its port is nil when Icinga 2's API is not configured
 	actions   *ActionRuns
@@ -67,6 +70,16 @@ type Deps struct {
 	Escalation Escalation
 	// OnCall answers /incident oncall; nil says there are no schedules.
 	OnCall OnCallBoard
+	// Roles are the role names besides the commander (comms, scribe);
+	// nil means DefaultRoles.
+	Roles []string
+	// Reminders are the status cadence by severity; nil means
+	// DefaultReminders, an empty map none.
+	Reminders map[Severity]time.Duration
+	// ObserveDuration hears each incident's time to ack and to resolve,
+	// once per incident, when it happens (the metrics); nil: nobody.
+	ObserveDuration func(o DurationObservation)
+
 	// Actions are the ChatOps actions /incident run runs; nil: none.
 	Actions *ActionCatalog
 
@@ -93,13 +106,19 @@ func NewService(d Deps) *Service {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	rb := runbookFinder{local: d.Runbooks, remote: d.RemoteRunbooks}
-	s := &Service{store: d.Store, clock: d.Clock, log: d.Logger, router: d.Router, runbooks: rb, esc: d.Escalation, onCall: d.OnCall, commands: theCommands(), grouping: d.Grouping}
+	if d.Roles == nil {
+		d.Roles = DefaultRoles()
+	}
+	s := &Service{store: d.Store, clock: d.Clock, log: d.Logger, router: d.Router, runbooks: rb, esc: d.Escalation, onCall: d.OnCall,
+		commands: theCommands(), roles: d.Roles, grouping: d.Grouping}
 	s.chat = &ChatEffects{store: d.Store, chat: d.Chat, render: d.Renderer, clock: d.Clock, publicURL: d.PublicURL,
 		runbooks: rb, graphs: d.Graphs, router: d.Router, life: s, esc: d.Escalation}
 	s.tickets = newTicketSync(d, s)
 	s.upstream = &UpstreamAcks{store: d.Store, upstreams: d.Upstreams}
+	s.reminders = newReminders(d, s)
 	s.actions = newActionRuns(d, s)
-	s.reactors = []Reactor{s.tickets, s.chat}
+	s.durations = &durationObserver{store: d.Store, observe: d.ObserveDuration}
+	s.reactors = []Reactor{s.tickets, s.chat, s.reminders, s.durations}
 	if d.Escalation != nil {
 		s.reactors = append(s.reactors, d.Escalation)
 	}
@@ -117,6 +136,8 @@ func (s *Service) RegisterJobs(r *Runner) {
 	s.chat.RegisterJobs(r)
 	s.tickets.RegisterJobs(r)
 	s.upstream.RegisterJobs(r)
+	s.reminders.RegisterJobs(r)
+	s.durations.RegisterJobs(r)
 	s.actions.RegisterJobs(r)
 	r.Handle(JobAttachedPost, s.runAttachedPost)
 	s.silences.RegisterJobs(r)
@@ -234,7 +255,10 @@ func (s *Service) move(ctx context.Context, tx Txn, inc *Incident, to Status, ac
 		route := s.router.Route(inc.Labels)
 		c.Route = &route
 	}
-	return s.record(ctx, tx, c)
+	if err := s.record(ctx, tx, c); err != nil || to != StatusAcked {
+		return err
+	}
+	return s.takeCommand(ctx, tx, inc, actor, now)
 }
 
 // isNotFound reports whether err is a KindNotFound error.

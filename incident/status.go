@@ -15,10 +15,11 @@ const (
 )
 
 // transitions is the one table of legal moves. A resolved incident may open
-// again when its alerts fire again; closed and archived are final for people.
+// again when its alerts fire again, and a resolved or acked one when a
+// person reopens it; closed and archived are final for people.
 var transitions = map[Status][]Status{
 	StatusOpen:     {StatusAcked, StatusResolved, StatusClosed},
-	StatusAcked:    {StatusResolved, StatusClosed},
+	StatusAcked:    {StatusResolved, StatusClosed, StatusOpen},
 	StatusResolved: {StatusOpen, StatusClosed},
 	StatusClosed:   {StatusArchived},
 	StatusArchived: {},

@@ -9,7 +9,7 @@ func TestTransitions(t *testing.T) {
 	all := []Status{StatusOpen, StatusAcked, StatusResolved, StatusClosed, StatusArchived}
 	legal := map[[2]Status]bool{
 		{StatusOpen, StatusAcked}: true, {StatusOpen, StatusResolved}: true, {StatusOpen, StatusClosed}: true,
-		{StatusAcked, StatusResolved}: true, {StatusAcked, StatusClosed}: true,
+		{StatusAcked, StatusResolved}: true, {StatusAcked, StatusClosed}: true, {StatusAcked, StatusOpen}: true,
 		{StatusResolved, StatusOpen}: true, {StatusResolved, StatusClosed}: true,
 		{StatusClosed, StatusArchived}: true,
 	}

@@ -110,7 +110,8 @@ func commentKind(ev Event) string {
 // events that reach ticket sync, as commentKind calls them.
 func TicketCommentKinds() []string {
 	return []string{string(StatusAcked), string(StatusResolved), string(StatusOpen),
-		string(EventSeverityChanged), string(EventStatusUpdate), string(EventNote), string(EventPinned)}
+		string(EventSeverityChanged), string(EventStatusUpdate), string(EventNote), string(EventPinned),
+		string(EventCommanderChanged), string(EventRoleChanged), string(EventTitleChanged)}
 }
 
 func (t *TicketSync) runTicketComment(ctx context.Context, j Job) error {

@@ -33,8 +33,10 @@ func (s *Server) api(r chi.Router) {
 		r.Post("/followups", s.addFollowup)
 		r.Post("/followups/{id}/done", s.setFollowup(true))
 		r.Post("/followups/{id}/open", s.setFollowup(false))
+		s.roleRoutes(r)
 	})
 	s.postmortemAPI(r)
+	r.Get("/reports", s.reportAPI)
 	r.Get("/jobs", s.listJobs)
 	r.Get("/jobs/stats", s.jobStats)
 	r.Post("/jobs/{id}/retry", s.retryJob)
@@ -51,7 +53,7 @@ func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"incidents": list})
+	writeJSON(w, http.StatusOK, map[string]any{"incidents": s.withDurations(list...)})
 }
 
 func parseFilter(r *http.Request) (incident.Filter, error) {
@@ -114,7 +116,7 @@ func (s *Server) declare(w http.ResponseWriter, r *http.Request) {
 	}
 	s.kick()
 	w.Header().Set("Location", "/api/v1/incidents/"+inc.Key)
-	writeJSON(w, http.StatusCreated, inc)
+	writeJSON(w, http.StatusCreated, s.withDurations(inc)[0])
 }
 
 func (s *Server) getIncident(w http.ResponseWriter, r *http.Request) {
@@ -123,7 +125,7 @@ func (s *Server) getIncident(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, inc)
+	writeJSON(w, http.StatusOK, s.withDurations(inc)[0])
 }
 
 func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
@@ -191,7 +193,7 @@ func (s *Server) action(name string) http.HandlerFunc {
 			return
 		}
 		s.kick()
-		writeJSON(w, http.StatusOK, inc)
+		writeJSON(w, http.StatusOK, s.withDurations(inc)[0])
 	}
 }
 
@@ -215,7 +217,7 @@ func (s *Server) setSeverity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.kick()
-	writeJSON(w, http.StatusOK, inc)
+	writeJSON(w, http.StatusOK, s.withDurations(inc)[0])
 }
 
 func (s *Server) textAction(fn func(ctx context.Context, key, actor, text string) (*incident.Incident, error)) http.HandlerFunc {
@@ -234,7 +236,7 @@ func (s *Server) textAction(fn func(ctx context.Context, key, actor, text string
 			return
 		}
 		s.kick()
-		writeJSON(w, http.StatusOK, inc)
+		writeJSON(w, http.StatusOK, s.withDurations(inc)[0])
 	}
 }
 

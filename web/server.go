@@ -82,7 +82,9 @@ type Deps struct {
 	Hooks       []Hook
 	Callbacks   []Callback // callbacks of the chat backend in use
 	Metrics     *Metrics
-	Kick        func() // wakes the job runner after a change enqueued jobs
+	Roles       Roles   // roles, reopen and title; nil: those endpoints answer 404
+	Reports     Reports // the reports' sums; nil: no reports page or API
+	Kick        func()  // wakes the job runner after a change enqueued jobs
 	Clock       incident.Clock
 	// Sleep waits (the limiter's slowdown); tests pass one that moves their
 	// clock instead. Default: a timer.
@@ -147,6 +149,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	r.Route("/api/v1", s.api)
 	s.uiRoutes(r)
+	s.reportRoutes(r)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, incident.Errorf(incident.KindNotFound, "no such page: %s %s", r.Method, r.URL.Path))
 	})

@@ -20,27 +20,31 @@ type eventView struct {
 // eventLabels name the kinds in words; a kind not listed (a newer one) is
 // shown with its code's words.
 var eventLabels = map[incident.EventKind]string{
-	incident.EventDeclared:        "Declared",
-	incident.EventAlertFiring:     "Alert firing",
-	incident.EventAlertResolved:   "Alert resolved",
-	incident.EventStatusChanged:   "Status changed",
-	incident.EventSeverityChanged: "Severity changed",
-	incident.EventStatusUpdate:    "Status update",
-	incident.EventNote:            "Note",
-	incident.EventPinned:          "Pinned message",
-	incident.EventChannelOpened:   "Channel opened",
-	incident.EventChannelDeleted:  "Channel deleted",
-	incident.EventTicketOpened:    "Ticket opened",
-	incident.EventTranscriptBuilt: "Transcript built",
-	incident.EventArchived:        "Archive verified",
-	incident.EventIncomplete:      "Archive incomplete",
-	incident.EventError:           "Side effect failed",
-	incident.EventPaged:           "Paged",
-	incident.EventEscalation:      "Escalation",
-	incident.EventPostmortem:      "Postmortem",
-	incident.EventFollowup:        "Follow-up",
-	incident.EventFollowupTicket:  "Follow-up ticket",
-	incident.EventFollowupState:   "Follow-up state",
+	incident.EventDeclared:         "Declared",
+	incident.EventAlertFiring:      "Alert firing",
+	incident.EventAlertResolved:    "Alert resolved",
+	incident.EventStatusChanged:    "Status changed",
+	incident.EventSeverityChanged:  "Severity changed",
+	incident.EventStatusUpdate:     "Status update",
+	incident.EventNote:             "Note",
+	incident.EventPinned:           "Pinned message",
+	incident.EventChannelOpened:    "Channel opened",
+	incident.EventChannelDeleted:   "Channel deleted",
+	incident.EventTicketOpened:     "Ticket opened",
+	incident.EventTranscriptBuilt:  "Transcript built",
+	incident.EventArchived:         "Archive verified",
+	incident.EventIncomplete:       "Archive incomplete",
+	incident.EventError:            "Side effect failed",
+	incident.EventPaged:            "Paged",
+	incident.EventEscalation:       "Escalation",
+	incident.EventCommanderChanged: "Commander changed",
+	incident.EventRoleChanged:      "Role changed",
+	incident.EventTitleChanged:     "Title changed",
+	incident.EventStatusReminder:   "Status reminder",
+	incident.EventPostmortem:       "Postmortem",
+	incident.EventFollowup:         "Follow-up",
+	incident.EventFollowupTicket:   "Follow-up ticket",
+	incident.EventFollowupState:    "Follow-up state",
 }
 
 // statusMoveLabels name a status change by where it went.
@@ -57,7 +61,7 @@ var systemKinds = map[incident.EventKind]bool{
 	incident.EventAlertFiring: true, incident.EventAlertResolved: true, incident.EventChannelOpened: true,
 	incident.EventChannelDeleted: true, incident.EventTicketOpened: true, incident.EventTranscriptBuilt: true,
 	incident.EventArchived: true, incident.EventIncomplete: true, incident.EventError: true,
-	incident.EventPaged: true, incident.EventEscalation: true, incident.EventPostmortem: true, incident.EventFollowupTicket: true,
+	incident.EventPaged: true, incident.EventEscalation: true, incident.EventPostmortem: true, incident.EventFollowupTicket: true, incident.EventStatusReminder: true,
 }
 
 // pinRE reads a pinned event's text: “message” (author).
@@ -75,8 +79,8 @@ func timelineView(inc *incident.Incident, events []incident.Event, show string) 
 		}
 		if e.Kind == incident.EventStatusChanged && statusMoveLabels[e.To] != "" {
 			v.Label = statusMoveLabels[e.To]
-			if e.From == incident.StatusResolved && e.To == incident.StatusOpen {
-				v.Label = "Firing again"
+			if e.From == incident.StatusResolved && e.To == incident.StatusOpen && (!incident.IsPerson(e.Actor) || e.Actor == inc.Source) {
+				v.Label = "Firing again" // the source reopened it, not a person's /incident reopen
 			}
 		}
 		if e.Kind == incident.EventPinned {

@@ -317,15 +317,15 @@ func (b *browser) waitReply(what, want string) {
 
 // inViewport waits until the element sel is inside the window: its top
 // and bottom, or its top when it is taller than the window or than the
-// log that scrolls it (then inLogView checks that the log shows its start).
+// scroll box it is in (the log), which shows only part of it.
 func (b *browser) inViewport(what, sel string) {
 	b.t.Helper()
 	b.poll(what+" inside the viewport", 5*time.Second, `(sel) => {
 		const e = document.querySelector(sel), log = document.getElementById("log");
 		if (!e) return false;
-		const r = e.getBoundingClientRect();
-		const taller = r.height > innerHeight || (log && log.contains(e) && r.height > log.clientHeight);
-		return r.top >= -1 && r.top < innerHeight && (r.bottom <= innerHeight + 1 || taller);
+		const r = e.getBoundingClientRect(), box = e.closest("#log");
+		const room = Math.min(innerHeight, box ? box.clientHeight : innerHeight);
+		return r.top >= -1 && r.top < innerHeight && (r.bottom <= innerHeight + 1 || r.height > room);
 	}`, sel)
 }
 

@@ -41,6 +41,8 @@ type Config struct {
 	Prometheus PrometheusConfig `yaml:"prometheus"`
 	Paging     PagingConfig     `yaml:"paging"`
 	Limits     LimitsConfig     `yaml:"limits"`
+	Incidents  IncidentsConfig  `yaml:"incidents"`
+
 	// Actions are the ChatOps actions /incident run runs (config_actions.go);
 	// Groups name sets of chat users their permissions refer to.
 	Actions []ActionConfig      `yaml:"actions"`
@@ -146,6 +148,7 @@ type RouteConfig struct {
 	Runbook     string            `yaml:"runbook"`
 	Graphs      []string          `yaml:"graphs"`
 	Policy      string            `yaml:"policy"`
+	Broadcast   string            `yaml:"broadcast"` // a stakeholder channel that gets each status update
 }
 
 // RunbooksConf points at a directory of Markdown runbooks.

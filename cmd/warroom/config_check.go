@@ -70,6 +70,7 @@ func checkConfig(ctx context.Context, cfg Config, path string, probe bool, stdou
 	lines = append(lines, routingLines(cfg.Routing)...)
 	lines = append(lines, pagingLines(cfg.Paging)...)
 	lines = append(lines, cfg.Grouping.line())
+	lines = append(lines, incidentsLines(cfg.Incidents)...)
 	lines = append(lines, fmt.Sprintf("jobs: %d workers, limits %s, paused %s", cfg.Jobs.Workers, formatMap(cfg.Jobs.Limits),
 		or(strings.Join(cfg.Jobs.Paused, ", "), "none")))
 	fmt.Fprintln(stdout, strings.Join(lines, "\n"))
@@ -181,7 +182,7 @@ func routingLines(rules []RouteConfig) []string {
 	for i, r := range rules {
 		var sets []string
 		for _, kv := range [][2]string{{"severity", r.Severity}, {"channel_name", r.ChannelName}, {"runbook", r.Runbook},
-			{"policy", r.Policy}, {"invite", strings.Join(r.Invite, ", ")}} {
+			{"policy", r.Policy}, {"invite", strings.Join(r.Invite, ", ")}, {"broadcast", r.Broadcast}} {
 			if kv[1] != "" {
 				sets = append(sets, kv[0]+" "+kv[1])
 			}

@@ -360,7 +360,7 @@ paging:
 		"tickets.backend: jira",
 		"tickets.jira.project: OPS",
 		"tickets.jira.token: (set)",
-		"tickets.jira.comments: [acked, severity_changed, status_update, resolved]",
+		"tickets.jira.comments: [acked, severity_changed, status_update, resolved, commander_changed, role_changed, title_changed]",
 		"routing: 1 rules",
 		"routing[0]: match {team: payments} -> severity high; channel_name pay-{{.Incident.Key}}; policy default",
 		"paging.schedules: primary",

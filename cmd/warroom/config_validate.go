@@ -33,6 +33,8 @@ func (c Config) check(probs *problems) {
 	c.checkRouting(probs)
 	probs.add("prometheus", c.Prometheus.Validate())
 	c.checkPaging(probs)
+	c.Incidents.check(probs)
+
 	c.checkActions(probs)
 	c.checkSecrets(probs)
 }
@@ -173,7 +175,7 @@ func (c Config) router() (incident.Router, error) {
 	var r incident.Router
 	for i, rc := range c.Routing {
 		rule := incident.Rule{Match: rc.Match, Route: incident.Route{Invite: rc.Invite, ChannelName: rc.ChannelName,
-			Runbook: rc.Runbook, Queries: rc.Graphs, Policy: rc.Policy}}
+			Runbook: rc.Runbook, Queries: rc.Graphs, Policy: rc.Policy, Broadcast: rc.Broadcast}}
 		if rc.Severity != "" {
 			sev, err := incident.ParseSeverity(rc.Severity)
 			if err != nil {

@@ -40,6 +40,9 @@ type Main struct {
 	// background runs alongside the server, each task under its singleton
 	// lease (the Icinga 2 follower, a chat backend's pin watcher, pruning).
 	background []backgroundTask
+	// remindDue sends the status reminders due now (the reminder
+	// singleton's step; tests take it themselves).
+	remindDue func(ctx context.Context) (int, error)
 }
 
 // backgroundTask is a task that must run on one replica at a time, and the
@@ -55,6 +58,7 @@ const (
 	leasePinWatcher     = "chat-pin-watcher"
 	leaseJobPruner      = "job-pruner"
 	leaseSilenceWatcher = "alertmanager-silence-watcher"
+	leaseReminders      = "status-reminders"
 )
 
 // NewMain opens the store, applies migrations, wires every part and binds
@@ -68,8 +72,12 @@ func NewMain(ctx context.Context, cfg Config, logOut io.Writer) (*Main, error) {
 // tell a peer warroom's address before it starts keep the listener open
 // meanwhile, so that no other process can take the port.
 func NewMainOn(ctx context.Context, cfg Config, ln net.Listener, logOut io.Writer) (*Main, error) {
+	return newMainClock(ctx, cfg, ln, logOut, incident.SystemClock{})
+}
+
+// newMainClock is NewMainOn on the given clock (tests move it forward).
+func newMainClock(ctx context.Context, cfg Config, ln net.Listener, logOut io.Writer, clock incident.Clock) (*Main, error) {
 	log := newLogger(cfg.Log, logOut)
-	clock := incident.SystemClock{}
 	db, err := openStore(ctx, cfg.Store, clock)
 	if err != nil {
 		if ln != nil {
@@ -133,11 +141,13 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	if err != nil {
 		return err
 	}
+	var incidentMetrics *web.IncidentMetrics // made with the registry below, before any job runs
+	observe := func(o incident.DurationObservation) { incidentMetrics.Observe(o) }
 	acts, err := cfg.actionCatalog(m.log)
 	if err != nil {
 		return err
 	}
-	svc := incident.NewService(incident.Deps{Actions: acts, Store: m.db, Chat: chat.chat, Tickets: tix.tickets, Renderer: tmpl, Clock: clock, Logger: m.log,
+	svc := incident.NewService(incident.Deps{Actions: acts, Roles: cfg.Incidents.roles(), Reminders: cfg.Incidents.reminders(), ObserveDuration: observe, Store: m.db, Chat: chat.chat, Tickets: tix.tickets, Renderer: tmpl, Clock: clock, Logger: m.log,
 		PublicURL: cfg.PublicURL, FollowupTickets: tix.tickets, TicketComments: tix.comments, CloseTickets: tix.close, OpenTicketFor: tix.openFor,
 		Runbooks: ctxw.runbooks, RemoteRunbooks: runbooks.Fetcher{HTTP: &http.Client{Timeout: 5 * time.Second}},
 		Router: ctxw.router, Graphs: ctxw.graphs, Upstreams: src.upstreams, Escalation: escPart, OnCall: onCallBoard, Grouping: cfg.Grouping.domain(),
@@ -148,6 +158,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	archive.New(m.db, chat.chat, tix.tickets, svc, clock, m.log,
 		archive.Options{PinEmoji: chat.pinEmoji, Summary: tix.summary, Postmortem: tmpl, PublicURL: cfg.PublicURL}).Register(m.runner)
 	metrics := web.NewMetrics(m.db)
+	incidentMetrics = metrics.Incidents(m.db)
 	m.runner.Observe, m.runner.OnResume, m.runner.OnPrune = metrics.ObserveJob, metrics.ObserveResume, metrics.ObservePrune
 	m.runner.OnPark = svc.RecordFailure
 	if m.singletons, err = singleton.New(m.db, singleton.HolderID(), incident.SystemClock{}, m.log, cfg.Singletons.singletonConfig()); err != nil {
@@ -161,7 +172,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		web.Deps{
 			Incidents: svc, Lifecycle: svc, Updates: svc, Alerts: svc, Commands: svc, Followups: svc,
 			Transcripts: m.db, Search: m.db, Postmortems: svc, Jobs: m.db, Ready: m, Sessions: m.db, Chat: chat.rooms, Hooks: src.hooks, Callbacks: callbacks,
-			Metrics: metrics, Kick: m.runner.Kick, Clock: clock, Logger: m.log,
+			Metrics: metrics, Roles: svc, Reports: m.db, Kick: m.runner.Kick, Clock: clock, Logger: m.log,
 		})
 	if err != nil {
 		return err
@@ -175,6 +186,8 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		every := cmp.Or(cfg.Sources.Alertmanager.SilencePoll, 30*time.Second)
 		m.background = append(m.background, backgroundTask{leaseSilenceWatcher, func(ctx context.Context) { svc.WatchSilences(ctx, am, every, m.runner.Kick) }})
 	}
+	m.remindDue = svc.RemindDue
+	m.background = append(m.background, backgroundTask{leaseReminders, func(ctx context.Context) { svc.WatchReminders(ctx, incident.RemindEvery, m.runner.Kick) }})
 	if chat.watch != nil {
 		m.background = append(m.background, backgroundTask{leasePinWatcher, func(ctx context.Context) { chat.watch(ctx, svc, m.runner.Kick) }})
 	}

@@ -27,6 +27,8 @@ type store interface {
 	web.JobCounter
 	web.Transcripts
 	web.Sessions
+	incident.Reporter
+
 	incident.Searcher
 	// IndexPending indexes for search what the database held before the
 	// search index existed, logging its progress (a no-op once done).

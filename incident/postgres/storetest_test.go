@@ -54,6 +54,13 @@ func TestSessionsConformance(t *testing.T) {
 	storetest.RunSessions(t, openDSN(t, dsn, clock), openDSN(t, dsn, clock))
 }
 
+// TestStatsConformance: the reports' queries on PostgreSQL.
+func TestStatsConformance(t *testing.T) {
+	storetest.RunStats(t, func(t *testing.T, clock incident.Clock) storetest.StatsStore {
+		return openDSN(t, pgtest.Database(t), clock)
+	})
+}
+
 // TestArchiveConformance: the archive store's rules on PostgreSQL.
 func TestArchiveConformance(t *testing.T) {
 	storetest.RunArchive(t, func(t *testing.T, clock incident.Clock) storetest.ArchiveStore {

@@ -35,6 +35,18 @@ func TestSessionsConformance(t *testing.T) {
 	storetest.RunSessions(t, db, nil)
 }
 
+// TestStatsConformance: the reports' queries on SQLite.
+func TestStatsConformance(t *testing.T) {
+	storetest.RunStats(t, func(t *testing.T, clock incident.Clock) storetest.StatsStore {
+		db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"), clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	})
+}
+
 // TestArchiveConformance: the archive store's rules on SQLite.
 func TestArchiveConformance(t *testing.T) {
 	storetest.RunArchive(t, func(t *testing.T, clock incident.Clock) storetest.ArchiveStore {

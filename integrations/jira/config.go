@@ -55,7 +55,7 @@ var projectKey = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,254}$`)
 // DefaultConfig is tickets.jira when the config says nothing.
 func DefaultConfig() Config {
 	return Config{IssueType: "Incident", DoneTransition: "Done", CreateFor: "all", Followups: Followups{IssueType: "Task", LinkType: "Relates"},
-		Comments: []string{"acked", "severity_changed", "status_update", "resolved"}, MaxAttachmentBytes: 10 << 20}
+		Comments: []string{"acked", "severity_changed", "status_update", "resolved", "commander_changed", "role_changed", "title_changed"}, MaxAttachmentBytes: 10 << 20}
 }
 
 // withDefaults fills the keys New needs, left empty, from DefaultConfig.

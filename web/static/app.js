@@ -75,10 +75,11 @@
     l.scrollTop = tall ? top : l.scrollHeight;
     var r = li.getBoundingClientRect();
     // In the window too: a reply taller than the window (help, on a
-    // phone) or than the log shows its start, not its end (scrollIntoView
-    // aligns the log as well: "end" would hide a tall reply's start there).
+    // phone) or than the log shows its start, not its end (aligning its
+    // end would scroll the log past its start again).
     if (r.top < 0 || r.bottom > window.innerHeight) {
-      li.scrollIntoView({ block: tall || r.top < 0 || r.height > window.innerHeight ? "start" : "end" });
+      var start = r.top < 0 || r.height > window.innerHeight || li.offsetHeight > l.clientHeight;
+      li.scrollIntoView({ block: start ? "start" : "end" });
     }
   }
 
