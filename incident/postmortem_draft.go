@@ -211,13 +211,15 @@ func firstOf(ts ...*time.Time) *time.Time {
 	return nil
 }
 
-// pmElapsed is the duration from from to *to, to the second; nil while to is.
-// (The cockpit's durations, issue 16, compute the same from the incident;
-// one of the two should go once both are merged.)
+// pmElapsed is the duration from from to *to in whole seconds, as
+// DurationsOf counts them (seconds: never negative); nil while to is. The
+// postmortem measures to the first ack on the timeline, where DurationsOf
+// measures to the incident's current one (a reopen clears it): the review
+// asks how long the first response took.
 func pmElapsed(from time.Time, to *time.Time) *time.Duration {
 	if to == nil {
 		return nil
 	}
-	d := to.Sub(from).Round(time.Second)
+	d := time.Duration(seconds(to.Sub(from))) * time.Second
 	return &d
 }
