@@ -191,6 +191,9 @@ func TestChannelNameTemplatesUseTheRealFunctions(t *testing.T) {
 		"{{labels .Incident.Labels}}",
 		"{{emoji .Incident.Severity}}-{{.Incident.Key}}",
 		"{{dur .Elapsed}}",
+		"{{oneline .Incident.Title}}",
+		"{{timesec .Incident.OpenedAt}}",
+		"{{join .Incident.Runbooks \"-\"}}",
 	}
 	for _, name := range templates.FuncNames() {
 		if !strings.Contains(strings.Join(valid, " "), "{{"+name+" ") {
