@@ -60,19 +60,7 @@ func (s *Service) EditPostmortem(ctx context.Context, key, actor, body string, b
 	if base < 1 {
 		return nil, Errorf(KindInvalid, "say which revision your edit starts from (base_revision, the revision you read): without it warroom cannot tell whether someone saved meanwhile")
 	}
-	inc, err := s.Get(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	var out *Postmortem
-	err = s.store.Update(ctx, func(tx Tx) error {
-		pm, err := tx.Postmortem(ctx, inc.ID)
-		if ErrorKind(err) == KindNotFound {
-			return noPostmortem(inc)
-		}
-		if err != nil {
-			return err
-		}
+	return s.changePostmortem(ctx, key, func(tx Tx, inc *Incident, pm *Postmortem) error {
 		if pm.Revision != base {
 			return StaleEdit(inc.Key, base, PostmortemRevision{N: pm.Revision, Author: pm.EditedBy, At: pm.EditedAt})
 		}
@@ -85,10 +73,8 @@ func (s *Service) EditPostmortem(ctx context.Context, key, actor, body string, b
 			return err
 		}
 		pm.Revision, pm.Body, pm.EditedBy, pm.EditedAt, pm.SHA256 = rev.N, rev.Body, rev.Author, rev.At, rev.SHA256
-		out = pm
 		return nil
 	})
-	return out, err
 }
 
 // ReviewPostmortem marks the incident's postmortem reviewed or published
@@ -99,6 +85,30 @@ func (s *Service) ReviewPostmortem(ctx context.Context, key, actor string, st Po
 	if actor == "" {
 		return nil, Errorf(KindInvalid, "a review needs its reviewer: sign in, or name the reviewer in the request")
 	}
+	return s.changePostmortem(ctx, key, func(tx Tx, inc *Incident, pm *Postmortem) error {
+		if pm.State == st {
+			return Errorf(KindConflict, "the postmortem of %s is %s already (since %s by %s)", inc.Key, st, formatWhen(pm), pm.ReviewedBy)
+		}
+		now := s.clock.Now()
+		if err := tx.SetPostmortemState(ctx, inc.ID, st, actor, now); err != nil {
+			return err
+		}
+		pm.State, pm.ReviewedBy, pm.ReviewedAt = st, actor, &now
+		if st == PostmortemDraft || pm.StoredRevision >= pm.Revision {
+			return nil
+		}
+		j, err := NewStorePostmortemJob(inc, pm.Revision)
+		if err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, j)
+	})
+}
+
+// changePostmortem runs change on the incident's postmortem, read in the
+// write transaction (so two edits take turns), and returns it as change
+// left it; no postmortem yet is KindNotFound, saying when one is drafted.
+func (s *Service) changePostmortem(ctx context.Context, key string, change func(tx Tx, inc *Incident, pm *Postmortem) error) (*Postmortem, error) {
 	inc, err := s.Get(ctx, key)
 	if err != nil {
 		return nil, err
@@ -112,23 +122,11 @@ func (s *Service) ReviewPostmortem(ctx context.Context, key, actor string, st Po
 		if err != nil {
 			return err
 		}
-		if pm.State == st {
-			return Errorf(KindConflict, "the postmortem of %s is %s already (since %s by %s)", inc.Key, st, formatWhen(pm), pm.ReviewedBy)
-		}
-		now := s.clock.Now()
-		if err := tx.SetPostmortemState(ctx, inc.ID, st, actor, now); err != nil {
+		if err := change(tx, inc, pm); err != nil {
 			return err
 		}
-		pm.State, pm.ReviewedBy, pm.ReviewedAt = st, actor, &now
 		out = pm
-		if st == PostmortemDraft || pm.StoredRevision >= pm.Revision {
-			return nil
-		}
-		j, err := NewStorePostmortemJob(inc, pm.Revision)
-		if err != nil {
-			return err
-		}
-		return tx.Enqueue(ctx, j)
+		return nil
 	})
 	return out, err
 }
