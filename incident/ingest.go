@@ -22,6 +22,9 @@ func (s *Service) IngestAlerts(ctx context.Context, g AlertGroup) (IngestResult,
 	if err := g.Validate(); err != nil {
 		return IngestResult{}, err
 	}
+	if inc, ok, err := s.alreadyApplied(ctx, g); err != nil || ok {
+		return IngestResult{Incident: inc}, err
+	}
 	var res IngestResult
 	err := retryTransient(ctx, ingestTries, func() error {
 		return s.Update(ctx, func(tx Txn) error {
@@ -81,11 +84,8 @@ func (s *Service) applyAlerts(ctx context.Context, tx Txn, inc *Incident, g Aler
 		}
 	}
 	inc.Links = mergeLinks(inc.Links, g.Links)
-	switch {
-	case g.AllResolved() && (inc.Status == StatusOpen || inc.Status == StatusAcked):
-		return s.move(ctx, tx, inc, StatusResolved, g.Source, "all alerts resolved", now, moveOpts{})
-	case !g.AllResolved() && inc.Status == StatusResolved && announce:
-		return s.move(ctx, tx, inc, StatusOpen, g.Source, "alerts firing again", now, moveOpts{})
+	if to, why, moves := alertMove(inc, g, announce); moves {
+		return s.move(ctx, tx, inc, to, g.Source, why, now, moveOpts{})
 	}
 	return nil
 }

@@ -30,6 +30,8 @@ type Store interface {
 	PostmortemReader
 	// FollowupReader reads the follow-ups (action items) of incidents.
 	FollowupReader
+	// RepeatReader tells a repeated alert notification without a write.
+	RepeatReader
 }
 
 // Filter narrows Incidents.

@@ -26,6 +26,14 @@ const incidentColumns = `id, title, summary, severity, status, status_msg, sourc
 
 type scanner interface{ Scan(dest ...any) error }
 
+// plusColumns scans a row's extra columns after the ones asked for.
+type plusColumns struct {
+	row   scanner
+	extra []any
+}
+
+func (p plusColumns) Scan(dest ...any) error { return p.row.Scan(append(dest, p.extra...)...) }
+
 func scanIncident(row scanner) (*incident.Incident, error) {
 	var inc incident.Incident
 	var sev, status, labels, links, queries, roles string
@@ -109,7 +117,14 @@ func incidentArgs(inc *incident.Incident) ([]any, error) {
 }
 
 func getIncident(ctx context.Context, q queryer, where string, args ...any) (*incident.Incident, error) {
-	inc, err := scanIncident(q.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents WHERE `+where, args...))
+	return selectIncident(ctx, q, "", nil, where, args...)
+}
+
+// selectIncident reads one incident and, after its columns, the extra
+// columns (", expr, …") into extra.
+func selectIncident(ctx context.Context, q queryer, columns string, extra []any, where string, args ...any) (*incident.Incident, error) {
+	row := q.QueryRowContext(ctx, `SELECT `+incidentColumns+columns+` FROM incidents WHERE `+where, args...)
+	inc, err := scanIncident(plusColumns{row, extra})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, incident.Errorf(incident.KindNotFound, "no such incident")
 	}

@@ -73,6 +73,7 @@ func Run(t *testing.T, d Driver) {
 		{"EventsInTimeOrder", testEventsOrder},
 		{"EnqueueKnownKeyIsNoop", testEnqueueKey},
 		{"ActiveByDedupIgnoresClosed", testActiveByDedup},
+		{"LiveIncidentHolding", testLiveIncidentHolding},
 		{"MarkTicketChangeOrder", testMarkTicketChange},
 		{"IncidentsFilterOrderPaging", testIncidents},
 		{"ChatPostSlots", testChatPost},
