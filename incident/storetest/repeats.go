@@ -34,7 +34,9 @@ func testLiveIncidentHolding(t *testing.T, d Driver) {
 		}
 		return nil
 	})
-	firing := func(ref string) incident.EventRef { return incident.EventRef{Kind: incident.EventAlertFiring, Ref: ref} }
+	firing := func(ref string) incident.EventRef {
+		return incident.EventRef{Kind: incident.EventAlertFiring, Ref: ref}
+	}
 	cases := []struct {
 		name     string
 		source   string
