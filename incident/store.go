@@ -39,6 +39,7 @@ type Filter struct {
 	Status []Status // any of these; empty means all
 	Query  string   // matched against key, title, summary, labels and transcript
 	Parent string   // only the incidents attached to this one (its key); "" means any
+	Source string   // only the incidents opened by this source (icinga2, ...); "" means any
 	Limit  int      // 0 means a default page
 	Offset int
 }

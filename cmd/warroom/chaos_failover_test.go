@@ -60,7 +60,8 @@ func readFollowerLease(t *testing.T, db *sql.DB) followerLease {
 // SIGKILL: no shutdown, its lease is not released. A HARD state change
 // made while it is down (the lease still names the dead process) opens its
 // incident through the survivor, which takes the lease over only after it
-// lapsed, under a higher token, and resyncs. The lease timings come from
+// lapsed, under a higher token, and resyncs; then the same the other way
+// round for a recovery. The lease timings come from
 // the config (singletons.*), short here so that the test waits seconds.
 func TestFollowerFailoverOnProcessKill(t *testing.T) {
 	ic := icingatest.Start(t)
@@ -122,6 +123,28 @@ func TestFollowerFailoverOnProcessKill(t *testing.T) {
 	}
 	t.Logf("the follower was taken over %.1fs after the kill (lease ttl 4s, retry 250ms), its incident opened %.1fs after",
 		takeover.Seconds(), time.Since(killed).Seconds())
+
+	// The other way round: the first replica comes back, the survivor dies,
+	// and the service recovers while nobody follows. The recovery reaches
+	// the incident through the takeover's resync.
+	if err := rs.restart(holder); err != nil {
+		t.Fatal(err)
+	}
+	second := readFollowerLease(t, db)
+	rs.kill(survivor)
+	ic.SetServiceState(t, icingatest.Host, icingatest.Service, 0, "HTTP OK - while its follower is dead")
+	if now := readFollowerLease(t, db); now.Token != second.Token {
+		t.Fatalf("the lease moved to %+v before the recovery was made (this machine is slower than the 4s lease)", now)
+	}
+	waitUntil(t, 30*time.Second, "the restarted replica to take the follower over", func() bool {
+		h := followerHolders(rs)
+		return len(h) == 1 && h[0] == holder
+	})
+	h = &harness{t: t, URL: rs.url(holder), client: noRedirectClient(newJar())}
+	waitUntil(t, 30*time.Second, "the recovery made while the follower was dead to resolve the incident", func() bool {
+		incs = h.incidents("")
+		return len(incs) == 1 && incs[0].Status == "resolved"
+	})
 }
 
 // waitUntil polls cond until it holds, failing the test after limit.

@@ -171,6 +171,10 @@ func (s *DB) Incidents(ctx context.Context, f incident.Filter) ([]*incident.Inci
 		where = append(where, "parent_id = ?")
 		args = append(args, id)
 	}
+	if f.Source != "" {
+		where = append(where, "source = ?")
+		args = append(args, f.Source)
+	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := "%" + escapeLike(q) + "%"
 		// ILIKE: SQLite's LIKE ignores the case of ASCII letters.

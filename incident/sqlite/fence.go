@@ -14,7 +14,7 @@ import (
 // a holding that is no longer the lease's. The update holds SQLite's write
 // lock from its start (BEGIN IMMEDIATE), so no takeover commits between the
 // check and the update's commit.
-func checkFence(ctx context.Context, w writer, now time.Time) error {
+func checkFence(ctx context.Context, w rowQuerier, now time.Time) error {
 	h, ok := incident.FenceOf(ctx)
 	if !ok {
 		return nil

@@ -171,6 +171,10 @@ func (s *DB) Incidents(ctx context.Context, f incident.Filter) ([]*incident.Inci
 		where = append(where, "parent_id = ?")
 		args = append(args, id)
 	}
+	if f.Source != "" {
+		where = append(where, "source = ?")
+		args = append(args, f.Source)
+	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := "%" + escapeLike(q) + "%"
 		where = append(where, `(title LIKE ? ESCAPE '\' OR summary LIKE ? ESCAPE '\' OR labels LIKE ? ESCAPE '\'

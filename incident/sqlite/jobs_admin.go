@@ -137,6 +137,9 @@ const pruneQuery = `DELETE FROM jobs WHERE id IN (
 func (s *DB) PruneJobs(ctx context.Context, before time.Time, limit int) (int, error) {
 	var n int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := checkFence(ctx, tx, s.clock.Now()); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, pruneQuery, nanos(before), limit)
 		if err != nil {
 			return fmt.Errorf("prune done jobs: %w", err)

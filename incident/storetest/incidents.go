@@ -294,8 +294,11 @@ func testIncidents(t *testing.T, d Driver) {
 		inc := newIncident(t, s, fmt.Sprintf("Disk full %d", i), "")
 		if i%2 == 1 {
 			inc.Status = incident.StatusAcked
-			update(t, s, func(tx incident.Tx) error { return tx.UpdateIncident(ctx, inc) })
 		}
+		if i >= 3 {
+			inc.Source = "icinga2"
+		}
+		update(t, s, func(tx incident.Tx) error { return tx.UpdateIncident(ctx, inc) })
 		ids = append(ids, inc.ID)
 	}
 	update(t, s, func(tx incident.Tx) error {
@@ -322,6 +325,9 @@ func testIncidents(t *testing.T, d Driver) {
 		{"all newest first", incident.Filter{}, []int64{ids[4], ids[3], ids[2], ids[1], ids[0]}},
 		{"status", incident.Filter{Status: []incident.Status{incident.StatusAcked}}, []int64{ids[3], ids[1]}},
 		{"any of statuses", incident.Filter{Status: []incident.Status{incident.StatusAcked, incident.StatusOpen}}, []int64{ids[4], ids[3], ids[2], ids[1], ids[0]}},
+		{"source", incident.Filter{Source: "icinga2"}, []int64{ids[4], ids[3]}},
+		{"source and status", incident.Filter{Source: "icinga2", Status: []incident.Status{incident.StatusOpen}}, []int64{ids[4]}},
+		{"another source", incident.Filter{Source: "grafana"}, []int64{}},
 		{"title, any case", incident.Filter{Query: "disk FULL 3"}, []int64{ids[3]}},
 		{"key", incident.Filter{Query: incident.FormatKey(ids[2])}, []int64{ids[2]}},
 		{"event text", incident.Filter{Query: "kraken"}, []int64{ids[0]}},

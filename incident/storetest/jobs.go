@@ -339,7 +339,7 @@ func testRetryParked(t *testing.T, d Driver) {
 // PruneJobs deletes up to limit done jobs updated before before, and no
 // job in another state.
 func testPrune(t *testing.T, d Driver) {
-	s, _ := open(t, d)
+	s, clock := open(t, d)
 	ctx := context.Background()
 	var keys []string
 	for i := range 4 {
@@ -370,6 +370,31 @@ func testPrune(t *testing.T, d Driver) {
 	jobs, err := s.Jobs(ctx, 0, "")
 	if err != nil || len(jobs) != 2 {
 		t.Fatalf("jobs left %+v (%v), want the newest done one and the pending one", jobs, err)
+	}
+
+	// Pruning runs as a singleton: under a lease that lapsed it deletes
+	// nothing, and says why; under the lease held it prunes.
+	leases, ok := s.(incident.Leases)
+	if !ok {
+		t.Fatal("the store keeps no leases")
+	}
+	old, err := leases.AcquireLease(ctx, "pruner", "a", T0, T0.Add(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Set(T0.Add(2 * time.Second))
+	if n, err := s.PruneJobs(incident.WithFence(ctx, old), T0.Add(4*time.Hour), 10); !errors.Is(err, incident.ErrLeaseFenced) || n != 0 {
+		t.Fatalf("PruneJobs under a lapsed lease = %d, %v; want 0 and ErrLeaseFenced", n, err)
+	}
+	if jobs, _ := s.Jobs(ctx, 0, incident.JobDone); len(jobs) != 1 {
+		t.Fatalf("done jobs after a fenced prune: %d, want the 1 kept", len(jobs))
+	}
+	held, err := leases.AcquireLease(ctx, "pruner", "a", T0.Add(2*time.Second), T0.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.PruneJobs(incident.WithFence(ctx, held), T0.Add(4*time.Hour), 10); err != nil || n != 1 {
+		t.Fatalf("PruneJobs under the lease held = %d, %v; want 1", n, err)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -25,6 +26,26 @@ func (r *recorder) IngestAlerts(ctx context.Context, g incident.AlertGroup) (inc
 func (r *recorder) AckFromSource(ctx context.Context, source, key, actor string) error {
 	r.acks = append(r.acks, key+" by "+actor)
 	return nil
+}
+
+// List lists, as open incidents of Icinga 2, the objects whose last
+// notification was firing, in the order they first fired.
+func (r *recorder) List(ctx context.Context, f incident.Filter) ([]*incident.Incident, error) {
+	var keys []string
+	firing := map[string]bool{}
+	for _, g := range r.groups {
+		if !slices.Contains(keys, g.DedupKey) {
+			keys = append(keys, g.DedupKey)
+		}
+		firing[g.DedupKey] = !g.AllResolved()
+	}
+	var out []*incident.Incident
+	for _, k := range keys {
+		if firing[k] && (f.Source == "" || f.Source == Source) {
+			out = append(out, &incident.Incident{Source: Source, DedupKey: k, Status: incident.StatusOpen})
+		}
+	}
+	return out[min(f.Offset, len(out)):], nil
 }
 
 // The recorded stream holds check results, SOFT state changes and one HARD

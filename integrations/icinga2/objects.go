@@ -7,8 +7,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/url"
-	"strings"
 
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/integrations/internal/httpclass"
@@ -22,43 +20,11 @@ type object struct {
 		Name                string       `json:"name"`
 		State               float64      `json:"state"`
 		StateType           float64      `json:"state_type"`
+		LastHardState       float64      `json:"last_hard_state"`
 		LastHardStateChange float64      `json:"last_hard_state_change"`
 		Acknowledgement     float64      `json:"acknowledgement"`
 		LastCheckResult     *checkResult `json:"last_check_result"`
 	} `json:"attrs"`
-}
-
-// resync reports every HARD problem as a state change, so that problems
-// that began while warroom was not listening open (or keep) their incident.
-func (c *Client) resync(ctx context.Context, svc Incidents) error {
-	for _, typ := range []string{"services", "hosts"} {
-		var out struct {
-			Results []object `json:"results"`
-		}
-		q := url.Values{"filter": {typ[:len(typ)-1] + ".state != 0 && " + typ[:len(typ)-1] + ".state_type == 1"}}
-		// Icinga 2 does not read "+" in a query as a space: encode it as %20.
-		err := c.get(ctx, "/v1/objects/"+typ+"?"+strings.ReplaceAll(q.Encode(), "+", "%20"), &out)
-		if err != nil && strings.Contains(err.Error(), "No objects found") {
-			continue // no problems (Icinga answers 404 to an empty filter result)
-		}
-		if err != nil {
-			return err
-		}
-		for _, o := range out.Results {
-			state, hard := o.Attrs.State, 1.0
-			e := event{Type: "StateChange", Timestamp: o.Attrs.LastHardStateChange, State: &state, StateType: &hard,
-				CheckResult: o.Attrs.LastCheckResult}
-			if typ == "services" {
-				e.Host, e.Service = o.Attrs.HostName, o.Attrs.Name
-			} else {
-				e.Host = o.Attrs.Name
-			}
-			if err := c.handle(ctx, svc, e); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 func (c *Client) get(ctx context.Context, path string, out any) error {

@@ -18,6 +18,8 @@ import (
 type Incidents interface {
 	IngestAlerts(ctx context.Context, g incident.AlertGroup) (incident.IngestResult, error)
 	AckFromSource(ctx context.Context, source, dedupKey, actor string) error
+	// List lists incidents (the resync reads the live ones from Icinga 2).
+	List(ctx context.Context, f incident.Filter) ([]*incident.Incident, error)
 }
 
 // streamTypes are the events warroom follows.
