@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -97,6 +98,15 @@ func (c *Client) followOnce(ctx context.Context, svc Incidents, kick func()) err
 			continue
 		}
 		if err := c.handle(ctx, svc, e); err != nil {
+			switch {
+			case ctx.Err() != nil: // the follower is stopping (shutdown, or its lease was lost)
+				return context.Cause(ctx)
+			case errors.Is(err, incident.ErrLeaseFenced):
+				// Paused past its lease (a stall, a frozen VM): another replica
+				// follows now and applies this event; nothing was written here.
+				c.log.Warn("this replica no longer holds the Icinga 2 follower; the event is left to the one that does", "type", e.Type, "object", e.key())
+				return err
+			}
 			c.log.Error("apply Icinga 2 event", "type", e.Type, "object", e.key(), "err", err)
 		} else if kick != nil {
 			kick()
