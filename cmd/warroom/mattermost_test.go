@@ -160,6 +160,29 @@ func TestMattermostLifecycle(t *testing.T) {
 		mm.Do(t, mm.AdminToken, "GET", "/api/v4/posts/"+welcome.ID, nil, &p)
 		return strings.Join(mmCardActions(p), ",") == "resolve,close" && p.Props["warroom_key"] == welcome.Props["warroom_key"]
 	})
+	// A new title and a role given follow on the card too (its title and
+	// its fields), through Mattermost's own command execution.
+	for _, cmd := range []string{"/incident title Checkout down in eu-1 and eu-2", "/incident role scribe @" + alice.Username} {
+		if code := mm.ExecuteCommand(t, alice.Token, channelID, cmd); code != 200 {
+			t.Fatalf("%s through Mattermost: %d", cmd, code)
+		}
+	}
+	h.waitFor("the welcome card with the new title and the scribe", func() bool {
+		var p mmPost
+		mm.Do(t, mm.AdminToken, "GET", "/api/v4/posts/"+welcome.ID, nil, &p)
+		attachments, _ := p.Props["attachments"].([]any)
+		if len(attachments) == 0 {
+			return false
+		}
+		card, _ := attachments[0].(map[string]any)
+		scribe := false
+		fields, _ := card["fields"].([]any)
+		for _, f := range fields {
+			m, _ := f.(map[string]any)
+			scribe = scribe || m["title"] == "Scribe" && m["value"] == "@"+alice.Username
+		}
+		return card["title"] == "INC-1 Checkout down in eu-1 and eu-2" && scribe && strings.Join(mmCardActions(p), ",") == "resolve,close"
+	})
 
 	// alice talks: a message, a reply in its thread, a file, and a pin.
 	var msg, reply mmPost
