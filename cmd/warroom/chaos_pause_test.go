@@ -31,8 +31,8 @@ func (rs *replicaSet) signal(t *testing.T, i int, sig syscall.Signal) {
 }
 
 // heldMetric reads replica i's warroom_singleton_held for the follower:
-// "1" while it holds it, "0" when it answers without (the gauge lists the
-// names held), "" when it does not answer.
+// "1" while it holds it, "0" while another replica does, "" when it does
+// not answer (or its /metrics lacks the line).
 func heldMetric(rs *replicaSet, i int) string {
 	resp, err := (&http.Client{Timeout: 2 * time.Second}).Get(rs.url(i) + "/metrics")
 	if err != nil {
@@ -46,7 +46,7 @@ func heldMetric(rs *replicaSet, i int) string {
 			return v
 		}
 	}
-	return "0"
+	return ""
 }
 
 // TestPausedFollowerIsFencedOnProcessStop pauses the replica that follows
@@ -80,6 +80,9 @@ func TestPausedFollowerIsFencedOnProcessStop(t *testing.T) {
 		return len(h) == 1
 	})
 	other := 1 - paused
+	if v := heldMetric(rs, other); v != "0" {
+		t.Fatalf("the standby's /metrics says warroom_singleton_held %q for the follower, want 0", v)
+	}
 	before := readFollowerLease(t, db)
 
 	rs.signal(t, paused, syscall.SIGSTOP)

@@ -260,10 +260,15 @@ func (m *Main) Run(ctx context.Context) error {
 
 // heldSingletons names the singleton leases this replica holds, for
 // /metrics.
-func (m *Main) heldSingletons() []string {
-	var out []string
+// heldSingletons says, for each singleton this replica runs, whether it
+// holds its lease now.
+func (m *Main) heldSingletons() map[string]bool {
+	out := make(map[string]bool, len(m.background))
+	for _, b := range m.background {
+		out[b.name] = false
+	}
 	for _, h := range m.singletons.Held() {
-		out = append(out, h.Name)
+		out[h.Name] = true
 	}
 	return out
 }
