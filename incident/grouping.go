@@ -106,6 +106,10 @@ func (s *Service) stormParent(ctx context.Context, tx Txn, key string, first *In
 			if err := s.move(ctx, tx, p, StatusOpen, "warroom", "alerts of its storm firing again", now, moveOpts{}); err != nil {
 				return nil, err
 			}
+			p.UpdatedAt = now
+			if err := tx.UpdateIncident(ctx, p); err != nil {
+				return nil, err
+			}
 		}
 		if p.Status.Active() {
 			return p, nil
@@ -139,8 +143,9 @@ func (s *Service) stormParent(ctx context.Context, tx Txn, key string, first *In
 	return p, nil
 }
 
-// attached records child's attachment on both timelines and queues the
-// edit of the parent's attached-alerts post.
+// attached records child's attachment on both timelines, raises the
+// parent to a worse child's severity (writing the parent then), and queues
+// the edit of the parent's attached-alerts post.
 func (s *Service) attached(ctx context.Context, tx Txn, parent, child *Incident, actor string, now time.Time) error {
 	ref := fmt.Sprintf("child/%d/%d", child.ID, now.UnixNano())
 	if err := tx.Record(ctx, child, Event{Kind: EventAttached, Actor: actor, Text: "attached to " + parent.Key + " " + parent.Title, At: now, Ref: ref}, false); err != nil {
@@ -148,6 +153,15 @@ func (s *Service) attached(ctx context.Context, tx Txn, parent, child *Incident,
 	}
 	if err := tx.Record(ctx, parent, Event{Kind: EventAttached, Actor: actor, Text: child.Key + " " + child.Title, At: now, Ref: ref}, false); err != nil {
 		return err
+	}
+	raised, err := s.followSeverity(ctx, tx, parent, child, now)
+	if err != nil {
+		return err
+	}
+	if raised {
+		if err := tx.UpdateIncident(ctx, parent); err != nil {
+			return err
+		}
 	}
 	return s.enqueueAttachedPost(ctx, tx, parent.ID, now)
 }

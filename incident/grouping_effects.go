@@ -44,6 +44,8 @@ func (g groupingReactor) React(ctx context.Context, tx Txn, c Change) error {
 				return err
 			}
 			return g.s.enqueueAttachedPost(ctx, tx, id, ev.RecordedAt)
+		case EventSeverityChanged:
+			return g.s.childSeverityChanged(ctx, tx, inc, ev.At)
 		}
 		return nil
 	}
