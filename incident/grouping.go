@@ -143,15 +143,19 @@ func (s *Service) stormParent(ctx context.Context, tx Txn, key string, first *In
 	return p, nil
 }
 
-// attached records child's attachment on both timelines, raises the
-// parent to a worse child's severity (writing the parent then), and queues
-// the edit of the parent's attached-alerts post.
+// attached records child's attachment on both timelines, queues the
+// invitation of child's people to the parent's channel, raises the parent
+// to a worse child's severity (writing the parent then), and queues the
+// edit of the parent's attached-alerts post.
 func (s *Service) attached(ctx context.Context, tx Txn, parent, child *Incident, actor string, now time.Time) error {
 	ref := fmt.Sprintf("child/%d/%d", child.ID, now.UnixNano())
 	if err := tx.Record(ctx, child, Event{Kind: EventAttached, Actor: actor, Text: "attached to " + parent.Key + " " + parent.Title, At: now, Ref: ref}, false); err != nil {
 		return err
 	}
 	if err := tx.Record(ctx, parent, Event{Kind: EventAttached, Actor: actor, Text: child.Key + " " + child.Title, At: now, Ref: ref}, false); err != nil {
+		return err
+	}
+	if err := s.chat.enqueueInvites(ctx, tx, parent, child); err != nil {
 		return err
 	}
 	raised, err := s.followSeverity(ctx, tx, parent, child, now)
