@@ -109,16 +109,27 @@ func enqueueArchive(ctx context.Context, tx Tx, inc *Incident) error {
 // SetSeverity changes how bad the incident is.
 func (s *Service) SetSeverity(ctx context.Context, key, actor string, sev Severity) (*Incident, error) {
 	return s.mutate(ctx, key, func(tx Txn, inc *Incident, now time.Time) error {
-		if !inc.Status.Active() {
-			return Errorf(KindConflict, "%s is %s; its severity can no longer change", inc.Key, inc.Status)
-		}
-		if inc.Severity == sev {
-			return Errorf(KindConflict, "%s is already %s", inc.Key, sev)
-		}
-		text := inc.Severity.String() + " → " + sev.String()
-		inc.Severity = sev
-		return tx.Record(ctx, inc, Event{Kind: EventSeverityChanged, Actor: actor, Text: text, At: now}, true)
+		return s.changeSeverity(ctx, tx, inc, actor, sev, "", now)
 	})
+}
+
+// changeSeverity is the one way an incident's severity changes, by a
+// person or by warroom (a storm's parent following a worse child): it is
+// announced, and the header, card, ticket and status cadence follow. why,
+// when set, says on the timeline what moved it. The caller writes inc.
+func (s *Service) changeSeverity(ctx context.Context, tx Txn, inc *Incident, actor string, sev Severity, why string, now time.Time) error {
+	if !inc.Status.Active() {
+		return Errorf(KindConflict, "%s is %s; its severity can no longer change", inc.Key, inc.Status)
+	}
+	if inc.Severity == sev {
+		return Errorf(KindConflict, "%s is already %s", inc.Key, sev)
+	}
+	text := inc.Severity.String() + " → " + sev.String()
+	if why != "" {
+		text += ": " + why
+	}
+	inc.Severity = sev
+	return tx.Record(ctx, inc, Event{Kind: EventSeverityChanged, Actor: actor, Text: text, At: now}, true)
 }
 
 // UpdateStatus records a free-text status update ("rolled back, watching").

@@ -71,7 +71,7 @@ func (s *Service) record(ctx context.Context, tx Txn, c Change) error {
 		return err
 	}
 	for _, r := range s.reactors {
-		if c.Incident.Parent != "" && !s.reactsToChildren(r) {
+		if c.Incident.Parent != "" && !s.reactsToChildren(r, c) {
 			continue // attached: no channel, ticket or paging of its own
 		}
 		if err := r.React(ctx, tx, c); err != nil {

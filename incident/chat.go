@@ -3,7 +3,7 @@ package incident
 import "context"
 
 // Chat is what the Service needs of a chat backend (builtin, Mattermost,
-// Rocket.Chat). Both methods must be idempotent: a job that crashed after
+// Rocket.Chat). Every method must be idempotent: a job that crashed after
 // the side effect and before recording it runs them again.
 type Chat interface {
 	// Backend names the backend, as stored in ChannelRef.Backend.
@@ -19,6 +19,21 @@ type Chat interface {
 	// UpdateChannel brings the channel's header (and, where the backend
 	// has one, its announcement) up to date, leaving what is already right.
 	UpdateChannel(ctx context.Context, ch ChannelRef, state ChannelState) error
+	// Invite adds the people named (usernames) to the channel and says
+	// what became of each. A person already in the channel is left alone
+	// (no second join) and listed in Invited.Already, so a repeated call
+	// adds nobody twice. A username the chat does not know, or may not add
+	// to the channel (a Mattermost user outside the team), is listed in
+	// Invited.Unknown and is no error; an error means the channel or the
+	// server failed, and the call may be retried.
+	Invite(ctx context.Context, ch ChannelRef, usernames []string) (Invited, error)
+}
+
+// Invited is what an Invite did with each username it was given.
+type Invited struct {
+	Added   []string // in the channel now, added by this call
+	Already []string // in the channel before this call
+	Unknown []string // not known to the chat (or not allowed in the channel): not invited
 }
 
 // ChannelState is what a channel shows about its incident outside the

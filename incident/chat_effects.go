@@ -104,6 +104,7 @@ func (c *ChatEffects) RegisterJobs(r *Runner) {
 	r.Handle(JobSyncChannel, c.runSyncChannel)
 	r.Handle(JobGraphs, c.runGraphs)
 	r.Handle(JobGraph, c.runGraph)
+	r.Handle(JobInvite, c.runInvite)
 }
 
 // React enqueues the chat jobs a change calls for: the channel and its
@@ -251,10 +252,7 @@ func (c *ChatEffects) runOpenChannel(ctx context.Context, j Job) error {
 			return Errorf(KindPermanent, "routing channel_name: %w", err)
 		}
 	}
-	if inc.Commander != "" {
-		spec.Invite = append(spec.Invite, inc.Commander)
-	}
-	spec.Invite = appendNew(spec.Invite, p.Invite...)
+	spec.Invite = channelInvitees(inc, p.Invite)
 	ref, err := c.chat.OpenChannel(ctx, spec)
 	if err != nil {
 		return fmt.Errorf("open channel %q for %s: %w", spec.Name, inc.Key, err)

@@ -106,6 +106,10 @@ func (s *Service) stormParent(ctx context.Context, tx Txn, key string, first *In
 			if err := s.move(ctx, tx, p, StatusOpen, "warroom", "alerts of its storm firing again", now, moveOpts{}); err != nil {
 				return nil, err
 			}
+			p.UpdatedAt = now
+			if err := tx.UpdateIncident(ctx, p); err != nil {
+				return nil, err
+			}
 		}
 		if p.Status.Active() {
 			return p, nil
@@ -139,7 +143,9 @@ func (s *Service) stormParent(ctx context.Context, tx Txn, key string, first *In
 	return p, nil
 }
 
-// attached records child's attachment on both timelines and queues the
+// attached records child's attachment on both timelines, queues the
+// invitation of child's people to the parent's channel, raises the parent
+// to a worse child's severity (writing the parent then), and queues the
 // edit of the parent's attached-alerts post.
 func (s *Service) attached(ctx context.Context, tx Txn, parent, child *Incident, actor string, now time.Time) error {
 	ref := fmt.Sprintf("child/%d/%d", child.ID, now.UnixNano())
@@ -148,6 +154,18 @@ func (s *Service) attached(ctx context.Context, tx Txn, parent, child *Incident,
 	}
 	if err := tx.Record(ctx, parent, Event{Kind: EventAttached, Actor: actor, Text: child.Key + " " + child.Title, At: now, Ref: ref}, false); err != nil {
 		return err
+	}
+	if err := s.chat.enqueueInvites(ctx, tx, parent, child); err != nil {
+		return err
+	}
+	raised, err := s.followSeverity(ctx, tx, parent, child, now)
+	if err != nil {
+		return err
+	}
+	if raised {
+		if err := tx.UpdateIncident(ctx, parent); err != nil {
+			return err
+		}
 	}
 	return s.enqueueAttachedPost(ctx, tx, parent.ID, now)
 }

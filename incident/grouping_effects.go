@@ -22,13 +22,17 @@ const attachedSlot = "attached"
 // and archives its children.
 type groupingReactor struct{ s *Service }
 
-// reactsToChildren says which reactors see the changes of an incident
-// attached to a parent: it has no channel, ticket or paging of its own,
-// so only the upstream acks and grouping do.
-func (s *Service) reactsToChildren(r Reactor) bool {
+// reactsToChildren says which reactors see a change of an incident
+// attached to a parent: it has no channel or paging of its own, so only
+// the upstream acks and grouping do, and the ticket sync for the ack of a
+// child that has a ticket of its own (an incident merged after it opened
+// one): whoever follows that ticket learns that it is being worked on.
+func (s *Service) reactsToChildren(r Reactor, c Change) bool {
 	switch r.(type) {
 	case *UpstreamAcks, groupingReactor:
 		return true
+	case *TicketSync:
+		return c.Event.Kind == EventStatusChanged && c.Event.To == StatusAcked && !c.Incident.Ticket.Empty()
 	}
 	return false
 }
@@ -44,10 +48,15 @@ func (g groupingReactor) React(ctx context.Context, tx Txn, c Change) error {
 				return err
 			}
 			return g.s.enqueueAttachedPost(ctx, tx, id, ev.RecordedAt)
+		case EventSeverityChanged:
+			return g.s.childSeverityChanged(ctx, tx, inc, ev.At)
 		}
 		return nil
 	}
-	if ev.Kind != EventStatusChanged || ev.To != StatusClosed {
+	switch {
+	case ev.Kind == EventStatusChanged && ev.To == StatusAcked:
+		return g.ackChildren(ctx, tx, inc, ev)
+	case ev.Kind != EventStatusChanged || ev.To != StatusClosed:
 		return nil
 	}
 	kids, err := tx.Children(ctx, inc.ID)
@@ -62,6 +71,31 @@ func (g groupingReactor) React(ctx context.Context, tx Txn, c Change) error {
 			return err
 		}
 		if err := enqueueArchive(ctx, tx, kid); err != nil {
+			return err
+		}
+		kid.UpdatedAt = ev.At
+		if err := tx.UpdateIncident(ctx, kid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ackChildren acks every open child of a parent just acked, in the same
+// transaction, by the same person: each child's timeline says it was acked
+// through the parent, and each child's own ack side effects (its source
+// told, its ticket commented) are queued as durable jobs, once each.
+// Acked children stay as they are; resolved ones have nothing to ack.
+func (g groupingReactor) ackChildren(ctx context.Context, tx Txn, parent *Incident, ev Event) error {
+	kids, err := tx.Children(ctx, parent.ID)
+	if err != nil {
+		return err
+	}
+	for _, kid := range kids {
+		if kid.Status != StatusOpen {
+			continue
+		}
+		if err := g.s.move(ctx, tx, kid, StatusAcked, ev.Actor, "through "+parent.Key, ev.At, moveOpts{}); err != nil {
 			return err
 		}
 		kid.UpdatedAt = ev.At

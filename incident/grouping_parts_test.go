@@ -74,3 +74,36 @@ func TestGroupingByLabelsAndPolicy(t *testing.T) {
 		}
 	}
 }
+
+// An ack of a storm's parent tells each open child's source, once per
+// child, through the children's own upstream.ack jobs; the parent (a
+// grouping incident) has no source to tell, and running the queue again
+// tells nobody twice.
+func TestParentAckTellsEachChildsSource(t *testing.T) {
+	up := &fakeUpstream{}
+	p := newParts(t, filepath.Join(t.TempDir(), "w.db"), incident.Deps{Chat: &recordingChat{},
+		Upstreams: map[string]incident.Upstream{"alertmanager": up}, Grouping: incident.Grouping{Window: time.Hour}})
+	ctx := context.Background()
+	var parent string
+	for _, key := range []string{"a", "b", "c"} {
+		res, err := p.svc.IngestAlerts(ctx, incident.AlertGroup{Source: "alertmanager", DedupKey: key, Title: key,
+			Alerts: []incident.Alert{{Fingerprint: key, Firing: true}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		parent = res.Incident.Parent
+	}
+	if _, err := p.svc.IngestAlerts(ctx, incident.AlertGroup{Source: "alertmanager", DedupKey: "c", Title: "c",
+		Alerts: []incident.Alert{{Fingerprint: "c", Firing: false}}}); err != nil {
+		t.Fatal(err)
+	}
+	p.runDue(t)
+	if _, err := p.svc.Ack(ctx, parent, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	p.runDue(t)
+	p.runDue(t)
+	if up.acks != 2 {
+		t.Errorf("the source was told of %d acks, want one for each of the two open children", up.acks)
+	}
+}

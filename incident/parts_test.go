@@ -14,9 +14,10 @@ import (
 
 // recordingChat is a chat backend that keeps what it was asked to do.
 type recordingChat struct {
-	mu    sync.Mutex
-	specs []incident.ChannelSpec
-	posts []incident.Post
+	mu      sync.Mutex
+	specs   []incident.ChannelSpec
+	posts   []incident.Post
+	invited map[string]bool // channel ID/username
 }
 
 func (c *recordingChat) Backend() string { return "fake" }
@@ -37,6 +38,25 @@ func (c *recordingChat) Post(ctx context.Context, ch incident.ChannelRef, p inci
 
 func (c *recordingChat) UpdateChannel(ctx context.Context, ch incident.ChannelRef, s incident.ChannelState) error {
 	return nil
+}
+
+// Invite keeps who was invited to which channel; a repeat is Already.
+func (c *recordingChat) Invite(ctx context.Context, ch incident.ChannelRef, users []string) (incident.Invited, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out incident.Invited
+	for _, u := range users {
+		if c.invited[ch.ID+"/"+u] {
+			out.Already = append(out.Already, u)
+			continue
+		}
+		if c.invited == nil {
+			c.invited = map[string]bool{}
+		}
+		c.invited[ch.ID+"/"+u] = true
+		out.Added = append(out.Added, u)
+	}
+	return out, nil
 }
 
 // post returns the post whose key contains what.

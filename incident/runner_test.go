@@ -50,6 +50,10 @@ func (c *flakyChat) UpdateChannel(ctx context.Context, ch incident.ChannelRef, s
 	return nil
 }
 
+func (c *flakyChat) Invite(ctx context.Context, ch incident.ChannelRef, users []string) (incident.Invited, error) {
+	return incident.Invited{Added: users}, nil
+}
+
 // posted reports whether a post whose key contains what went out.
 func (c *flakyChat) posted(what string) bool {
 	c.mu.Lock()

@@ -44,7 +44,8 @@ func TestDefaultsRender(t *testing.T) {
 			Notes: []incident.Event{{Kind: incident.EventEscalation, Text: "escalation stopped: acked by @alice", At: acked}},
 			Next:  "next: step 2 at 2026-11-22T14:10:00Z unless acked"},
 		Children: &incident.ChildrenView{Resolved: 1, List: []*incident.Incident{
-			{Key: "INC-43", Title: "db-1 down", Status: incident.StatusResolved}, {Key: "INC-44", Title: "db-2 down", Status: incident.StatusOpen}}}}
+			{Key: "INC-43", Title: "db-1 down", Severity: incident.SeverityWarning, Status: incident.StatusResolved},
+			{Key: "INC-44", Title: "db-2 down", Severity: incident.SeverityCritical, Status: incident.StatusOpen}}}}
 	ttack := 5 * time.Minute
 	want := map[string][]string{
 		"channel_name":         {"inc-42-disk-full"},
@@ -60,7 +61,7 @@ func TestDefaultsRender(t *testing.T) {
 		"channel_display_name": {"INC-42 Disk full"},
 		"channel_purpose":      {"Incident INC-42 (high)"},
 		"runbook":              {"**Runbook: Disk full**", "1. Find the biggest directory"},
-		"attached":             {"**2 alerts attached to INC-42**, 1 resolved", "✅ INC-43 db-1 down (resolved)", "🔥 INC-44 db-2 down (open)"},
+		"attached":             {"**2 alerts attached to INC-42**, 1 resolved", "✅ INC-43 db-1 down (warning, resolved)", "🔥 INC-44 db-2 down (critical, open)"},
 		"paging":               {"📟 **Paging for INC-42**", "paged @alice (step 1 of policy default)", "escalation stopped", "⏭ next"},
 		"postmortem": {"# Postmortem: INC-42 Disk full", "| Time to ack | 5m0s |", "- 2026-11-22 14:05:00 UTC **Acknowledged** by @alice: open → acked",
 			"- @alice (acked), 3 messages", "[graph.png](u/graph.png) posted by @grafana at 2026-11-22 14:06:00 UTC", "## Contributing factors", "## Lessons learned"},

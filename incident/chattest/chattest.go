@@ -48,6 +48,9 @@ type Backend struct {
 	// Person is the username of someone the server knows, who is invited
 	// and paged by the suite.
 	Person string
+	// Stranger is a username the server does not know (Invite reports it
+	// as unknown).
+	Stranger string
 	// Direct returns the messages the bot wrote to username in direct
 	// messages, oldest first. It is nil when Chat is no
 	// incident.DirectMessenger.
@@ -63,6 +66,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
 	t.Run("OpenChannel", s.openChannel)
 	t.Run("Post", s.post)
 	t.Run("UpdateChannel", s.updateChannel)
+	t.Run("Invite", s.invite)
 	t.Run("DirectMessage", s.directMessage)
 }
 

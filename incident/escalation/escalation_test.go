@@ -100,6 +100,10 @@ func (c *fakeChat) UpdateChannel(ctx context.Context, ch incident.ChannelRef, s 
 	return nil
 }
 
+func (c *fakeChat) Invite(ctx context.Context, ch incident.ChannelRef, users []string) (incident.Invited, error) {
+	return incident.Invited{Added: users}, nil
+}
+
 // fakeTickets opens a ticket for every incident.
 type fakeTickets struct{}
 

@@ -3,6 +3,7 @@ package builtin
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -65,6 +66,42 @@ func (b *Backend) UpdateChannel(ctx context.Context, ref incident.ChannelRef, st
 		return fmt.Errorf("update header of %s: %w", ref.Name, err)
 	}
 	return nil
+}
+
+// Invite adds people to the channel's members. Anyone who can sign in is
+// a person of the builtin chat, so only a name that is no user name (the
+// sign-in refuses it) is unknown.
+func (b *Backend) Invite(ctx context.Context, ref incident.ChannelRef, usernames []string) (incident.Invited, error) {
+	var out incident.Invited
+	ch, err := b.lookup(ctx, ChannelLookup{ID: ref.ID})
+	if err != nil {
+		return out, fmt.Errorf("invite to %s: %w", ref.Name, err)
+	}
+	seen := map[string]bool{}
+	for _, u := range usernames {
+		if seen[u] {
+			continue
+		}
+		seen[u] = true
+		if _, err := incident.ParseUser(u); err != nil {
+			out.Unknown = append(out.Unknown, u)
+			continue
+		}
+		if slices.Contains(ch.Members, u) {
+			out.Already = append(out.Already, u)
+			continue
+		}
+		added, err := b.store.AddChannelMember(ctx, ch.ID, u)
+		if err != nil {
+			return out, fmt.Errorf("invite @%s to %s: %w", u, ref.Name, err)
+		}
+		if added {
+			out.Added = append(out.Added, u)
+		} else {
+			out.Already = append(out.Already, u)
+		}
+	}
+	return out, nil
 }
 
 // DeleteChannel deletes the channel and its messages for good.

@@ -50,7 +50,8 @@ func TestChatConformance(t *testing.T) {
 				c, err := server.Channel(ctx, ch.ID)
 				return c.Members, err
 			},
-			Person: "alice",
+			Person:   "alice",
+			Stranger: "not a user name",
 			Direct: func(ctx context.Context, username string) ([]chattest.Message, error) {
 				chs, err := server.Channels(ctx)
 				if err != nil {

@@ -40,6 +40,10 @@ type ChannelStore interface {
 	ListChannels(ctx context.Context) ([]Channel, error)
 	// SetChannelHeader replaces a channel's header.
 	SetChannelHeader(ctx context.Context, channelID, header string) error
+	// AddChannelMember adds username to a channel's members in one
+	// statement; added is false when they were a member already (or there
+	// is no such channel).
+	AddChannelMember(ctx context.Context, channelID, username string) (added bool, err error)
 	// DeleteChannel removes a channel with its messages and their files;
 	// existed is false when there was no such channel.
 	DeleteChannel(ctx context.Context, channelID string) (existed bool, err error)

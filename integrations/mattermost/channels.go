@@ -88,9 +88,64 @@ func (b *Backend) ref(ch *model.Channel) incident.ChannelRef {
 // invite adds people by username. Unknown usernames are logged and skipped:
 // a typo in chat.mattermost.invite must not keep the channel from opening.
 func (b *Backend) invite(ctx context.Context, channelID string, usernames []string) error {
-	if len(usernames) == 0 {
-		return nil
+	users, unknown, err := b.lookupUsers(ctx, usernames)
+	if err != nil {
+		return err
 	}
+	for _, u := range users {
+		if _, err := b.addMember(ctx, channelID, u); err != nil {
+			return err
+		}
+	}
+	for _, u := range unknown {
+		b.log.Warn("cannot invite unknown Mattermost user; check chat.mattermost.invite", "user", u)
+	}
+	return nil
+}
+
+// Invite adds people to an incident's channel (see incident.Chat): the
+// ones already members are left alone, so no second join is posted.
+func (b *Backend) Invite(ctx context.Context, ref incident.ChannelRef, usernames []string) (incident.Invited, error) {
+	var out incident.Invited
+	users, unknown, err := b.lookupUsers(ctx, usernames)
+	if err != nil || len(users) == 0 {
+		out.Unknown = unknown
+		return out, err
+	}
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = u.Id
+	}
+	members, resp, err := b.client.GetChannelMembersByIds(ctx, ref.ID, ids)
+	if err != nil {
+		return out, classify("read the members of "+ref.Name, resp, err)
+	}
+	in := map[string]bool{}
+	for _, m := range members {
+		in[m.UserId] = true
+	}
+	for _, u := range users {
+		if in[u.Id] {
+			out.Already = append(out.Already, u.Username)
+			continue
+		}
+		ok, err := b.addMember(ctx, ref.ID, u)
+		switch {
+		case err != nil:
+			return out, err
+		case ok:
+			out.Added = append(out.Added, u.Username)
+		default:
+			unknown = append(unknown, u.Username)
+		}
+	}
+	out.Unknown = unknown
+	return out, nil
+}
+
+// lookupUsers looks up the people named, each once; unknown are the names
+// Mattermost has no user for.
+func (b *Backend) lookupUsers(ctx context.Context, usernames []string) (users []*model.User, unknown []string, err error) {
 	seen := map[string]bool{}
 	var unique []string
 	for _, u := range usernames {
@@ -99,27 +154,37 @@ func (b *Backend) invite(ctx context.Context, channelID string, usernames []stri
 			unique = append(unique, u)
 		}
 	}
+	if len(unique) == 0 {
+		return nil, nil, nil
+	}
 	users, resp, err := b.client.GetUsersByUsernames(ctx, unique)
 	if err != nil {
-		return classify("look up users to invite", resp, err)
+		return nil, nil, classify("look up users to invite", resp, err)
 	}
 	found := map[string]bool{}
 	for _, u := range users {
 		found[u.Username] = true
-		if _, resp, err := b.client.AddChannelMember(ctx, channelID, u.Id); err != nil {
-			if s := statusOf(err, resp); s == http.StatusForbidden || s == http.StatusBadRequest {
-				b.log.Warn("cannot invite user to incident channel; is the user in the team?", "user", u.Username, "err", err)
-				continue
-			}
-			return classify("invite @"+u.Username, resp, err)
-		}
 	}
 	for _, u := range unique {
 		if !found[u] {
-			b.log.Warn("cannot invite unknown Mattermost user; check chat.mattermost.invite", "user", u)
+			unknown = append(unknown, u)
 		}
 	}
-	return nil
+	return users, unknown, nil
+}
+
+// addMember adds one user to a channel; ok is false when Mattermost
+// refuses them there (not in the team), which is logged, not an error.
+func (b *Backend) addMember(ctx context.Context, channelID string, u *model.User) (ok bool, err error) {
+	_, resp, err := b.client.AddChannelMember(ctx, channelID, u.Id)
+	if err == nil {
+		return true, nil
+	}
+	if s := statusOf(err, resp); s == http.StatusForbidden || s == http.StatusBadRequest {
+		b.log.Warn("cannot invite user to incident channel; is the user in the team?", "user", u.Username, "err", err)
+		return false, nil
+	}
+	return false, classify("invite @"+u.Username, resp, err)
 }
 
 // UpdateChannel sets the header through the patch endpoint, and only when

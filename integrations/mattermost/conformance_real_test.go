@@ -26,7 +26,7 @@ func TestChatConformanceRealMattermost(t *testing.T) {
 		}
 		r := mmReader{t: t, mm: mm}
 		return chattest.Backend{Chat: b, Messages: r.messages, Header: r.header, Members: r.members,
-			Person: mm.User.Username, Direct: r.direct}
+			Person: mm.User.Username, Stranger: "nobody-here", Direct: r.direct}
 	})
 }
 

@@ -34,7 +34,8 @@ func TestChatConformance(t *testing.T) {
 					Members: func(_ context.Context, ch incident.ChannelRef) ([]string, error) {
 						return rc.Room(ch.ID).Members, nil
 					},
-					Person: "alice",
+					Person:   "alice",
+					Stranger: "nobody-here",
 					Direct: func(_ context.Context, username string) ([]chattest.Message, error) {
 						for _, r := range rc.Rooms() {
 							if r.Type == "d" && !r.Deleted && slices.Contains(r.Members, username) {

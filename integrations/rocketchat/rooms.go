@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/warroom/warroom/incident"
@@ -181,17 +182,80 @@ func (b *Backend) invite(ctx context.Context, roomID string, usernames []string)
 			continue
 		}
 		seen[u] = true
-		err := b.call(ctx, "invite @"+u, http.MethodPost, "/api/v1/"+b.kind()+".invite", nil,
-			map[string]any{"roomId": roomID, "username": u}, nil)
-		if err != nil && incident.ErrorKind(err) == incident.KindPermanent && status(err) == http.StatusBadRequest {
-			b.log.Warn("cannot invite Rocket.Chat user; check chat.rocketchat.invite", "user", u, "err", err)
-			continue
-		}
-		if err != nil {
+		if _, err := b.inviteOne(ctx, roomID, u); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// inviteOne adds one person to a room; known is false when Rocket.Chat
+// has no such user (400), which is logged, not an error.
+func (b *Backend) inviteOne(ctx context.Context, roomID, username string) (known bool, err error) {
+	err = b.call(ctx, "invite @"+username, http.MethodPost, "/api/v1/"+b.kind()+".invite", nil,
+		map[string]any{"roomId": roomID, "username": username}, nil)
+	if err != nil && incident.ErrorKind(err) == incident.KindPermanent && status(err) == http.StatusBadRequest {
+		b.log.Warn("cannot invite Rocket.Chat user; check the invite lists", "user", username, "err", err)
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Invite adds people to an incident's room (see incident.Chat). The
+// members are read first, so one already in the room is left alone.
+func (b *Backend) Invite(ctx context.Context, ch incident.ChannelRef, usernames []string) (incident.Invited, error) {
+	var out incident.Invited
+	in, err := b.members(ctx, ch)
+	if err != nil {
+		return out, err
+	}
+	seen := map[string]bool{}
+	for _, u := range usernames {
+		if u == "" || seen[u] {
+			continue
+		}
+		seen[u] = true
+		if in[u] {
+			out.Already = append(out.Already, u)
+			continue
+		}
+		known, err := b.inviteOne(ctx, ch.ID, u)
+		switch {
+		case err != nil:
+			return out, err
+		case known:
+			out.Added = append(out.Added, u)
+		default:
+			out.Unknown = append(out.Unknown, u)
+		}
+	}
+	return out, nil
+}
+
+// members reads the usernames of a room's members, a page at a time
+// (channels.members / groups.members).
+func (b *Backend) members(ctx context.Context, ch incident.ChannelRef) (map[string]bool, error) {
+	in := map[string]bool{}
+	for offset := 0; ; {
+		var page struct {
+			Members []struct {
+				Username string `json:"username"`
+			} `json:"members"`
+			Count int `json:"count"`
+			Total int `json:"total"`
+		}
+		q := url.Values{"roomId": {ch.ID}, "count": {"100"}, "offset": {strconv.Itoa(offset)}}
+		if err := b.call(ctx, "read the members of "+ch.Name, http.MethodGet, "/api/v1/"+b.kind()+".members", q, nil, &page); err != nil {
+			return nil, err
+		}
+		for _, m := range page.Members {
+			in[m.Username] = true
+		}
+		offset += len(page.Members)
+		if len(page.Members) == 0 || offset >= page.Total {
+			return in, nil
+		}
+	}
 }
 
 // UpdateChannel sets the room's topic (the header) and announcement (the

@@ -15,6 +15,7 @@ func (s *Server) routes() {
 		s.route("POST", k.prefix+".create", true, s.createRoom(k))
 		s.route("GET", k.prefix+".info", true, s.roomInfo(k))
 		s.route("POST", k.prefix+".invite", true, s.invite(k))
+		s.route("GET", k.prefix+".members", true, s.members(k))
 		s.route("POST", k.prefix+".setTopic", true, s.setRoomField(k, fieldTopic))
 		s.route("POST", k.prefix+".setAnnouncement", true, s.setRoomField(k, fieldAnnouncement))
 		s.route("POST", k.prefix+".setDescription", true, s.setRoomField(k, fieldDescription))
