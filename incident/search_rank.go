@@ -77,7 +77,7 @@ func RankSearch(terms []SearchTerm, cands []SearchCandidate, limit, offset int) 
 		for _, n := range tfs[i*nt : (i+1)*nt] {
 			tf := float64(n)
 			if tf == 0 {
-				tf = 1 // the index matched what this tokenizer does not
+				tf = 1 // the index matched what foldRune does not fold (ø, ß on PostgreSQL)
 			}
 			score += tf * (bm25K1 + 1) / (tf + norm)
 		}
@@ -179,8 +179,9 @@ func matchTerm(out []span, text string, words []span, t SearchTerm) []span {
 }
 
 // wordMatch reports whether the text's word got is the query's word want
-// (from SearchWords), ignoring case, or when prefix whether got starts
-// with want. It allocates nothing and reads ASCII byte by byte.
+// (from SearchWords), ignoring case and diacritics (foldRune), or when
+// prefix whether got starts with want. It allocates nothing and reads
+// ASCII byte by byte.
 func wordMatch(got, want string, prefix bool) bool {
 	for len(want) > 0 {
 		if len(got) == 0 {
@@ -195,23 +196,12 @@ func wordMatch(got, want string, prefix bool) bool {
 		}
 		g, gs := utf8.DecodeRuneInString(got)
 		w, ws := utf8.DecodeRuneInString(want)
-		if foldRune(g) != w {
+		if foldRune(g) != foldRune(w) {
 			return false
 		}
 		got, want = got[gs:], want[ws:]
 	}
 	return prefix || len(got) == 0
-}
-
-// foldRune is r as SearchWords writes it: in lower case.
-func foldRune(r rune) rune {
-	if r < utf8.RuneSelf {
-		if 'A' <= r && r <= 'Z' {
-			return r + 'a' - 'A'
-		}
-		return r
-	}
-	return unicode.ToLower(r)
 }
 
 // Snippet size, in words around the first match.
