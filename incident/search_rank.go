@@ -15,6 +15,7 @@ type SearchCandidate struct {
 	Field      SearchField
 	Ref        string
 	Body       string
+	Unit       int64 // the store's own ID of the place, for a store that reads Ref for the page alone
 }
 
 // RankedPlace is an incident's best place for a query, its score and
@@ -23,6 +24,7 @@ type RankedPlace struct {
 	IncidentID int64
 	Field      SearchField
 	Ref        string
+	Unit       int64 // the candidate's Unit
 	Snippet    []SnippetPart
 	Score      float64
 }
@@ -43,82 +45,113 @@ const (
 // and counting a common word's documents costs a pass over all of them,
 // which is what made ranking grow with the archive. The ranking is one
 // rule for both stores, and so is the snippet.
+//
+// Each body is cut into words once, into one reused buffer, and only its
+// length and term counts are kept; the snippets are made for the page's
+// places alone (a common word's window is 1,000 places for a page of 20).
 func RankSearch(terms []SearchTerm, cands []SearchCandidate, limit, offset int) []RankedPlace {
-	type scored struct {
-		cand    int
-		score   float64
-		matches []span
-		words   []span
-	}
-	all := make([]scored, len(cands))
-	var total float64
+	nt := len(terms)
+	lengths := make([]int, len(cands))
+	tfs := make([]int, len(cands)*nt)
+	var words, found []span
+	total := 0
 	for i, c := range cands {
-		words := wordSpans(c.Body)
-		all[i] = scored{cand: i, words: words}
-		total += float64(len(words))
+		words = appendWordSpans(words[:0], c.Body)
+		lengths[i] = len(words)
+		total += len(words)
+		for k, t := range terms {
+			found = matchTerm(found[:0], c.Body, words, t)
+			tfs[i*nt+k] = len(found)
+		}
 	}
-	avg := max(total/float64(max(len(cands), 1)), 1)
-	best := map[int64]int{}
-	for i := range all {
-		s := &all[i]
-		c := cands[s.cand]
-		length := float64(len(s.words))
-		norm := bm25K1 * (1 - bm25B + bm25B*length/avg)
-		for _, t := range terms {
-			found := matchTerm(c.Body, s.words, t)
-			tf := float64(len(found))
+	avg := max(float64(total)/float64(max(len(cands), 1)), 1)
+	type best struct {
+		cand  int
+		score float64
+	}
+	bests := make([]best, 0, len(cands))
+	at := map[int64]int{} // incident -> its index in bests
+	for i, c := range cands {
+		norm := bm25K1 * (1 - bm25B + bm25B*float64(lengths[i])/avg)
+		score := 0.0
+		for _, n := range tfs[i*nt : (i+1)*nt] {
+			tf := float64(n)
 			if tf == 0 {
-				tf = 1 // the index matched what this tokenizer does not (accents folded)
+				tf = 1 // the index matched what foldRune does not fold (ø, ß on PostgreSQL)
 			}
-			s.score += tf * (bm25K1 + 1) / (tf + norm)
-			s.matches = append(s.matches, found...)
+			score += tf * (bm25K1 + 1) / (tf + norm)
 		}
 		w, ok := SearchWeights[c.Field]
 		if !ok {
 			w = 1
 		}
-		s.score *= w
-		if b, ok := best[c.IncidentID]; !ok || s.score > all[b].score {
-			best[c.IncidentID] = i
+		score *= w
+		if b, ok := at[c.IncidentID]; !ok {
+			at[c.IncidentID] = len(bests)
+			bests = append(bests, best{cand: i, score: score})
+		} else if score > bests[b].score {
+			bests[b] = best{cand: i, score: score}
 		}
 	}
-	places := make([]RankedPlace, 0, len(best))
-	for id, i := range best {
-		s := all[i]
-		c := cands[s.cand]
-		places = append(places, RankedPlace{IncidentID: id, Field: c.Field, Ref: c.Ref, Score: s.score,
-			Snippet: snippet(c.Body, s.words, s.matches)})
-	}
-	sort.Slice(places, func(i, j int) bool {
-		if places[i].Score != places[j].Score {
-			return places[i].Score > places[j].Score
+	sort.Slice(bests, func(i, j int) bool {
+		if bests[i].score != bests[j].score {
+			return bests[i].score > bests[j].score
 		}
-		return places[i].IncidentID > places[j].IncidentID
+		return cands[bests[i].cand].IncidentID > cands[bests[j].cand].IncidentID
 	})
-	if offset >= len(places) {
+	if offset >= len(bests) {
 		return []RankedPlace{}
 	}
-	return places[offset:min(len(places), offset+limit)]
+	page := bests[offset:min(len(bests), offset+limit)]
+	places := make([]RankedPlace, len(page))
+	for i, b := range page {
+		c := cands[b.cand]
+		words = appendWordSpans(words[:0], c.Body)
+		var matches []span
+		for _, t := range terms {
+			matches = matchTerm(matches, c.Body, words, t)
+		}
+		places[i] = RankedPlace{IncidentID: c.IncidentID, Field: c.Field, Ref: c.Ref, Unit: c.Unit, Score: b.score,
+			Snippet: snippet(c.Body, words, matches)}
+	}
+	return places
 }
 
 // span is a word's byte range in a text; in matches, a run of words.
 type span struct{ from, to int }
 
-// wordSpans cuts text into words as SearchWords does, keeping where each is.
-func wordSpans(text string) []span {
-	var out []span
+// asciiWord marks the ASCII letters and digits: a table, as a branch per
+// byte was the tokenizer's cost.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = isWordRune(rune(c))
+	}
+	return t
+}()
+
+// appendWordSpans cuts text into words as SearchWords does, appending
+// where each is to out. ASCII is read byte by byte: it is most of the
+// text, and decoding it as runes was most of a search's ranking time.
+func appendWordSpans(out []span, text string) []span {
 	start := -1
-	for i, r := range text {
-		if isWordRune(r) {
-			if start < 0 {
-				start = i
-			}
-			continue
+	for i := 0; i < len(text); {
+		c, size := text[i], 1
+		var word bool
+		if c < utf8.RuneSelf {
+			word = asciiWord[c]
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(text[i:])
+			word = isWordRune(r)
 		}
-		if start >= 0 {
+		switch {
+		case word && start < 0:
+			start = i
+		case !word && start >= 0:
 			out = append(out, span{start, i})
 			start = -1
 		}
+		i += size
 	}
 	if start >= 0 {
 		out = append(out, span{start, len(text)})
@@ -126,21 +159,15 @@ func wordSpans(text string) []span {
 	return out
 }
 
-// matchTerm finds where the term occurs among the words: each occurrence
-// as the span from its first word's start to its last word's end.
-func matchTerm(text string, words []span, t SearchTerm) []span {
-	var out []span
+// matchTerm appends to out where the term occurs among the words: each
+// occurrence as the span from its first word's start to its last word's
+// end.
+func matchTerm(out []span, text string, words []span, t SearchTerm) []span {
 	n := len(t.Words)
 	for i := 0; i+n <= len(words); i++ {
 		ok := true
 		for k, want := range t.Words {
-			got := text[words[i+k].from:words[i+k].to]
-			if k == n-1 && t.Prefix {
-				ok = hasPrefixFold(got, want)
-			} else {
-				ok = strings.EqualFold(got, want)
-			}
-			if !ok {
+			if ok = wordMatch(text[words[i+k].from:words[i+k].to], want, k == n-1 && t.Prefix); !ok {
 				break
 			}
 		}
@@ -151,17 +178,30 @@ func matchTerm(text string, words []span, t SearchTerm) []span {
 	return out
 }
 
-// hasPrefixFold reports whether word starts with prefix, ignoring case,
-// without allocating.
-func hasPrefixFold(word, prefix string) bool {
-	for _, p := range prefix {
-		r, size := utf8.DecodeRuneInString(word)
-		if size == 0 || unicode.ToLower(r) != p {
+// wordMatch reports whether the text's word got is the query's word want
+// (from SearchWords), ignoring case and diacritics (foldRune), or when
+// prefix whether got starts with want. It allocates nothing and reads
+// ASCII byte by byte.
+func wordMatch(got, want string, prefix bool) bool {
+	for len(want) > 0 {
+		if len(got) == 0 {
 			return false
 		}
-		word = word[size:]
+		if g, w := got[0], want[0]; g < utf8.RuneSelf && w < utf8.RuneSelf {
+			if g != w && (g < 'A' || g > 'Z' || g+'a'-'A' != w) {
+				return false
+			}
+			got, want = got[1:], want[1:]
+			continue
+		}
+		g, gs := utf8.DecodeRuneInString(got)
+		w, ws := utf8.DecodeRuneInString(want)
+		if foldRune(g) != foldRune(w) {
+			return false
+		}
+		got, want = got[gs:], want[ws:]
 	}
-	return true
+	return prefix || len(got) == 0
 }
 
 // Snippet size, in words around the first match.

@@ -87,7 +87,10 @@ func TestSnippet(t *testing.T) {
 		{"kraken pool", long, []SnippetPart{{Text: "…word word word word word word word the "},
 			{Text: "kraken", Match: true}, {Text: " "}, {Text: "pool", Match: true},
 			{Text: " is exhausted tail tail tail tail tail tail tail tail tail tail tail tail…"}}},
-		{"cafe", "un café", []SnippetPart{{Text: "un café"}}}, // folded by the index only: no mark, still shown
+		{"cafe", "un café", []SnippetPart{{Text: "un "}, {Text: "café", Match: true}}},
+		{"café", "CAFE-Crème", []SnippetPart{{Text: "CAFE", Match: true}, {Text: "-Crème"}}},
+		{`"sao pau*"`, "to São Paulo", []SnippetPart{{Text: "to "}, {Text: "São Paulo", Match: true}}},
+		{"straße", "die Strasse", []SnippetPart{{Text: "die Strasse"}}}, // ß is not a letter with a diacritic: no mark, still shown
 	}
 	for _, c := range cases {
 		terms, err := ParseSearch(c.q)
@@ -100,6 +103,22 @@ func TestSnippet(t *testing.T) {
 		}
 		if diff := cmp.Diff(c.want, got[0].Snippet); diff != "" {
 			t.Errorf("%q in %q: snippet (-want +got):\n%s", c.q, c.body, diff)
+		}
+	}
+}
+
+func TestFoldRune(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"Café", "cafe"}, {"ÀÉÎÕÜ", "aeiou"}, {"ñÇ", "nc"}, {"Łódź", "łodz"}, {"Ǹẞ", "nß"},
+		{"Việt", "viet"}, {"øæß", "øæß"}, {"Ωmega", "ωmega"}, {"x9_", "x9_"},
+	}
+	for _, c := range cases {
+		var b strings.Builder
+		for _, r := range c.in {
+			b.WriteRune(foldRune(r))
+		}
+		if b.String() != c.want {
+			t.Errorf("fold %q = %q, want %q", c.in, b.String(), c.want)
 		}
 	}
 }

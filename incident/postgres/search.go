@@ -14,11 +14,11 @@ import (
 // ranked by incident.RankSearch (the rule SQLite's store uses too), which
 // answers each incident once, at its best place, with a snippet of it.
 func (s *DB) Search(ctx context.Context, sq incident.SearchQuery) ([]incident.SearchHit, error) {
-	query, err := tsQuery(sq.Terms)
+	query, qargs, err := tsQuery(sq.Terms)
 	if err != nil {
 		return nil, err
 	}
-	cands, err := s.searchWindow(ctx, query, sq)
+	cands, err := s.searchWindow(ctx, query, qargs, sq)
 	if err != nil {
 		return nil, err
 	}
@@ -45,12 +45,12 @@ func (s *DB) Search(ctx context.Context, sq incident.SearchQuery) ([]incident.Se
 // (fastupdate off, migration 0008): with one, every search read the list
 // and the planner walked the whole table for a rare word (36 ms p50 at
 // 1,000 incidents).
-func (s *DB) searchWindow(ctx context.Context, query string, sq incident.SearchQuery) ([]incident.SearchCandidate, error) {
+func (s *DB) searchWindow(ctx context.Context, query string, qargs []any, sq incident.SearchQuery) ([]incident.SearchCandidate, error) {
 	where, args := searchFilters(sq)
 	rows, err := s.q().QueryContext(ctx, `SELECT u.incident_id, u.field, u.ref, u.body
 		FROM search_units u`+joinIncidents(where)+`
-		WHERE u.tsv @@ to_tsquery('simple', ?)`+where+`
-		ORDER BY u.id DESC LIMIT `+fmt.Sprint(incident.SearchWindow), append([]any{query}, args...)...)
+		WHERE u.tsv @@ `+query+where+`
+		ORDER BY u.id DESC LIMIT `+fmt.Sprint(incident.SearchWindow), append(qargs, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -86,33 +86,39 @@ func (s *DB) incidentsByID(ctx context.Context, ids []any) (map[int64]*incident.
 	return out, rows.Err()
 }
 
-// tsQuery writes the terms as tsquery text: each word a quoted lexeme
-// (words are letters and digits only, so nothing reads as tsquery
-// syntax), a phrase's words joined by <->, a prefix's last word with :*,
-// the terms ANDed.
-func tsQuery(terms []incident.SearchTerm) (string, error) {
+// tsQuery writes the terms as a tsquery expression over its arguments,
+// the terms ANDed: a term's words go through search_text (migration 0019),
+// which folds and cuts them as the index's text is folded and cut, so
+// cafe finds café and the reverse, then phraseto_tsquery, which joins
+// them with <->; a prefix's last word is quoted by quote_literal and
+// marked :*. No text of the query is read as tsquery syntax: the words
+// are arguments, and what search_text leaves is letters, digits and
+// spaces.
+func tsQuery(terms []incident.SearchTerm) (string, []any, error) {
 	if len(terms) == 0 {
-		return "", incident.Errorf(incident.KindInvalid, "the search has no words: give q")
+		return "", nil, incident.Errorf(incident.KindInvalid, "the search has no words: give q")
 	}
 	parts := make([]string, 0, len(terms))
+	var args []any
 	for _, t := range terms {
-		if len(t.Words) == 0 {
-			return "", incident.Errorf(incident.KindInvalid, "a search term has no words")
+		n := len(t.Words)
+		if n == 0 {
+			return "", nil, incident.Errorf(incident.KindInvalid, "a search term has no words")
 		}
-		words := make([]string, len(t.Words))
-		for i, w := range t.Words {
-			words[i] = "'" + strings.ReplaceAll(w, "'", "''") + "'"
+		if !t.Prefix {
+			parts = append(parts, `phraseto_tsquery('simple', search_text(?))`)
+			args = append(args, strings.Join(t.Words, " "))
+			continue
 		}
-		if t.Prefix {
-			words[len(words)-1] += ":*"
-		}
-		p := strings.Join(words, " <-> ")
-		if len(words) > 1 {
-			p = "(" + p + ")"
+		p := `to_tsquery('simple', quote_literal(search_text(?)) || ':*')`
+		if n > 1 {
+			p = `tsquery_phrase(phraseto_tsquery('simple', search_text(?)), ` + p + `)`
+			args = append(args, strings.Join(t.Words[:n-1], " "))
 		}
 		parts = append(parts, p)
+		args = append(args, t.Words[n-1])
 	}
-	return strings.Join(parts, " & "), nil
+	return "(" + strings.Join(parts, " && ") + ")", args, nil
 }
 
 // searchFilters are the query's filters on incidents i, as SQL that

@@ -1,7 +1,9 @@
 package postgres_test
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/incident/postgres/pgtest"
@@ -16,7 +18,8 @@ func TestSearchConformance(t *testing.T) {
 }
 
 // TestSearchIndexesAnOlderDatabase: a database from before migration
-// 0008 is indexed whole by it (IndexPending), with its progress logged.
+// 0008 (and 0019, which folds its accents) is indexed whole by them
+// (IndexPending), with its progress logged.
 func TestSearchIndexesAnOlderDatabase(t *testing.T) {
 	dsn := pgtest.Database(t)
 	db := openDSN(t, dsn, incident.SystemClock{})
@@ -25,10 +28,51 @@ func TestSearchIndexesAnOlderDatabase(t *testing.T) {
 		raw := rawOpen(t, dsn)
 		for _, q := range []string{`DROP TABLE search_pending`, `DROP TABLE search_units`,
 			`DROP FUNCTION search_index_incident CASCADE`, `DROP FUNCTION search_index_event CASCADE`,
-			`DELETE FROM schema_migrations WHERE version = '0008_search'`} {
+			`DROP FUNCTION search_text`, `DROP FUNCTION search_fold`,
+			`DELETE FROM schema_migrations WHERE version IN ('0008_search', '0019_search_unaccent')`} {
 			if _, err := raw.Exec(q); err != nil {
 				t.Fatalf("%s: %v", q, err)
 			}
 		}
 	}, func(t *testing.T) storetest.IndexingStore { return openDSN(t, dsn, incident.SystemClock{}) })
+}
+
+// TestSearchUnaccentRederivesStoredRows: migration 0019 folds the accents
+// of the places stored before it, not only of those written after: a
+// database whose index is as 0008 made it (tsv without unaccent, 0019 not
+// applied) finds café by cafe once reopened.
+func TestSearchUnaccentRederivesStoredRows(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.Database(t)
+	db := openDSN(t, dsn, incident.SystemClock{})
+	err := db.Update(ctx, func(tx incident.Tx) error {
+		return tx.CreateIncident(ctx, &incident.Incident{Title: "Le café est fermé", Severity: incident.SeverityHigh,
+			Status: incident.StatusOpen, Source: "alertmanager", CreatedAt: time.Now(), UpdatedAt: time.Now()})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw := rawOpen(t, dsn)
+	for _, q := range []string{`DROP INDEX search_units_tsv`, `ALTER TABLE search_units DROP COLUMN tsv`,
+		`ALTER TABLE search_units ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', regexp_replace(body, '[[:punct:][:space:]]+', ' ', 'g'))) STORED`,
+		`DROP FUNCTION search_text`, `DROP FUNCTION search_fold`,
+		`DELETE FROM schema_migrations WHERE version = '0019_search_unaccent'`} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	var n int
+	if err := raw.QueryRow(`SELECT count(*) FROM search_units WHERE tsv @@ to_tsquery('simple', 'cafe')`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("before 0019: %d places hold cafe (%v); want 0", n, err)
+	}
+	db = openDSN(t, dsn, incident.SystemClock{})
+	terms, err := incident.ParseSearch("cafe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits, err := db.Search(ctx, incident.SearchQuery{Terms: terms})
+	if err != nil || len(hits) != 1 || hits[0].Field != incident.FieldTitle {
+		t.Fatalf("cafe after 0019: %+v, %v; want the title", hits, err)
+	}
 }

@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -19,34 +21,19 @@ func (s *DB) Search(ctx context.Context, q incident.SearchQuery) ([]incident.Sea
 	if err != nil {
 		return nil, err
 	}
-	where, args := searchFilters(q)
-	// Not from the statement cache: the SQL varies with the filters.
-	rows, err := s.rdb.QueryContext(ctx, `SELECT u.incident_id, u.field, u.ref, u.body
-		FROM search_fts f JOIN search_units u ON u.id = f.rowid`+joinIncidents(where)+`
-		WHERE search_fts MATCH ?`+where+`
-		ORDER BY f.rowid DESC LIMIT `+fmt.Sprint(incident.SearchWindow), append([]any{match}, args...)...)
+	cands, err := s.searchWindow(ctx, match, q)
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	var cands []incident.SearchCandidate
-	for rows.Next() {
-		var c incident.SearchCandidate
-		if err := rows.Scan(&c.IncidentID, &c.Field, &c.Ref, &c.Body); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		cands = append(cands, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, err
 	}
 	limit, offset := incident.SearchPage(q)
 	places := incident.RankSearch(q.Terms, cands, limit, offset)
 	if len(places) == 0 {
 		return []incident.SearchHit{}, nil
 	}
-	ids := make([]any, len(places))
+	if err := s.placeRefs(ctx, places); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(places))
 	for i, p := range places {
 		ids[i] = p.IncidentID
 	}
@@ -57,8 +44,111 @@ func (s *DB) Search(ctx context.Context, q incident.SearchQuery) ([]incident.Sea
 	return incident.SearchHits(places, incs), nil
 }
 
-func (s *DB) incidentsByID(ctx context.Context, ids []any) (map[int64]*incident.Incident, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT `+incidentColumns+` FROM incidents WHERE id IN (`+marks(len(ids))+`)`, ids...)
+// searchFields are the places' fields in the order of their codes in
+// searchWindow's rows.
+var searchFields = []incident.SearchField{incident.FieldTitle, incident.FieldSummary, incident.FieldLabels,
+	incident.FieldTimeline, incident.FieldTranscript}
+
+// fieldCode is SQL for the code of u.field in searchFields.
+var fieldCode = func() string {
+	var b strings.Builder
+	b.WriteString("CASE u.field")
+	for i, f := range searchFields {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", f, i)
+	}
+	b.WriteString(" END")
+	return b.String()
+}()
+
+// searchWindow reads the newest incident.SearchWindow matching places
+// that pass the filters, with what ranking needs and no more: each row's
+// columns cost more than its text (modernc takes the connection's mutex
+// for every column read), so a row is the place's ID, its incident and
+// field in one integer (incident*8 + the field's code) and its body; the
+// refs are read for the page's places alone (placeRefs).
+func (s *DB) searchWindow(ctx context.Context, match string, q incident.SearchQuery) ([]incident.SearchCandidate, error) {
+	where, args := searchFilters(q)
+	query := `SELECT f.rowid, u.incident_id * 8 + ` + fieldCode + `, u.body
+		FROM search_fts f JOIN search_units u ON u.id = f.rowid` + joinIncidents(where) + `
+		WHERE search_fts MATCH ?` + where + `
+		ORDER BY f.rowid DESC LIMIT ` + fmt.Sprint(incident.SearchWindow)
+	// Without filters the SQL is always the same, and prepared once (the
+	// statement cache); with them it varies with the filters' values
+	// (how many statuses, which labels), so it is prepared each time
+	// rather than kept.
+	var rows *sql.Rows
+	var err error
+	if where == "" {
+		rows, err = reader{s}.QueryContext(ctx, query, match)
+	} else {
+		rows, err = s.rdb.QueryContext(ctx, query, append([]any{match}, args...)...)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	var cands []incident.SearchCandidate
+	for rows.Next() {
+		var c incident.SearchCandidate
+		var code sql.NullInt64
+		if err := rows.Scan(&c.Unit, &code, &c.Body); err != nil {
+			return nil, err
+		}
+		if !code.Valid || code.Int64&7 >= int64(len(searchFields)) {
+			return nil, fmt.Errorf("search: place %d has a field the index does not know", c.Unit)
+		}
+		c.IncidentID, c.Field = code.Int64>>3, searchFields[code.Int64&7]
+		cands = append(cands, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return cands, nil
+}
+
+// placeRefs reads the refs of the page's places (the event's or message's
+// ID) in one query. A place gone since the window was read (its
+// transcript written again) keeps no ref: its hit links to the incident.
+func (s *DB) placeRefs(ctx context.Context, places []incident.RankedPlace) error {
+	units := make([]int64, len(places))
+	for i, p := range places {
+		units[i] = p.Unit
+	}
+	list, err := json.Marshal(units)
+	if err != nil {
+		return err
+	}
+	rows, err := reader{s}.QueryContext(ctx, `SELECT id, ref FROM search_units WHERE id IN (SELECT value FROM json_each(?))`, string(list))
+	if err != nil {
+		return fmt.Errorf("search: read refs: %w", err)
+	}
+	defer rows.Close()
+	refs := make(map[int64]string, len(places))
+	for rows.Next() {
+		var id int64
+		var ref string
+		if err := rows.Scan(&id, &ref); err != nil {
+			return err
+		}
+		refs[id] = ref
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("search: read refs: %w", err)
+	}
+	for i := range places {
+		places[i].Ref = refs[places[i].Unit]
+	}
+	return nil
+}
+
+// incidentsByID reads the page's incidents in one query, whose SQL is the
+// same for every page (the IDs go as one JSON array), so prepared once.
+func (s *DB) incidentsByID(ctx context.Context, ids []int64) (map[int64]*incident.Incident, error) {
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := reader{s}.QueryContext(ctx, `SELECT `+incidentColumns+` FROM incidents WHERE id IN (SELECT value FROM json_each(?))`, string(list))
 	if err != nil {
 		return nil, fmt.Errorf("search: read incidents: %w", err)
 	}

@@ -23,7 +23,7 @@ type SearchStore interface {
 // RunSearch checks incident.Searcher's rules on fresh stores from open:
 // every place is found, with its field, ref and a snippet that marks the
 // match; the title outranks a message; each incident is one hit; phrases
-// and prefixes; each filter; the index follows every write in its
+// and prefixes; accents folded (cafe finds café and the reverse); each filter; the index follows every write in its
 // transaction (a title changed, a rolled-back update, a transcript
 // written again or cleared); paging; a query without terms is invalid.
 func RunSearch(t *testing.T, open func(t *testing.T, clock incident.Clock) SearchStore) {
@@ -34,6 +34,7 @@ func RunSearch(t *testing.T, open func(t *testing.T, clock incident.Clock) Searc
 		{"FindsEachPlace", testSearchPlaces},
 		{"RankingAndOneHitPerIncident", testSearchRanking},
 		{"PhrasesAndPrefixes", testSearchPhrases},
+		{"AccentsFold", testSearchAccents},
 		{"Filters", testSearchFilters},
 		{"FollowsWritesInTheirTransaction", testSearchCurrent},
 		{"Paging", testSearchPaging},
@@ -230,6 +231,42 @@ func testSearchPhrases(t *testing.T, s SearchStore) {
 		if got := keys(hits); got != c.want {
 			t.Errorf("%s: hits %q, want %q", c.q, got, c.want)
 		}
+	}
+}
+
+// testSearchAccents: a word finds itself with or without its accents, in
+// words, phrases and prefixes, on both drivers (FTS5's remove_diacritics,
+// PostgreSQL's unaccent), and the snippet marks the accented word.
+func testSearchAccents(t *testing.T, s SearchStore) {
+	a := searchFixture(t, s, &incident.Incident{Title: "Le café est fermé"}, nil, nil)
+	b := searchFixture(t, s, &incident.Incident{Title: "Queue stuck"}, []string{"the cafe api returns 502"}, nil)
+	c := searchFixture(t, s, &incident.Incident{Title: "Zürich datacenter"}, nil, []string{"São Paulo façade is down"})
+	cases := []struct{ q, want string }{
+		{`cafe`, a.Key + " " + b.Key},
+		{`café`, a.Key + " " + b.Key},
+		{`CAFÉ`, a.Key + " " + b.Key},
+		{`"cafe est ferme"`, a.Key},
+		{`"café api"`, b.Key},
+		{`fer*`, a.Key},
+		{`zurich`, c.Key},
+		{`"sao paulo" facade`, c.Key},
+		{`fermee`, ""},
+	}
+	for _, cs := range cases {
+		hits := search(t, s, incident.SearchQuery{}, cs.q)
+		sort.Slice(hits, func(i, j int) bool { return hits[i].Incident.ID < hits[j].Incident.ID })
+		if got := keys(hits); got != cs.want {
+			t.Errorf("%s: hits %q, want %q", cs.q, got, cs.want)
+		}
+	}
+	hits := search(t, s, incident.SearchQuery{}, "cafe")
+	for _, h := range hits {
+		if h.Incident.ID == a.ID && !hasMatch(h.Snippet, "café") {
+			t.Errorf("cafe in %s: snippet %s does not mark café", a.Key, marked(h.Snippet))
+		}
+	}
+	if hits := search(t, s, incident.SearchQuery{}, "paulo"); len(hits) != 1 || !hasMatch(hits[0].Snippet, "Paulo") {
+		t.Errorf("paulo: hits %+v", hits)
 	}
 }
 
