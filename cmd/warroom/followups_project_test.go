@@ -37,7 +37,7 @@ func TestJiraFollowupsInAnotherProject(t *testing.T) {
 	h.waitFollowupTickets("INC-1", 2)
 	// After the close (only creates left to fail): a follow-up whose
 	// create is made in Jira but whose answer is lost.
-	j.Inject(jiratest.Fault{Method: "POST", Path: "/rest/api/2/issue", Status: http.StatusBadGateway, Body: "proxy", Committed: true})
+	j.Inject(jiratest.Fault{Method: "POST", Path: "/rest/api/2/issue$", Status: http.StatusBadGateway, Body: "proxy", Committed: true})
 	if code := h.apiInto("POST", "/incidents/INC-1/followups", map[string]string{"actor": "alice", "text": "write the postmortem"}, nil); code != 201 {
 		t.Fatalf("late follow-up: %d", code)
 	}
