@@ -29,13 +29,19 @@ var system = httpclass.System{Name: "Jira", Hold: 2 * time.Second, Hints: map[in
 // creation, so the body is read here when it was not: the message quotes
 // Jira's own words.
 func classify(op string, resp *jira.Response, err error) error {
+	return classifyAs(system, op, resp, err)
+}
+
+// classifyAs is classify with sys's hints, for a call whose refusal points
+// at one config key.
+func classifyAs(sys httpclass.System, op string, resp *jira.Response, err error) error {
 	if err == nil {
 		return nil
 	}
 	if resp == nil || resp.Response == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return system.Failure(op, err)
+		return sys.Failure(op, err)
 	}
-	return system.Answer(op, resp.StatusCode, resp.Header, errors.New(jiraMessage(resp, err)))
+	return sys.Answer(op, resp.StatusCode, resp.Header, errors.New(jiraMessage(resp, err)))
 }
 
 // jiraMessage is Jira's own explanation: errorMessages and the per-field

@@ -29,7 +29,7 @@ func (b *Backend) TracksFollowups() bool { return true }
 func (b *Backend) OpenFollowupTicket(ctx context.Context, inc *incident.Incident, f incident.Followup) (incident.TicketRef, error) {
 	fc := b.cfg.Followups
 	lbl := followupLabel(inc, f)
-	key, err := b.findByLabel(ctx, fc.Project, lbl, fmt.Sprintf("the issue of follow-up #%d of %s", f.ID, inc.Key))
+	key, err := b.findByLabel(ctx, fc.Project, "tickets.jira.followups.project", lbl, fmt.Sprintf("the issue of follow-up #%d of %s", f.ID, inc.Key))
 	if err != nil {
 		return incident.TicketRef{}, err
 	}

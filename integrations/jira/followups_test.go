@@ -125,6 +125,14 @@ func TestOpenFollowupTicketCases(t *testing.T) {
 	if err != nil || len(j.Issue(d.Key).IssueLinks) != 0 {
 		t.Fatalf("follow-up of an incident without an issue: %+v, %v, links %+v", d, err, j.Issue(d.Key).IssueLinks)
 	}
+	// A follow-up project Jira does not have: permanent, naming the key.
+	b.cfg.Followups.Project = "NOPE"
+	_, err = b.OpenFollowupTicket(ctx, inc, incident.Followup{ID: 5, Text: "nowhere"})
+	if incident.ErrorKind(err) != incident.KindPermanent || !strings.Contains(err.Error(), "The value 'NOPE' does not exist for the field 'project'.") ||
+		!strings.Contains(err.Error(), "set tickets.jira.followups.project to the key of a project") {
+		t.Errorf("unknown follow-up project: %v, want a permanent error quoting Jira and naming tickets.jira.followups.project", err)
+	}
+	b.cfg.Followups.Project = "OPS"
 	b.cfg.Followups.LinkType = "Causes"
 	_, err = b.OpenFollowupTicket(ctx, inc, incident.Followup{ID: 4, Text: "bad link"})
 	if incident.ErrorKind(err) != incident.KindPermanent || !strings.Contains(err.Error(), "set tickets.jira.followups.link_type") {

@@ -23,7 +23,7 @@ var priorityOf = map[incident.Severity]string{
 // OpenTicket creates the incident's issue, or finds the one an earlier
 // attempt created (by its warroom label).
 func (b *Backend) OpenTicket(ctx context.Context, inc *incident.Incident) (incident.TicketRef, error) {
-	found, err := b.findByLabel(ctx, b.cfg.Project, label(inc), "the ticket of "+inc.Key)
+	found, err := b.findByLabel(ctx, b.cfg.Project, "tickets.jira.project", label(inc), "the ticket of "+inc.Key)
 	if err != nil || found != "" {
 		return b.ref(found), err
 	}
@@ -53,8 +53,10 @@ func (b *Backend) OpenTicket(ctx context.Context, inc *incident.Incident) (incid
 }
 
 // findByLabel returns the key of the issue of project that carries label
-// (the one an earlier attempt created), or "" when there is none.
-func (b *Backend) findByLabel(ctx context.Context, project, label, what string) (string, error) {
+// (the one an earlier attempt created), or "" when there is none. key is
+// the config key that names project: Jira refuses the search (400) when
+// the project does not exist or the user cannot see it.
+func (b *Backend) findByLabel(ctx context.Context, project, key, label, what string) (string, error) {
 	jql := fmt.Sprintf(`project = %s AND labels = "%s"`, project, label)
 	found, resp, err := b.client.Issue.SearchWithContext(ctx, jql, &jira.SearchOptions{MaxResults: 1, Fields: []string{"summary"}})
 	if resp != nil && resp.Response != nil && resp.StatusCode == http.StatusGone {
@@ -62,7 +64,8 @@ func (b *Backend) findByLabel(ctx context.Context, project, label, what string) 
 		found, resp, err = b.client.Issue.SearchV2JQLWithContext(ctx, jql, &jira.SearchOptionsV2{MaxResults: 1, Fields: []string{"summary"}})
 	}
 	if err != nil {
-		return "", classify("search for "+what, resp, err)
+		hint := fmt.Sprintf("set %s to the key of a project the Jira user can browse", key)
+		return "", classifyAs(system.WithHint(http.StatusBadRequest, hint), "search for "+what, resp, err)
 	}
 	if len(found) > 0 {
 		return found[0].Key, nil

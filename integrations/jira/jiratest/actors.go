@@ -10,7 +10,8 @@ import (
 type IssueInput struct {
 	Summary      string
 	Description  string
-	IssueType    string // default the first of Options.IssueTypes
+	Project      string // a project's key; default Options.ProjectKey
+	IssueType    string // default the first of the project's issue types
 	Priority     string // default Options.DefaultPriority
 	Labels       []string
 	Assignee     string         // a user name; "" leaves it unassigned
@@ -23,11 +24,18 @@ type IssueInput struct {
 // issue (no summary, an unknown issue type or priority, ...).
 func (s *Server) CreateIssueAsUser(user string, in IssueInput) (string, Webhook) {
 	s.t.Helper()
+	if in.Project == "" {
+		in.Project = s.opts.ProjectKey
+	}
 	if in.IssueType == "" {
-		in.IssueType = s.opts.IssueTypes[0]
+		s.mu.Lock()
+		if p := s.findProject(in.Project, false); p != nil {
+			in.IssueType = p.IssueTypes[0]
+		}
+		s.mu.Unlock()
 	}
 	fields := map[string]any{
-		"project":   map[string]string{"key": s.opts.ProjectKey},
+		"project":   map[string]string{"key": in.Project},
 		"issuetype": map[string]string{"name": in.IssueType},
 		"summary":   in.Summary,
 	}

@@ -7,30 +7,12 @@ import (
 	"strings"
 )
 
-// The catalog: the project, issue types, priorities, statuses, resolutions
+// The catalog: the issue types, priorities, statuses, resolutions
 // and users the fake knows, looked up by name or id, and rendered as Jira
 // renders them inside an issue.
 
-const projectID = "10000"
-
 // jiraTime is the layout of every timestamp in Jira's REST answers.
 const jiraTime = "2006-01-02T15:04:05.000-0700"
-
-func (s *Server) projectJSON() map[string]any {
-	return map[string]any{
-		"self":           s.base + "/rest/api/2/project/" + projectID,
-		"id":             projectID,
-		"key":            s.opts.ProjectKey,
-		"name":           s.opts.ProjectName,
-		"projectTypeKey": "software",
-	}
-}
-
-// isProject reports whether a project reference ({"key"} or {"id"}) or a
-// JQL value names the fake's project.
-func (s *Server) isProject(ref string) bool {
-	return ref == projectID || strings.EqualFold(ref, s.opts.ProjectKey) || ref == s.opts.ProjectName
-}
 
 // lookup finds a name in names by name or by the id Jira would give it;
 // ids are first+index. Name matching is case-insensitive, as in Jira.
@@ -59,7 +41,7 @@ const (
 )
 
 func (s *Server) issueTypeJSON(name string) map[string]any {
-	id := idOf(s.opts.IssueTypes, firstIssueType, name)
+	id := idOf(s.issueTypes, firstIssueType, name)
 	return map[string]any{
 		"self": s.base + "/rest/api/2/issuetype/" + id, "id": id, "name": name,
 		"description": "", "subtask": false,

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 )
 
 // newIssue is a validated create request.
 type newIssue struct {
+	project                           *project
 	summary, description, environment string
 	issueType, priority               string
 	labels                            []string
@@ -49,16 +51,22 @@ func (s *Server) parseCreate(fields map[string]json.RawMessage, reporter string)
 	errs := map[string]string{}
 	n := newIssue{reporter: reporter, custom: map[string]json.RawMessage{}}
 
-	var project ref
-	if raw, ok := fields["project"]; !ok || json.Unmarshal(raw, &project) != nil || project.any() == "" {
-		errs["project"] = msgProject
-	} else if !s.isProject(project.any()) {
+	// Data Center says "project is required" for a project it does not
+	// know (or the user cannot see) as well as for a missing one, and
+	// takes a project by id or key only.
+	var p ref
+	if raw, ok := fields["project"]; ok && json.Unmarshal(raw, &p) == nil {
+		n.project = s.findProject(firstNonEmpty(p.ID, p.Key), false)
+	}
+	if n.project == nil {
 		errs["project"] = msgProject
 	}
 	var it ref
 	if raw, ok := fields["issuetype"]; !ok || json.Unmarshal(raw, &it) != nil {
 		errs["issuetype"] = msgIssueType
-	} else if name, ok := lookup(s.opts.IssueTypes, firstIssueType, it.any()); !ok {
+	} else if name, ok := lookup(s.issueTypes, firstIssueType, it.any()); !ok || (n.project != nil && !slices.Contains(n.project.IssueTypes, name)) {
+		// A type of another project's scheme is as invalid here as an
+		// unknown one.
 		errs["issuetype"] = msgIssueType
 	} else {
 		n.issueType = name
@@ -178,10 +186,11 @@ func firstNonEmpty(v ...string) string {
 func (s *Server) insertIssue(n newIssue, user string) *issue {
 	now := s.now()
 	id := s.next("issue", 10001)
-	num := len(s.issues) + 1
+	n.project.last++
 	is := &issue{
 		id:          id,
-		key:         fmt.Sprintf("%s-%d", s.opts.ProjectKey, num),
+		key:         fmt.Sprintf("%s-%d", n.project.Key, n.project.last),
+		project:     n.project,
 		summary:     n.summary,
 		description: n.description,
 		environment: n.environment,

@@ -13,6 +13,10 @@
 //	tp := jira.BasicAuthTransport{Username: opts.User, Password: opts.Token}
 //	client, _ := jira.NewClient(tp.Client(), srv.URL())
 //
+// It holds one project, OPS, unless Options.Projects names more: each has
+// its own key numbering, issue types, JQL project clause, project and
+// createmeta resources.
+//
 // Tests inspect what the code under test did with Issue, Issues and
 // Requests; they break Jira on purpose with FailNext, Inject and SetDown;
 // and they play the humans working in Jira with CreateIssueAsUser,

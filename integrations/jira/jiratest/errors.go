@@ -13,7 +13,7 @@ const (
 	msgSummary        = "You must specify a summary of the issue."
 	msgIssueType      = "The issue type selected is invalid."
 	msgPriority       = "The priority selected is invalid."
-	msgProject        = "Specify a valid project ID or key."
+	msgProject        = "project is required"
 	msgEmptyComment   = "Comment body can not be empty!"
 	msgNotOnScreen    = "Field '%s' cannot be set. It is not on the appropriate screen, or unknown."
 	msgBadTransition  = "Transition id '%s' is not valid for this issue (%s) in its current status (%s)."

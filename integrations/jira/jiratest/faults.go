@@ -15,7 +15,9 @@ import (
 // Request.Fault set.
 type Fault struct {
 	// Method and Path choose the requests that fail: the HTTP method (empty:
-	// any) and a substring of the URL path (empty: any), e.g. "/comment".
+	// any) and a substring of the URL path (empty: any), e.g. "/comment";
+	// a Path ending in "$" matches only a path ending there, e.g.
+	// "/rest/api/2/issue$" for creates and not comments.
 	Method string
 	Path   string
 	// Times is how many matching requests fail; 0 means 1.
@@ -75,7 +77,9 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 		if f.Method != "" && !strings.EqualFold(f.Method, r.Method) {
 			continue
 		}
-		if !strings.Contains(r.URL.Path, f.Path) {
+		if suffix, ok := strings.CutSuffix(f.Path, "$"); ok && !strings.HasSuffix(r.URL.Path, suffix) {
+			continue
+		} else if !ok && !strings.Contains(r.URL.Path, f.Path) {
 			continue
 		}
 		f.Times--

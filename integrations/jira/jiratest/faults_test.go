@@ -82,6 +82,14 @@ func TestInjectMatchesPathAndMethod(t *testing.T) {
 	if _, resp, err := c.Issue.AddComment(key, &jira.Comment{Body: "x"}); err != nil || resp.StatusCode != 201 {
 		t.Fatalf("third comment: %v", err)
 	}
+	// A Path ending in "$" matches the end of the path only: creates, not comments.
+	srv.Inject(jiratest.Fault{Method: "POST", Path: "/rest/api/2/issue$", Status: 503, Body: "busy"})
+	if _, resp, err := c.Issue.AddComment(key, &jira.Comment{Body: "y"}); err != nil || resp.StatusCode != 201 {
+		t.Fatalf("a comment hit the creates' fault: %v", err)
+	}
+	if _, resp, _ := c.Issue.Create(&jira.Issue{Fields: &jira.IssueFields{Project: jira.Project{Key: "OPS"}, Type: jira.IssueType{Name: "Task"}, Summary: "s"}}); resp.StatusCode != 503 {
+		t.Fatalf("create: %d, want 503", resp.StatusCode)
+	}
 }
 
 func TestCommittedFaultDuplicatesOnBlindRetry(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 type IssueView struct {
 	ID             string
 	Key            string
+	Project        string // the project's key
 	Summary        string
 	Description    string
 	IssueType      string
@@ -121,7 +122,7 @@ func (s *Server) record(r *http.Request, path string, status int, fault bool) {
 func (s *Server) view(is *issue) IssueView {
 	st, _ := s.status(is.status)
 	v := IssueView{
-		ID: is.id, Key: is.key, Summary: is.summary, Description: is.description,
+		ID: is.id, Key: is.key, Project: is.project.Key, Summary: is.summary, Description: is.description,
 		IssueType: is.issueType, Priority: is.priority, Labels: slices.Clone(is.labels),
 		Status: is.status, StatusCategory: st.Category, Resolution: is.resolution,
 		Reporter: is.reporter, Assignee: is.assignee, Created: is.created, Updated: is.updated,

@@ -82,10 +82,11 @@ func (s *Server) canonical(field, v, user string) (string, error) {
 	unknown := fmt.Errorf("The value '%s' does not exist for the field '%s'.", v, field)
 	switch field {
 	case "project":
-		if !s.isProject(v) {
+		p := s.findProject(v, true)
+		if p == nil {
 			return "", unknown
 		}
-		return s.opts.ProjectKey, nil
+		return p.Key, nil
 	case "key":
 		is := s.findIssue(v)
 		if is == nil {
@@ -106,7 +107,7 @@ func (s *Server) canonical(field, v, user string) (string, error) {
 		}
 		return "", unknown
 	case "issuetype":
-		return lookupOr(s.opts.IssueTypes, firstIssueType, v, unknown)
+		return lookupOr(s.issueTypes, firstIssueType, v, unknown)
 	case "priority":
 		return lookupOr(s.opts.Priorities, firstPriority, v, unknown)
 	case "resolution":
@@ -139,7 +140,7 @@ func (s *Server) values(is *issue, field string) []string {
 	}
 	switch field {
 	case "project":
-		return []string{s.opts.ProjectKey}
+		return []string{is.project.Key}
 	case "key":
 		return []string{is.key}
 	case "labels":
@@ -260,8 +261,18 @@ func (s *Server) compare(a, b *issue, field string) int {
 		return strings.Compare(a.status, b.status)
 	case "summary":
 		return strings.Compare(a.summary, b.summary)
+	case "key", "issuekey":
+		// By project, then by number: OPS-2 before OPS-10, as in Jira.
+		return cmp.Or(strings.Compare(a.project.Key, b.project.Key), cmp.Compare(keyNumber(a.key), keyNumber(b.key)))
 	}
 	return compareIDs(a.id, b.id)
+}
+
+// keyNumber is the number of an issue key: 17 of OPS-17.
+func keyNumber(key string) int {
+	_, num, _ := strings.Cut(key, "-")
+	n, _ := strconv.Atoi(num)
+	return n
 }
 
 // compareIDs orders Jira's numeric ids as numbers.

@@ -10,6 +10,7 @@ import (
 type issue struct {
 	id          string
 	key         string
+	project     *project
 	summary     string
 	description string
 	environment string

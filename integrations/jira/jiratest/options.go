@@ -12,15 +12,17 @@ const (
 	CategoryDone          = "done"
 )
 
-// Options configures a fake Jira. The zero value gives project OPS with the
-// issue types Incident and Task, the five standard priorities, the workflow
+// Options configures a fake Jira. The zero value gives one project, OPS,
+// with the issue types Incident and Task, the five standard priorities, the workflow
 // To Do → In Progress → Done, and a bot user "incident-bot" that logs in
 // with basic auth and the password "incident-bot-token".
 type Options struct {
-	ProjectKey  string   // default "OPS"
+	ProjectKey  string   // the main project's key (id 10000); default "OPS"
 	ProjectName string   // default "Operations"
 	IssueTypes  []string // default Incident, Task
-	Priorities  []string // default Highest, High, Medium, Low, Lowest
+	// Projects are more projects beside the main one; default none.
+	Projects   []Project
+	Priorities []string // default Highest, High, Medium, Low, Lowest
 	// DefaultPriority is what an issue created without a priority gets;
 	// default "Medium", or the middle of Priorities.
 	DefaultPriority string
@@ -170,6 +172,10 @@ func (o Options) withDefaults() Options {
 		o.Token = "incident-bot-token"
 	}
 	o.Users = append([]User(nil), o.Users...)
+	o.Projects = append([]Project(nil), o.Projects...)
+	for i := range o.Projects {
+		o.Projects[i].IssueTypes = append([]string(nil), o.Projects[i].IssueTypes...)
+	}
 	if o.MaxAttachmentBytes <= 0 {
 		o.MaxAttachmentBytes = 10 << 20
 	}

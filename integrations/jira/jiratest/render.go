@@ -41,7 +41,7 @@ func (s *Server) allFields(is *issue) map[string]any {
 		"description":    optString(is.description),
 		"environment":    optString(is.environment),
 		"issuetype":      s.issueTypeJSON(is.issueType),
-		"project":        s.projectJSON(),
+		"project":        s.projectJSON(is.project),
 		"priority":       s.priorityJSON(is.priority),
 		"labels":         labels,
 		"status":         s.statusJSON(is.status),

@@ -3,6 +3,7 @@ package jiratest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -37,6 +38,8 @@ type Server struct {
 	writes      map[string][]time.Time // per issue key, for IssueWriteLimit
 	events      []Webhook
 	issueLinks  []*issueLink
+	projects    []*project // the main project first
+	issueTypes  []string   // of every project, in order of first use; ids by index
 }
 
 // New starts a fake Jira configured by opts and stops it when the test
@@ -55,7 +58,7 @@ func New(t testing.TB, opts Options) *Server {
 		seq:         map[string]int{},
 		writes:      map[string][]time.Time{},
 	}
-	if err := s.checkWorkflow(); err != nil {
+	if err := errors.Join(s.setupProjects(), s.checkWorkflow()); err != nil {
 		t.Fatalf("jiratest: %v", err)
 	}
 	s.addUser(User{Name: s.opts.User, DisplayName: s.opts.DisplayName})
@@ -96,6 +99,10 @@ func (s *Server) routes() {
 	s.handle("GET "+api+"/issueLinkType", s.listLinkTypes)
 	s.handle("GET "+api+"/search", s.searchGet)
 	s.handle("POST "+api+"/search", s.searchPost)
+	s.handle("GET "+api+"/project", s.listProjects)
+	s.handle("GET "+api+"/project/{project}", s.getProject)
+	s.handle("GET "+api+"/issue/createmeta/{project}/issuetypes", s.createMetaIssueTypes)
+	s.handle("GET "+api+"/issue/createmeta/{project}/issuetypes/{type}", s.createMetaFields)
 	s.handle("GET "+api+"/myself", s.myself)
 	s.handle("GET "+api+"/serverInfo", s.serverInfo)
 }
