@@ -7,8 +7,8 @@ import (
 	"github.com/warroom/warroom/incident"
 )
 
-// The reports' statements are the shared core's (core.go), run on the read
-// pool itself (not prepared through reader, as before).
+// The reports' statements are the shared core's (core.go), run unprepared
+// on the read pool, as they were before the core.
 
 // CountLive counts the incidents that are open, acked or resolved, by
 // status and severity.
