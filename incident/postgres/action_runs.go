@@ -2,86 +2,27 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
-	"errors"
-	"fmt"
 
 	"github.com/warroom/warroom/incident"
 )
 
-// actionRunColumns are the columns of action_runs in scanActionRun's order.
-const actionRunColumns = `id, incident_id, action, params, actor, state, confirmed_by, attempts, ok, outcome, output, output_post,
-	requested_at, started_at, finished_at`
-
-func scanActionRun(row scanner) (*incident.ActionRun, error) {
-	var r incident.ActionRun
-	var params, state string
-	var requested int64
-	var started, finished sql.NullInt64
-	err := row.Scan(&r.ID, &r.IncidentID, &r.Action, &params, &r.Actor, &state, &r.ConfirmedBy, &r.Attempts, &r.OK, &r.Outcome,
-		&r.Output, &r.OutputPost, &requested, &started, &finished)
-	if err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal([]byte(params), &r.Params); err != nil {
-		return nil, fmt.Errorf("run %d params: %w", r.ID, err)
-	}
-	r.State, r.RequestedAt, r.StartedAt, r.FinishedAt = incident.RunState(state), fromNanos(requested), nullTime(started), nullTime(finished)
-	return &r, nil
-}
-
-func getActionRun(ctx context.Context, q queryer, id int64, lock string) (*incident.ActionRun, error) {
-	r, err := scanActionRun(q.QueryRowContext(ctx, `SELECT `+actionRunColumns+` FROM action_runs WHERE id = ?`+lock, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, incident.Errorf(incident.KindNotFound, "run %d does not exist", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read run %d: %w", id, err)
-	}
-	return r, nil
-}
+// The action runs' statements are the shared core's (core.go): in a
+// transaction a run is read locked, so that two replicas never both start
+// it.
 
 // ActionRun returns one run of an action.
 func (s *DB) ActionRun(ctx context.Context, id int64) (*incident.ActionRun, error) {
-	return getActionRun(ctx, s.q(), id, "")
+	return core.ActionRun(ctx, s.q(), id)
 }
 
-// ActionRun locks the run until the transaction ends, so that two
-// replicas never both start it.
 func (t *txStore) ActionRun(ctx context.Context, id int64) (*incident.ActionRun, error) {
-	return getActionRun(ctx, t.tx, id, forUpdate)
+	return core.LockActionRun(ctx, t.tx, id)
 }
 
 func (t *txStore) CreateActionRun(ctx context.Context, r *incident.ActionRun) error {
-	params, err := json.Marshal(nonNilMap(r.Params))
-	if err != nil {
-		return fmt.Errorf("encode run params: %w", err)
-	}
-	err = t.tx.QueryRowContext(ctx, `INSERT INTO action_runs (incident_id, action, params, actor, state, confirmed_by, attempts, ok,
-		outcome, output, output_post, requested_at, started_at, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
-		r.IncidentID, r.Action, string(params), r.Actor, string(r.State), r.ConfirmedBy, r.Attempts, r.OK, r.Outcome, r.Output, r.OutputPost,
-		nanos(r.RequestedAt), timePtr(r.StartedAt), timePtr(r.FinishedAt)).Scan(&r.ID)
-	if err != nil {
-		return fmt.Errorf("insert run of %s: %w", r.Action, err)
-	}
-	return nil
+	return core.CreateActionRun(ctx, t.tx, r)
 }
 
 func (t *txStore) UpdateActionRun(ctx context.Context, r *incident.ActionRun) error {
-	params, err := json.Marshal(nonNilMap(r.Params))
-	if err != nil {
-		return fmt.Errorf("encode run params: %w", err)
-	}
-	res, err := t.tx.ExecContext(ctx, `UPDATE action_runs SET action = ?, params = ?, actor = ?, state = ?, confirmed_by = ?, attempts = ?,
-		ok = ?, outcome = ?, output = ?, output_post = ?, started_at = ?, finished_at = ? WHERE id = ?`,
-		r.Action, string(params), r.Actor, string(r.State), r.ConfirmedBy, r.Attempts, r.OK, r.Outcome, r.Output, r.OutputPost,
-		timePtr(r.StartedAt), timePtr(r.FinishedAt), r.ID)
-	if err != nil {
-		return fmt.Errorf("update run %d: %w", r.ID, err)
-	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return incident.Errorf(incident.KindNotFound, "run %d does not exist", r.ID)
-	}
-	return nil
+	return core.UpdateActionRun(ctx, t.tx, r)
 }

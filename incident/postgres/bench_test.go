@@ -34,3 +34,10 @@ func BenchmarkStoreClaimWorkers(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStoreSharedCore is storetest.BenchSharedCore on PostgreSQL.
+//
+//	go test ./incident/postgres/ -run XXX -bench StoreSharedCore -benchtime 2000x
+func BenchmarkStoreSharedCore(b *testing.B) {
+	storetest.BenchSharedCore(b, openDSN(b, pgtest.Database(b), &storetest.Clock{}))
+}

@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/incident/internal/sqlstore"
 )
 
 // checkFence refuses the update when ctx is fenced (incident.WithFence) by
 // a holding that is no longer the lease's. The update holds SQLite's write
 // lock from its start (BEGIN IMMEDIATE), so no takeover commits between the
 // check and the update's commit.
-func checkFence(ctx context.Context, w rowQuerier, now time.Time) error {
+func checkFence(ctx context.Context, w sqlstore.Queryer, now time.Time) error {
 	h, ok := incident.FenceOf(ctx)
 	if !ok {
 		return nil

@@ -39,3 +39,8 @@ func BenchmarkStoreClaimWorkers(b *testing.B) {
 		storetest.BenchClaimWorkers(b, []storetest.Store{openBench(b)}, 16)
 	})
 }
+
+// BenchmarkStoreSharedCore is storetest.BenchSharedCore on SQLite.
+//
+//	go test ./incident/sqlite/ -run XXX -bench StoreSharedCore -benchtime 2000x
+func BenchmarkStoreSharedCore(b *testing.B) { storetest.BenchSharedCore(b, openBench(b)) }
