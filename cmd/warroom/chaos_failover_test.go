@@ -13,6 +13,27 @@ import (
 	"github.com/warroom/warroom/integrations/icinga2/icingatest"
 )
 
+// followerReplicas starts a real Icinga 2 and two warroom processes on one
+// PostgreSQL that follow it under queue, with leases short enough (ttl 4 s)
+// that a failover test waits seconds. It returns the database too, to read
+// the follower's lease row.
+func followerReplicas(t *testing.T, queue string) (*icingatest.Server, *sql.DB, *replicaSet) {
+	t.Helper()
+	ic := icingatest.Start(t)
+	dsn := pgtest.Database(t)
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	rs := startReplicas(t, buildBinary(t), 2, "WARROOM_STORE_DRIVER=postgres", "WARROOM_STORE_DSN="+dsn,
+		"WARROOM_PUBLIC_URL=http://warroom.test", "WARROOM_API_TOKEN="+testAPIToken, "WARROOM_SOURCES_ALERTMANAGER_TOKEN="+testAMToken,
+		"WARROOM_SOURCES_ICINGA2_URL="+ic.URL, "WARROOM_SOURCES_ICINGA2_USER="+ic.User, "WARROOM_SOURCES_ICINGA2_PASSWORD="+ic.Password,
+		"WARROOM_SOURCES_ICINGA2_CA_FILE="+ic.CAFile, "WARROOM_SOURCES_ICINGA2_QUEUE="+queue,
+		"WARROOM_SINGLETONS_TTL=4s", "WARROOM_SINGLETONS_RENEW_EVERY=1s", "WARROOM_SINGLETONS_RETRY=250ms")
+	return ic, db, rs
+}
+
 // followerHolders asks every running replica's /metrics whether it holds
 // the Icinga 2 follower lease and returns the ones that do.
 func followerHolders(rs *replicaSet) []int {
@@ -64,19 +85,7 @@ func readFollowerLease(t *testing.T, db *sql.DB) followerLease {
 // round for a recovery. The lease timings come from
 // the config (singletons.*), short here so that the test waits seconds.
 func TestFollowerFailoverOnProcessKill(t *testing.T) {
-	ic := icingatest.Start(t)
-	dsn := pgtest.Database(t)
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	bin := buildBinary(t)
-	rs := startReplicas(t, bin, 2, "WARROOM_STORE_DRIVER=postgres", "WARROOM_STORE_DSN="+dsn,
-		"WARROOM_PUBLIC_URL=http://warroom.test", "WARROOM_API_TOKEN="+testAPIToken, "WARROOM_SOURCES_ALERTMANAGER_TOKEN="+testAMToken,
-		"WARROOM_SOURCES_ICINGA2_URL="+ic.URL, "WARROOM_SOURCES_ICINGA2_USER="+ic.User, "WARROOM_SOURCES_ICINGA2_PASSWORD="+ic.Password,
-		"WARROOM_SOURCES_ICINGA2_CA_FILE="+ic.CAFile, "WARROOM_SOURCES_ICINGA2_QUEUE=warroom-process-failover",
-		"WARROOM_SINGLETONS_TTL=4s", "WARROOM_SINGLETONS_RENEW_EVERY=1s", "WARROOM_SINGLETONS_RETRY=250ms")
+	ic, db, rs := followerReplicas(t, "warroom-process-failover")
 	var holder int
 	waitUntil(t, 20*time.Second, "one replica to follow Icinga 2", func() bool {
 		h := followerHolders(rs)

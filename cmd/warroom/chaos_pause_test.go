@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"database/sql"
 	"io"
 	"net/http"
 	"os"
@@ -11,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/incident/postgres/pgtest"
 	"github.com/warroom/warroom/integrations/icinga2/icingatest"
 )
 
@@ -58,19 +56,7 @@ func heldMetric(rs *replicaSet, i int) string {
 // lapsed lease is refused by the fence; the recovery made then is applied
 // once, by the new holder.
 func TestPausedFollowerIsFencedOnProcessStop(t *testing.T) {
-	ic := icingatest.Start(t)
-	dsn := pgtest.Database(t)
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	bin := buildBinary(t)
-	rs := startReplicas(t, bin, 2, "WARROOM_STORE_DRIVER=postgres", "WARROOM_STORE_DSN="+dsn,
-		"WARROOM_PUBLIC_URL=http://warroom.test", "WARROOM_API_TOKEN="+testAPIToken, "WARROOM_SOURCES_ALERTMANAGER_TOKEN="+testAMToken,
-		"WARROOM_SOURCES_ICINGA2_URL="+ic.URL, "WARROOM_SOURCES_ICINGA2_USER="+ic.User, "WARROOM_SOURCES_ICINGA2_PASSWORD="+ic.Password,
-		"WARROOM_SOURCES_ICINGA2_CA_FILE="+ic.CAFile, "WARROOM_SOURCES_ICINGA2_QUEUE=warroom-pause",
-		"WARROOM_SINGLETONS_TTL=4s", "WARROOM_SINGLETONS_RENEW_EVERY=1s", "WARROOM_SINGLETONS_RETRY=250ms")
+	ic, db, rs := followerReplicas(t, "warroom-pause")
 	var paused int
 	waitUntil(t, 20*time.Second, "one replica to follow Icinga 2", func() bool {
 		h := followerHolders(rs)
