@@ -19,19 +19,25 @@ const chunkBytes = 256 << 10
 
 // UpdateArchive runs fn in one transaction, as Update does.
 func (s *DB) UpdateArchive(ctx context.Context, fn func(archive.Tx) error) error {
-	return s.tx(ctx, func(tx q) error { return fn(&archiveTx{txStore{tx: tx, clock: s.clock, lanes: laneLocks{}}}) })
+	return s.tx(ctx, func(tx q) error {
+		a := &archiveTx{t: s.newTx(tx)}
+		if err := fn(a); err != nil {
+			return err
+		}
+		return a.t.flush(ctx)
+	})
 }
 
 // archiveTx implements archive.Tx. It keeps the incident transaction
 // unexported: the archive reaches the timeline only through the Service
 // (Timeline), and nothing else of incident.Tx.
-type archiveTx struct{ t txStore }
+type archiveTx struct{ t *txStore }
 
 // Timeline hands the transaction's event writes to the Service.
-func (t *archiveTx) Timeline() incident.ArchiveTx { return incident.NewArchiveTx(&t.t) }
+func (t *archiveTx) Timeline() incident.ArchiveTx { return incident.NewArchiveTx(t.t) }
 
 // Postmortems is the transaction's writes of postmortems.
-func (t *archiveTx) Postmortems() incident.PostmortemTx { return &t.t }
+func (t *archiveTx) Postmortems() incident.PostmortemTx { return t.t }
 
 func (t *archiveTx) Enqueue(ctx context.Context, j incident.Job) error { return t.t.Enqueue(ctx, j) }
 

@@ -40,40 +40,6 @@ func lockLane(ctx context.Context, tx queryer, incidentID int64, lane string) er
 	return nil
 }
 
-// enqueue adds a job; a known key is a no-op. lanes, when not nil, holds
-// the lanes whose lock this transaction already has (or needs none: an
-// incident it created, which no other transaction can see yet), so that
-// a transaction that enqueues several jobs of one lane locks it once.
-func enqueue(ctx context.Context, tx queryer, j incident.Job, now time.Time, lanes laneLocks) error {
-	runAt := j.RunAt
-	if runAt.IsZero() {
-		runAt = now
-	}
-	var payload any
-	if len(j.Payload) > 0 {
-		payload = string(j.Payload)
-	}
-	lane := j.Kind.Lane()
-	if !lanes.held(j.IncidentID, lane) {
-		if err := lockLane(ctx, tx, j.IncidentID, lane); err != nil {
-			return err
-		}
-		lanes.hold(j.IncidentID, lane)
-	}
-	// The new job is its lane's head only when the lane has none. Under
-	// the lane's lock, this statement's snapshot (taken after the lock)
-	// sees every head: the lock's holders commit before it is granted.
-	_, err := tx.ExecContext(ctx, `INSERT INTO jobs (kind, backend, incident_id, lane, key, payload, state, max_attempts, run_at, created_at, updated_at, head)
-		SELECT ?,?,?,?,?,?,'pending',?,?,?,?, NOT EXISTS (SELECT 1 FROM jobs WHERE incident_id = ? AND lane = ? AND head)
-		ON CONFLICT (key) DO NOTHING`,
-		string(j.Kind), j.Kind.Backend(), j.IncidentID, lane, j.Key, payload, j.MaxAttempts, nanos(runAt), nanos(now), nanos(now),
-		j.IncidentID, lane)
-	if err != nil {
-		return fmt.Errorf("enqueue %s job %q: %w", j.Kind, j.Key, err)
-	}
-	return nil
-}
-
 // laneLocks is what a transaction knows of its lane locks: the lanes it
 // locked, and the incidents it created (their lanes need no lock). A nil
 // laneLocks knows nothing, and every enqueue locks.

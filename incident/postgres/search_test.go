@@ -29,7 +29,7 @@ func TestSearchIndexesAnOlderDatabase(t *testing.T) {
 		for _, q := range []string{`DROP TABLE search_pending`, `DROP TABLE search_units`,
 			`DROP FUNCTION search_index_incident CASCADE`, `DROP FUNCTION search_index_event CASCADE`,
 			`DROP FUNCTION search_text`, `DROP FUNCTION search_fold`,
-			`DELETE FROM schema_migrations WHERE version IN ('0008_search', '0019_search_unaccent')`} {
+			`DELETE FROM schema_migrations WHERE version IN ('0008_search', '0019_search_unaccent', '0020_search_triggers')`} {
 			if _, err := raw.Exec(q); err != nil {
 				t.Fatalf("%s: %v", q, err)
 			}

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -18,8 +19,16 @@ func (s *DB) Update(ctx context.Context, fn func(incident.Tx) error) error {
 		if err := checkFence(ctx, tx, s.clock.Now()); err != nil {
 			return err
 		}
-		return fn(&txStore{tx: tx, clock: s.clock, lanes: laneLocks{}})
+		t := s.newTx(tx)
+		if err := fn(t); err != nil {
+			return err
+		}
+		return t.flush(ctx)
 	})
+}
+
+func (s *DB) newTx(tx q) *txStore {
+	return &txStore{tx: tx, clock: s.clock, lanes: laneLocks{}, written: map[int64][]any{}}
 }
 
 // txStore implements incident.Tx.
@@ -27,6 +36,13 @@ type txStore struct {
 	tx    q
 	clock incident.Clock
 	lanes laneLocks // lane locks this transaction holds (enqueue)
+	// queued holds the jobs enqueued, written when fn returns (enqueue.go).
+	queued jobBuffer
+	// written holds the columns last written of each incident this
+	// transaction created or updated: an update that would write them
+	// again is left out (an alert's new incident is written once, not
+	// inserted and then updated with the same values).
+	written map[int64][]any
 }
 
 // insertIncident and updateIncident write every column but id.
@@ -59,6 +75,7 @@ func (t *txStore) CreateIncident(ctx context.Context, inc *incident.Incident) er
 		return fmt.Errorf("insert incident: %w", err)
 	}
 	inc.Key = incident.FormatKey(inc.ID)
+	t.written[inc.ID] = args
 	// No other transaction sees the incident before this one commits, so
 	// none can move its lanes: its enqueues need no lane lock.
 	t.lanes.hold(inc.ID, "")
@@ -70,10 +87,13 @@ func (t *txStore) UpdateIncident(ctx context.Context, inc *incident.Incident) er
 	if err != nil {
 		return err
 	}
-	args = append(args, inc.ID)
-	if _, err := t.tx.ExecContext(ctx, updateIncident, args...); err != nil {
+	if reflect.DeepEqual(t.written[inc.ID], args) {
+		return nil // this transaction wrote these values; the row is locked by it since
+	}
+	if _, err := t.tx.ExecContext(ctx, updateIncident, append(args, inc.ID)...); err != nil {
 		return fmt.Errorf("update incident %s: %w", inc.Key, err)
 	}
+	t.written[inc.ID] = args
 	return nil
 }
 
@@ -101,7 +121,7 @@ func (t *txStore) ActiveIncidentByDedup(ctx context.Context, source, dedupKey st
 }
 
 func (t *txStore) Enqueue(ctx context.Context, j incident.Job) error {
-	return enqueue(ctx, t.tx, j, t.clock.Now(), t.lanes)
+	return t.enqueue(ctx, j)
 }
 
 func (t *txStore) SetChatPost(ctx context.Context, incidentID int64, slot, postID string) error {

@@ -34,6 +34,28 @@ func testEnqueueKey(t *testing.T, d Driver) {
 	wantClaim(t, s, T0.Add(time.Hour), "(none)")
 }
 
+// A transaction that enqueues a known key (a job done long ago) and then
+// a new job of the same lane leaves the new job its lane's head, and one
+// that enqueues several jobs of a lane makes only the first its head.
+func testEnqueueKnownKeyThenNew(t *testing.T, d Driver) {
+	s, _ := open(t, d)
+	ctx := context.Background()
+	inc := newIncident(t, s, "x", "")
+	enqueue(t, s, newJob(t, incident.JobBuildTranscript, inc.ID, "k1"))
+	j := wantClaim(t, s, T0, "k1")
+	if err := s.Finish(ctx, j.Lease(), T0); err != nil {
+		t.Fatal(err)
+	}
+	enqueue(t, s, newJob(t, incident.JobBuildTranscript, inc.ID, "k1"),
+		newJob(t, incident.JobDeleteChannel, inc.ID, "k2"), newJob(t, incident.JobBuildTranscript, inc.ID, "k3"))
+	j = wantClaim(t, s, T0, "k2")
+	wantClaim(t, s, T0, "(none)") // k3 waits behind k2, in the same lane
+	if err := s.Finish(ctx, j.Lease(), T0); err != nil {
+		t.Fatal(err)
+	}
+	wantClaim(t, s, T0, "k3")
+}
+
 // Only a lane's head (its oldest pending or running job) is claimable;
 // lanes of other incidents or other names do not wait for each other.
 func testLaneOrder(t *testing.T, d Driver) {

@@ -72,6 +72,7 @@ func Run(t *testing.T, d Driver) {
 		{"AddEventWithRefIsIdempotent", testAddEventRef},
 		{"EventsInTimeOrder", testEventsOrder},
 		{"EnqueueKnownKeyIsNoop", testEnqueueKey},
+		{"EnqueueKnownKeyThenNewInLane", testEnqueueKnownKeyThenNew},
 		{"ActiveByDedupIgnoresClosed", testActiveByDedup},
 		{"LiveIncidentHolding", testLiveIncidentHolding},
 		{"MarkTicketChangeOrder", testMarkTicketChange},
