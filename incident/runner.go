@@ -27,6 +27,12 @@ type RunnerConfig struct {
 	Retention   time.Duration // done jobs are pruned after this; default 7 days, negative keeps them
 	PruneEvery  time.Duration // how often to prune; default 1m
 	PruneBatch  int           // jobs deleted per transaction; default 500
+	// Inflow, when set, makes the runner yield to inbound alerts (see
+	// Inflow): while requests are in flight, only BurstWorkers of its
+	// workers claim jobs, for at most BurstHold of a burst.
+	Inflow       *Inflow
+	BurstWorkers int           // workers that run during a burst; default 2, at most Workers
+	BurstHold    time.Duration // the longest a burst holds the others back; default 10s
 }
 
 // Runner claims jobs from the queue and runs their handlers under a
@@ -95,6 +101,13 @@ func NewRunner(q JobQueue, cfg RunnerConfig, clock Clock, log *slog.Logger) *Run
 	if cfg.PruneBatch <= 0 {
 		cfg.PruneBatch = 500
 	}
+	if cfg.BurstWorkers <= 0 {
+		cfg.BurstWorkers = 2
+	}
+	cfg.BurstWorkers = min(cfg.BurstWorkers, cfg.Workers)
+	if cfg.BurstHold <= 0 {
+		cfg.BurstHold = 10 * time.Second
+	}
 	timers, ok := clock.(Timers)
 	if !ok {
 		timers = wallTimers{clock}
@@ -143,8 +156,9 @@ func (r *Runner) Kick() {
 // Run works until ctx is cancelled.
 func (r *Runner) Run(ctx context.Context) {
 	var wg sync.WaitGroup
-	for range r.cfg.Workers {
-		wg.Go(func() { r.work(ctx) })
+	for i := range r.cfg.Workers {
+		yields := i >= r.cfg.BurstWorkers
+		wg.Go(func() { r.work(ctx, yields) })
 	}
 	if !r.PruneApart && r.Prunes() {
 		wg.Go(func() { r.Prune(ctx) })
@@ -167,8 +181,11 @@ func (r *Runner) Prune(ctx context.Context) {
 	}
 }
 
-func (r *Runner) work(ctx context.Context) {
+func (r *Runner) work(ctx context.Context, yields bool) {
 	for ctx.Err() == nil {
+		if yields {
+			r.yield(ctx)
+		}
 		j, err := r.claim(ctx)
 		if err != nil && ctx.Err() == nil {
 			r.log.Error("claim job", "err", err)
@@ -184,6 +201,24 @@ func (r *Runner) work(ctx context.Context) {
 		r.runOne(ctx, *j)
 		r.release(j.Backend)
 		r.Kick() // the next job of this lane may be runnable now
+	}
+}
+
+// yield waits while inbound requests are in flight (Inflow), for at most
+// what is left of the burst's BurstHold.
+func (r *Runner) yield(ctx context.Context) {
+	if r.cfg.Inflow == nil {
+		return
+	}
+	busy, since, quiet := r.cfg.Inflow.burst()
+	left := r.cfg.BurstHold - r.clock.Now().Sub(since)
+	if !busy || left <= 0 {
+		return
+	}
+	select {
+	case <-ctx.Done():
+	case <-quiet:
+	case <-r.timers.After(left):
 	}
 }
 

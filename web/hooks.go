@@ -13,6 +13,9 @@ import (
 // store it).
 func (s *Server) alertHook(h Hook) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if s.Inflow != nil {
+			defer s.Inflow.Begin()()
+		}
 		body, err := readBody(r, s.cfg.MaxBodyBytes)
 		if err == nil && h.Verify != nil {
 			err = s.limited(w, r, func() error { return h.Verify(r, body) })

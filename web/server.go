@@ -85,6 +85,9 @@ type Deps struct {
 	Roles       Roles   // roles, reopen and title; nil: those endpoints answer 404
 	Reports     Reports // the reports' sums; nil: no reports page or API
 	Kick        func()  // wakes the job runner after a change enqueued jobs
+	// Inflow counts the inbound alert requests in flight, which the job
+	// runner yields to; nil counts nothing.
+	Inflow *incident.Inflow
 	Clock       incident.Clock
 	// Sleep waits (the limiter's slowdown); tests pass one that moves their
 	// clock instead. Default: a timer.

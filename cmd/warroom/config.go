@@ -131,6 +131,10 @@ type JobsConfig struct {
 	Limits      map[string]int `yaml:"limits"`    // jobs running at once per backend (chat, tickets, paging, ...)
 	Paused      []string       `yaml:"paused"`
 	Lease       Duration       `yaml:"lease"` // how long a claim lasts unrenewed (a dead replica's jobs wait this long)
+	// BurstWorkers of the workers run jobs while alerts are coming in; the
+	// others wait until the burst has passed, or has lasted BurstHold.
+	BurstWorkers int      `yaml:"burst_workers"`
+	BurstHold    Duration `yaml:"burst_hold"`
 }
 
 // TemplatesConf points at operator overrides of the chat texts.
@@ -188,6 +192,7 @@ func defaultConfig() Config {
 		Tickets: TicketsConfig{Backend: "builtin", Jira: jira.DefaultConfig()},
 		Jobs: JobsConfig{Workers: 16, MaxAttempts: 20, MaxAge: Duration(24 * time.Hour), BaseDelay: Duration(time.Second),
 			MaxDelay: Duration(5 * time.Minute), Retention: Duration(7 * 24 * time.Hour), Lease: Duration(time.Minute),
+			BurstWorkers: 2, BurstHold: Duration(10 * time.Second),
 			Limits: map[string]int{incident.BackendChat: 8, incident.BackendTickets: 4, incident.BackendPaging: 4}},
 		Limits:     LimitsConfig{MaxBodyBytes: 1 << 20},
 		Sources:    SourcesConfig{Grafana: grafana.DefaultConfig()},

@@ -71,8 +71,8 @@ func checkConfig(ctx context.Context, cfg Config, path string, probe bool, stdou
 	lines = append(lines, pagingLines(cfg.Paging)...)
 	lines = append(lines, cfg.Grouping.line())
 	lines = append(lines, incidentsLines(cfg.Incidents)...)
-	lines = append(lines, fmt.Sprintf("jobs: %d workers, limits %s, paused %s", cfg.Jobs.Workers, formatMap(cfg.Jobs.Limits),
-		or(strings.Join(cfg.Jobs.Paused, ", "), "none")))
+	lines = append(lines, fmt.Sprintf("jobs: %d workers (%d while alerts come in, for at most %s), limits %s, paused %s", cfg.Jobs.Workers,
+		cfg.Jobs.BurstWorkers, time.Duration(cfg.Jobs.BurstHold), formatMap(cfg.Jobs.Limits), or(strings.Join(cfg.Jobs.Paused, ", "), "none")))
 	fmt.Fprintln(stdout, strings.Join(lines, "\n"))
 	fmt.Fprintln(stdout, "config OK")
 	if probe {

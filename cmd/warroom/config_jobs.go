@@ -30,6 +30,12 @@ func (c JobsConfig) check(probs *problems) {
 	if time.Duration(c.Lease) < time.Second {
 		probs.bad("jobs.lease", "%s; use 1s or more (the default 1m; a dead replica's running jobs are taken up again once it lapses)", time.Duration(c.Lease))
 	}
+	if c.BurstWorkers < 1 || c.BurstWorkers > c.Workers {
+		probs.bad("jobs.burst_workers", "%d; use 1 to jobs.workers (%d, which lets every worker run during an alert burst)", c.BurstWorkers, c.Workers)
+	}
+	if d := time.Duration(c.BurstHold); d < time.Second || d > 5*time.Minute {
+		probs.bad("jobs.burst_hold", "%s; use 1s to 5m (the default 10s: how long an alert burst may hold back channels and pages)", d)
+	}
 	backends := incident.JobBackends()
 	for b, n := range c.Limits {
 		if !oneOf(b, backends...) {
@@ -46,15 +52,17 @@ func (c JobsConfig) check(probs *problems) {
 	}
 }
 
-// runnerConfig is the job runner's config from the jobs keys.
-func (c JobsConfig) runnerConfig() incident.RunnerConfig {
+// runnerConfig is the job runner's config from the jobs keys; inflow
+// counts the inbound alert requests it yields to.
+func (c JobsConfig) runnerConfig(inflow *incident.Inflow) incident.RunnerConfig {
 	paused := make([]incident.JobKind, len(c.Paused))
 	for i, k := range c.Paused {
 		paused[i] = incident.JobKind(k)
 	}
 	return incident.RunnerConfig{Workers: c.Workers, MaxAttempts: c.MaxAttempts, MaxAge: time.Duration(c.MaxAge),
 		BaseDelay: time.Duration(c.BaseDelay), MaxDelay: time.Duration(c.MaxDelay), Retention: time.Duration(c.Retention),
-		Limits: c.Limits, Paused: paused, Lease: time.Duration(c.Lease)}
+		Limits: c.Limits, Paused: paused, Lease: time.Duration(c.Lease),
+		Inflow: inflow, BurstWorkers: c.BurstWorkers, BurstHold: time.Duration(c.BurstHold)}
 }
 
 func jobKindNames() []string {

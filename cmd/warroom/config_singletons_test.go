@@ -52,7 +52,7 @@ func TestSingletonAndJobLeaseConfig(t *testing.T) {
 			if got := c.Singletons.singletonConfig(); got != tt.want {
 				t.Errorf("singletons = %+v, want %+v", got, tt.want)
 			}
-			if got := c.Jobs.runnerConfig().Lease; got != tt.lease {
+			if got := c.Jobs.runnerConfig(nil).Lease; got != tt.lease {
 				t.Errorf("jobs lease = %s, want %s", got, tt.lease)
 			}
 		})

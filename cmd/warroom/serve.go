@@ -152,7 +152,8 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		Runbooks: ctxw.runbooks, RemoteRunbooks: runbooks.Fetcher{HTTP: &http.Client{Timeout: 5 * time.Second}},
 		Router: ctxw.router, Graphs: ctxw.graphs, Upstreams: src.upstreams, Escalation: escPart, OnCall: onCallBoard, Grouping: cfg.Grouping.domain(),
 		Silences: src.silences, Downtimes: src.downtimes, DowntimeSource: icinga2.Source})
-	m.runner = incident.NewRunner(m.db, cfg.Jobs.runnerConfig(), clock, m.log)
+	inflow := incident.NewInflow(clock)
+	m.runner = incident.NewRunner(m.db, cfg.Jobs.runnerConfig(inflow), clock, m.log)
 	svc.RegisterJobs(m.runner)
 	esc.RegisterJobs(m.runner, svc)
 	archive.New(m.db, chat.chat, tix.tickets, svc, clock, m.log,
@@ -172,7 +173,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		web.Deps{
 			Incidents: svc, Lifecycle: svc, Updates: svc, Alerts: svc, Commands: svc, Followups: svc,
 			Transcripts: m.db, Search: m.db, Postmortems: svc, Jobs: m.db, Ready: m, Sessions: m.db, Chat: chat.rooms, Hooks: src.hooks, Callbacks: callbacks,
-			Metrics: metrics, Roles: svc, Reports: m.db, Kick: m.runner.Kick, Clock: clock, Logger: m.log,
+			Metrics: metrics, Roles: svc, Reports: m.db, Kick: m.runner.Kick, Inflow: inflow, Clock: clock, Logger: m.log,
 		})
 	if err != nil {
 		return err
