@@ -88,7 +88,7 @@ type Deps struct {
 	// Inflow counts the inbound alert requests in flight, which the job
 	// runner yields to; nil counts nothing.
 	Inflow *incident.Inflow
-	Clock       incident.Clock
+	Clock  incident.Clock
 	// Sleep waits (the limiter's slowdown); tests pass one that moves their
 	// clock instead. Default: a timer.
 	Sleep  func(ctx context.Context, d time.Duration) error
