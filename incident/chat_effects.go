@@ -461,14 +461,7 @@ func welcomeCard(inc *Incident, url string) *Card {
 	if l := formatLabels(inc.Labels); l != "" {
 		c.Fields = append(c.Fields, Field{Title: "Labels", Value: l})
 	}
-	for _, a := range []struct {
-		Action
-		to Status
-	}{
-		{Action{ID: "ack", Label: "Ack", Command: "ack"}, StatusAcked},
-		{Action{ID: "resolve", Label: "Resolve", Command: "resolve"}, StatusResolved},
-		{Action{ID: "close", Label: "Close", Command: "close"}, StatusClosed},
-	} {
+	for _, a := range cardButtons {
 		if CanMove(inc.Status, a.to) {
 			c.Actions = append(c.Actions, a.Action)
 		}
