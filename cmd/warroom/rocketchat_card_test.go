@@ -103,6 +103,11 @@ func TestRocketChatCardFollowsTheIncident(t *testing.T) {
 	(&rocketchatDriver{rc: rc, h: h}).closeButton(t, room)
 	h.waitStatus("INC-1", "archived")
 	_, md := h.do("GET", "/api/v1/incidents/INC-1/transcript?format=md", nil, bearerAPI)
+	// The closing edit (no buttons left) replaced the card before the
+	// transcript was read: no rebuild was needed.
+	if n := countEvents(h.timeline("INC-1"), "archive_incomplete"); n != 0 {
+		t.Errorf("%d archive_incomplete events, want none", n)
+	}
 	if n := strings.Count(string(md), "This channel is for the response"); n != 1 {
 		t.Errorf("the transcript holds the welcome card %d times, want once:\n%s", n, md)
 	}
