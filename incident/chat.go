@@ -12,9 +12,12 @@ type Chat interface {
 	// created. A name taken by someone else is resolved by the backend.
 	OpenChannel(ctx context.Context, spec ChannelSpec) (ChannelRef, error)
 	// Post writes a message into the channel, or edits the message
-	// Post.EditID. When Post.Retry is set the job ran before: the backend
-	// must return the message an earlier attempt posted with the same Key
-	// instead of posting it again.
+	// Post.EditID, and returns the message's ID. When Post.Retry is set the
+	// job ran before: the backend must return the message an earlier
+	// attempt posted with the same Key instead of posting it again. A
+	// backend that cannot edit a card (Rocket.Chat) may replace the
+	// message, finding on a repeat of the same Key the one it posted, and
+	// return the new ID, which the caller records in the message's slot.
 	Post(ctx context.Context, ch ChannelRef, p Post) (string, error)
 	// UpdateChannel brings the channel's header (and, where the backend
 	// has one, its announcement) up to date, leaving what is already right.

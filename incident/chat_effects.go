@@ -421,10 +421,16 @@ func (c *ChatEffects) editWelcome(ctx context.Context, inc *Incident, data Messa
 	if err != nil {
 		return err
 	}
-	if _, err := c.chat.Post(ctx, inc.Channel, Post{Key: key, Text: text, Card: welcomeCard(inc, data.URL), EditID: id}); err != nil {
+	got, err := c.chat.Post(ctx, inc.Channel, Post{Key: key, Text: text, Card: welcomeCard(inc, data.URL), EditID: id})
+	if err != nil {
 		return fmt.Errorf("edit welcome card in %s: %w", inc.Channel.Name, err)
 	}
-	return nil
+	if got == "" || got == id {
+		return nil
+	}
+	// The backend replaced the message to change its card (Rocket.Chat):
+	// the next edit is of the new one.
+	return c.store.Update(ctx, func(tx Tx) error { return tx.SetChatPost(ctx, inc.ID, "welcome", got) })
 }
 
 // eventOf returns one event of an incident.
@@ -455,14 +461,7 @@ func welcomeCard(inc *Incident, url string) *Card {
 	if l := formatLabels(inc.Labels); l != "" {
 		c.Fields = append(c.Fields, Field{Title: "Labels", Value: l})
 	}
-	for _, a := range []struct {
-		Action
-		to Status
-	}{
-		{Action{ID: "ack", Label: "Ack", Command: "ack"}, StatusAcked},
-		{Action{ID: "resolve", Label: "Resolve", Command: "resolve"}, StatusResolved},
-		{Action{ID: "close", Label: "Close", Command: "close"}, StatusClosed},
-	} {
+	for _, a := range cardButtons {
 		if CanMove(inc.Status, a.to) {
 			c.Actions = append(c.Actions, a.Action)
 		}

@@ -22,7 +22,8 @@ func channelHarness(t *testing.T) (*harness, *http.Cookie, string) {
 	x := newHarness(t, Config{})
 	x.svc.add(incident.Incident{Title: "disk full", Severity: incident.SeverityHigh,
 		Channel: incident.ChannelRef{Backend: "builtin", ID: "room-1", Name: "inc-1-disk"}})
-	x.chat.addRoom(Room{ID: "room-1", Name: "inc-1-disk", DisplayName: "INC-1 disk full", Header: "**INC-1** disk", IncidentKey: "INC-1", CreatedAt: t0},
+	x.chat.addRoom(Room{ID: "room-1", Name: "inc-1-disk", DisplayName: "INC-1 disk full", Header: "**INC-1** disk", IncidentKey: "INC-1",
+		Members: []string{"alice", "bob"}, CreatedAt: t0},
 		Line{ID: "m1", Author: "alice", Text: "is it the *logs*?", At: t0},
 		Line{ID: "m2", Author: "warroom", Text: "INC-1 opened", At: t0, Card: &incident.Card{Title: "disk full", Severity: incident.SeverityHigh,
 			Actions: []incident.Action{{ID: "ack", Label: "Ack", Command: "ack"}}}})
@@ -42,11 +43,15 @@ func TestChannelPages(t *testing.T) {
 		`<b class="author">alice</b>`, "is it the <em>logs</em>?",
 		`<form method="post" action="/channels/room-1/command"><input type="hidden" name="csrf" value="`+csrf+`"><input type="hidden" name="command" value="ack">`,
 		`action="/channels/room-1/messages/m1/pin"`, `action="/channels/room-1/messages" enctype="multipart/form-data"`)
-	body := wantPage(t, x.get("/channels/room-1/log", c), 200, `<ol class="log" id="log" data-room="room-1">`, "is it the <em>logs</em>?")
+	// Who is in the channel shows in its head, which the polled log carries
+	// too, so a person invited meanwhile appears without a reload.
+	members := `In the channel (2): <span class="member">@alice</span> <span class="member">@bob</span>`
+	wantPage(t, x.get("/channels/room-1", c), 200, members)
+	body := wantPage(t, x.get("/channels/room-1/log", c), 200, `<ol class="log" id="log" data-room="room-1">`, "is it the <em>logs</em>?", members)
 	if strings.Contains(body, "<header>") {
 		t.Error("the polled log carries the whole layout")
 	}
-	wantPage(t, x.get("/channels/room-2", c), 200, "#random")
+	wantPage(t, x.get("/channels/room-2", c), 200, "#random", "Nobody has been invited to the channel yet.")
 	wantPage(t, x.get("/channels/nope", c), 404, "no channel nope")
 	wantPage(t, x.get("/channels/nope/log", c), 404, "no channel nope")
 

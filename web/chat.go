@@ -20,6 +20,7 @@ type Room struct {
 	DisplayName string
 	Header      string
 	IncidentKey string
+	Members     []string // usernames, in the order they were invited
 	CreatedAt   time.Time
 }
 

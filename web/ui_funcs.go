@@ -106,13 +106,8 @@ func canRun(inc *incident.Incident, command string) bool {
 		return true
 	}
 	name, _, _ := strings.Cut(strings.TrimSpace(command), " ")
-	switch name {
-	case "ack":
-		return incident.CanMove(inc.Status, incident.StatusAcked)
-	case "resolve":
-		return incident.CanMove(inc.Status, incident.StatusResolved)
-	case "close":
-		return incident.CanMove(inc.Status, incident.StatusClosed)
+	if to, ok := incident.CommandMove(name); ok {
+		return incident.CanMove(inc.Status, to)
 	}
 	return inc.Status.Active()
 }

@@ -67,7 +67,7 @@ func (r builtinRooms) Say(ctx context.Context, roomID, author, text, threadID st
 
 func room(ch builtin.Channel) web.Room {
 	return web.Room{ID: ch.ID, Name: ch.Name, DisplayName: ch.DisplayName, Header: ch.Header,
-		IncidentKey: ch.IncidentKey, CreatedAt: ch.CreatedAt}
+		IncidentKey: ch.IncidentKey, Members: ch.Members, CreatedAt: ch.CreatedAt}
 }
 
 func (r builtinRooms) File(ctx context.Context, roomID, fileID string) (web.LineFile, []byte, error) {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -70,15 +72,69 @@ func (d *rocketchatDriver) pin(t *testing.T, room, msgID string) {
 	d.h.waitFor("pin on the timeline", func() bool { return countKind(d.h.events("INC-1"), "pinned") == 1 })
 }
 
+// closeButton presses Close on the welcome card as it is once the card's
+// edits are done (a change of status replaces it with the buttons left).
 func (d *rocketchatDriver) closeButton(t *testing.T, room string) {
-	for _, m := range d.rc.Messages(room) {
-		if strings.Contains(m.Text, "This channel is for the response") {
-			d.rc.ClickActionAsUser("alice", m.ID, 2) // Ack, Resolve, Close
-			d.rc.WaitDeliveries()
-			return
+	d.h.waitJobsDone("INC-1")
+	cards := rcWelcomeCards(t, d.rc, room)
+	if len(cards) != 1 {
+		t.Fatalf("%d welcome cards in the room, want 1", len(cards))
+	}
+	i := slices.Index(rcButtons(t, cards[0]), "Close")
+	if i < 0 {
+		t.Fatalf("the welcome card has no Close button: %v", rcButtons(t, cards[0]))
+	}
+	d.rc.ClickActionAsUser("alice", cards[0].ID, i)
+	d.rc.WaitDeliveries()
+}
+
+// rcWelcomeCards are the welcome messages with a card in the room.
+func rcWelcomeCards(t *testing.T, rc *rctest.Server, room string) []rctest.MessageView {
+	t.Helper()
+	var out []rctest.MessageView
+	for _, m := range rc.Messages(room) {
+		if strings.Contains(m.Text, "This channel is for the response") && len(m.Attachments) > 0 {
+			out = append(out, m)
 		}
 	}
-	t.Fatal("no welcome card to click")
+	return out
+}
+
+// rcCard is the part of a card's attachment the tests read.
+type rcCard struct {
+	Color  string `json:"color"`
+	Title  string `json:"title"`
+	Fields []struct {
+		Title string `json:"title"`
+		Value string `json:"value"`
+	} `json:"fields"`
+	Actions []struct {
+		Text string `json:"text"`
+		Msg  string `json:"msg"`
+	} `json:"actions"`
+}
+
+// rcCardOf decodes a message's first attachment.
+func rcCardOf(t *testing.T, m rctest.MessageView) rcCard {
+	t.Helper()
+	var c rcCard
+	if len(m.Attachments) == 0 {
+		t.Fatalf("message %s has no card", m.ID)
+	}
+	if err := json.Unmarshal(m.Attachments[0], &c); err != nil {
+		t.Fatalf("card of %s: %v", m.ID, err)
+	}
+	return c
+}
+
+// rcButtons are the labels of a card's buttons, in order.
+func rcButtons(t *testing.T, m rctest.MessageView) []string {
+	t.Helper()
+	var out []string
+	for _, a := range rcCardOf(t, m).Actions {
+		out = append(out, a.Text)
+	}
+	return out
 }
 
 func (d *rocketchatDriver) roomGone(t *testing.T, room string) bool {

@@ -92,8 +92,12 @@ func messageID(key string) string {
 	return string(out)
 }
 
-// Post writes or edits a message; see incident.Chat.
+// Post writes or edits a message; see incident.Chat. An edit with a card
+// may replace the message (editCard) and return the new one's id.
 func (b *Backend) Post(ctx context.Context, ch incident.ChannelRef, p incident.Post) (string, error) {
+	if p.EditID != "" && p.Card != nil {
+		return b.editCard(ctx, ch, p)
+	}
 	if p.EditID != "" {
 		err := b.call(ctx, "edit a message in "+ch.Name, http.MethodPost, "/api/v1/chat.update", nil,
 			map[string]any{"roomId": ch.ID, "msgId": p.EditID, "text": p.Text}, nil)

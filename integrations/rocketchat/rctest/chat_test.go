@@ -285,3 +285,60 @@ func TestThreads(t *testing.T) {
 	status, out = c.get("/api/v1/chat.getThreadMessages?tmid=nope")
 	wantError(t, status, out, 400, "error-invalid-message")
 }
+
+func TestDeleteMessage(t *testing.T) {
+	srv := rctest.New(t, rctest.Options{Users: humans(), Now: ticking()})
+	c := botClient(t, srv)
+	id := createRoom(t, c, "channels", "ops", "alice")
+	first := post(t, c, id, "welcome", map[string]any{"attachments": []any{card}})
+	root := post(t, c.as("alice"), id, "a thread", nil)
+	c.as("alice").mustPost("/api/v1/chat.sendMessage", map[string]any{"message": map[string]any{"rid": id, "msg": "in it", "tmid": root}})
+	last := post(t, c, id, "the newest", nil)
+
+	out := c.mustPost("/api/v1/chat.delete", map[string]any{"roomId": id, "msgId": last})
+	if out["_id"] != last || str(out, "message", "rid") != id || str(out, "message", "u", "username") != "warroom-bot" {
+		t.Errorf("answer %v", out)
+	}
+	if status, out := c.get("/api/v1/chat.getMessage?msgId=" + last); status != 400 {
+		t.Errorf("a deleted message reads %d %v, want 400", status, out)
+	}
+	if str(c.mustGet("/api/v1/channels.info?roomId="+id), "channel", "lastMessage", "_id") == last {
+		t.Error("the room's last message is still the deleted one")
+	}
+	// The bot owns the room it created: it may delete anyone's message
+	// there; alice, a plain user, only her own; a thread's root stays,
+	// emptied, as a system message.
+	c.mustPost("/api/v1/chat.delete", map[string]any{"roomId": id, "msgId": root})
+	if v := srv.Message(root); v.Type != "rm" || v.Text != "" {
+		t.Errorf("a deleted thread root %+v, want an emptied rm message", v)
+	}
+	tests := []struct {
+		name     string
+		c        *client
+		body     map[string]any
+		wantType string
+	}{
+		{"unknown message", c, map[string]any{"roomId": id, "msgId": "nope"}, ""},
+		{"deleted already", c, map[string]any{"roomId": id, "msgId": last}, ""},
+		{"wrong room", c, map[string]any{"roomId": "other", "msgId": first}, ""},
+		{"someone else's message", c.as("alice"), map[string]any{"roomId": id, "msgId": first}, "error-action-not-allowed"},
+		{"someone else's as them", c.as("alice"), map[string]any{"roomId": id, "msgId": first, "asUser": true}, ""},
+		{"no msgId", c, map[string]any{"roomId": id}, "invalid-params"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, out := tt.c.post("/api/v1/chat.delete", tt.body)
+			wantError(t, status, out, 400, tt.wantType)
+		})
+	}
+	if len(srv.Message(first).Attachments) != 1 {
+		t.Error("a refused delete removed the message")
+	}
+	mine := post(t, c.as("alice"), id, "oops", nil)
+	c.as("alice").mustPost("/api/v1/chat.delete", map[string]any{"roomId": id, "msgId": mine})
+	for _, m := range srv.Messages(id) {
+		if m.ID == mine || m.ID == last {
+			t.Errorf("deleted message %s still in the room", m.ID)
+		}
+	}
+}

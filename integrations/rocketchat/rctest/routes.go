@@ -35,6 +35,7 @@ func (s *Server) routes() {
 	s.route("POST", "chat.postMessage", true, s.postMessage)
 	s.route("POST", "chat.sendMessage", true, s.sendMessage)
 	s.route("POST", "chat.update", true, s.updateMessage)
+	s.route("POST", "chat.delete", true, s.deleteMessage)
 	s.route("GET", "chat.getMessage", true, s.getMessage)
 	s.route("POST", "chat.pinMessage", true, s.pinMessage)
 	s.route("POST", "chat.unPinMessage", true, s.unpinMessage)

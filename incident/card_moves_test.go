@@ -1,0 +1,35 @@
+package incident
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCommandMove: the card's commands move to their status, others move
+// none; the welcome card offers, in each status, the buttons whose move
+// the status allows, read from the same table.
+func TestCommandMove(t *testing.T) {
+	for _, tt := range []struct {
+		command string
+		to      Status
+		ok      bool
+	}{
+		{"ack", StatusAcked, true}, {"resolve", StatusResolved, true}, {"close", StatusClosed, true},
+		{"reopen", "", false}, {"severity", "", false}, {"", "", false},
+	} {
+		if to, ok := CommandMove(tt.command); to != tt.to || ok != tt.ok {
+			t.Errorf("CommandMove(%q) = %q, %v; want %q, %v", tt.command, to, ok, tt.to, tt.ok)
+		}
+	}
+	for status, want := range map[Status]string{
+		StatusOpen: "ack,resolve,close", StatusAcked: "resolve,close", StatusResolved: "close", StatusClosed: "", StatusArchived: "",
+	} {
+		var got []string
+		for _, a := range welcomeCard(&Incident{Key: "INC-1", Status: status, Severity: SeverityHigh}, "").Actions {
+			got = append(got, a.Command)
+		}
+		if strings.Join(got, ",") != want {
+			t.Errorf("%s: card buttons %v, want %s", status, got, want)
+		}
+	}
+}
