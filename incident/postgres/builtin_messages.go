@@ -68,10 +68,20 @@ func channelKey(channelID string) int64 {
 	return int64(h.Sum64())
 }
 
-// EditMessage replaces a message's text.
-func (b *BuiltinStore) EditMessage(ctx context.Context, channelID, id, text string, at time.Time) error {
-	_, err := b.s.q().ExecContext(ctx, `UPDATE builtin_messages SET text = ?, edited_at = ? WHERE channel_id = ? AND id = ?`,
-		text, nanos(at), channelID, id)
+// EditMessage replaces a message's text, and its card when card is not
+// nil.
+func (b *BuiltinStore) EditMessage(ctx context.Context, channelID, id, text string, card *incident.Card, at time.Time) error {
+	if card == nil {
+		_, err := b.s.q().ExecContext(ctx, `UPDATE builtin_messages SET text = ?, edited_at = ? WHERE channel_id = ? AND id = ?`,
+			text, nanos(at), channelID, id)
+		return err
+	}
+	raw, err := json.Marshal(card)
+	if err != nil {
+		return fmt.Errorf("encode card: %w", err)
+	}
+	_, err = b.s.q().ExecContext(ctx, `UPDATE builtin_messages SET text = ?, card = ?, edited_at = ? WHERE channel_id = ? AND id = ?`,
+		text, string(raw), nanos(at), channelID, id)
 	return err
 }
 

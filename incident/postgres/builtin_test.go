@@ -102,3 +102,33 @@ func TestBuiltinArchiveConformance(t *testing.T) {
 		})
 	})
 }
+
+// TestBuiltinEditCard: an edit with a card replaces the card in place on
+// PostgreSQL, read back through another replica; one without keeps it.
+func TestBuiltinEditCard(t *testing.T) {
+	dsn := pgtest.Database(t)
+	ctx := context.Background()
+	b, server := newBuiltin(t, dsn), newBuiltin(t, dsn)
+	ch, err := b.OpenChannel(ctx, incident.ChannelSpec{IncidentKey: "INC-1", Name: "inc-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := b.Post(ctx, ch, incident.Post{Key: "INC-1/welcome", Text: "welcome",
+		Card: &incident.Card{Title: "INC-1 disk", Severity: incident.SeverityCritical, Actions: []incident.Action{{ID: "ack", Label: "Ack", Command: "ack"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := &incident.Card{Title: "INC-1 disk full", Severity: incident.SeverityWarning, Fields: []incident.Field{{Title: "Scribe", Value: "@alice", Short: true}}}
+	for _, card := range []*incident.Card{now, nil} {
+		if _, err := b.Post(ctx, ch, incident.Post{Key: "INC-1/sync", Text: "welcome, edited", Card: card, EditID: id}); err != nil {
+			t.Fatal(err)
+		}
+		m, err := server.Message(ctx, ch.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Card == nil || m.Card.Title != now.Title || len(m.Card.Fields) != 1 || len(m.Card.Actions) != 0 || m.Text != "welcome, edited" {
+			t.Errorf("after an edit with card %v: %q %+v, want the new card kept", card != nil, m.Text, m.Card)
+		}
+	}
+}

@@ -48,10 +48,20 @@ func (b *BuiltinStore) AddMessage(ctx context.Context, channelID string, m built
 	return id, err
 }
 
-// EditMessage replaces a message's text.
-func (b *BuiltinStore) EditMessage(ctx context.Context, channelID, id, text string, at time.Time) error {
-	_, err := b.s.db.ExecContext(ctx, `UPDATE builtin_messages SET text = ?, edited_at = ? WHERE channel_id = ? AND id = ?`,
-		text, nanos(at), channelID, id)
+// EditMessage replaces a message's text, and its card when card is not
+// nil.
+func (b *BuiltinStore) EditMessage(ctx context.Context, channelID, id, text string, card *incident.Card, at time.Time) error {
+	if card == nil {
+		_, err := b.s.db.ExecContext(ctx, `UPDATE builtin_messages SET text = ?, edited_at = ? WHERE channel_id = ? AND id = ?`,
+			text, nanos(at), channelID, id)
+		return err
+	}
+	raw, err := json.Marshal(card)
+	if err != nil {
+		return fmt.Errorf("encode card: %w", err)
+	}
+	_, err = b.s.db.ExecContext(ctx, `UPDATE builtin_messages SET text = ?, card = ?, edited_at = ? WHERE channel_id = ? AND id = ?`,
+		text, string(raw), nanos(at), channelID, id)
 	return err
 }
 

@@ -32,11 +32,12 @@ const BotName = "warroom"
 // maxMessageBytes bounds one message, as real chat servers do.
 const maxMessageBytes = 16 << 10
 
-// Post writes warroom's own message, or edits one; a repeat of the same key
-// posts nothing.
+// Post writes warroom's own message, or edits one (its text, and its card
+// when the edit has one: the welcome card follows the incident); a repeat
+// of the same key posts nothing.
 func (b *Backend) Post(ctx context.Context, ch incident.ChannelRef, p incident.Post) (string, error) {
 	if p.EditID != "" {
-		if err := b.store.EditMessage(ctx, ch.ID, p.EditID, p.Text, b.clock.Now()); err != nil {
+		if err := b.store.EditMessage(ctx, ch.ID, p.EditID, p.Text, p.Card, b.clock.Now()); err != nil {
 			return "", fmt.Errorf("edit message %s: %w", p.EditID, err)
 		}
 		return p.EditID, nil

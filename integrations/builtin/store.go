@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"time"
+
+	"github.com/warroom/warroom/incident"
 )
 
 // Store is where the builtin backend keeps its channels, messages, files and
@@ -63,8 +65,9 @@ type MessageStore interface {
 	// stored under the same key before is kept and its ID returned. A
 	// missing channel is ErrNoChannel.
 	AddMessage(ctx context.Context, channelID string, m Message, key string) (string, error)
-	// EditMessage replaces a message's text and sets its EditedAt.
-	EditMessage(ctx context.Context, channelID, id, text string, at time.Time) error
+	// EditMessage replaces a message's text and, when card is not nil, its
+	// card, and sets its EditedAt.
+	EditMessage(ctx context.Context, channelID, id, text string, card *incident.Card, at time.Time) error
 	// Message returns one message of a channel without its files; found is
 	// false when the channel has no such message.
 	Message(ctx context.Context, channelID, id string) (m Message, found bool, err error)
