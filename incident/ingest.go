@@ -12,6 +12,9 @@ type IngestResult struct {
 	Incident *Incident // nil when the notification was ignored
 	Created  bool      // a new incident was opened
 	Ignored  string    // why nothing was done, when Incident is nil
+	// Unchanged says the notification repeated what the incident holds:
+	// nothing was written and no job enqueued.
+	Unchanged bool
 }
 
 // IngestAlerts applies one alert notification: the first for a dedup key
@@ -23,7 +26,7 @@ func (s *Service) IngestAlerts(ctx context.Context, g AlertGroup) (IngestResult,
 		return IngestResult{}, err
 	}
 	if inc, ok, err := s.alreadyApplied(ctx, g); err != nil || ok {
-		return IngestResult{Incident: inc}, err
+		return IngestResult{Incident: inc, Unchanged: ok}, err
 	}
 	var res IngestResult
 	err := retryTransient(ctx, ingestTries, func() error {

@@ -97,6 +97,9 @@ func TestRepeatedNotificationWritesNothing(t *testing.T) {
 		if got := store.writes - before; got != st.writes {
 			t.Errorf("%s: %d write transactions, want %d", st.name, got, st.writes)
 		}
+		if res.Unchanged != (st.writes == 0) {
+			t.Errorf("%s: Unchanged = %v with %d writes", st.name, res.Unchanged, st.writes)
+		}
 		if res.Incident == nil || res.Created != st.created || res.Incident.Status != st.status || (res.Incident.Key != "INC-1") != st.newKeyNow {
 			t.Fatalf("%s: got %+v, want created %v, status %s, another incident %v", st.name, res, st.created, st.status, st.newKeyNow)
 		}

@@ -26,7 +26,9 @@ func (s *Server) alertHook(h Hook) http.HandlerFunc {
 				var res incident.IngestResult
 				if res, err = s.Alerts.IngestAlerts(r.Context(), g); err == nil {
 					s.countHook(h.Source, "accepted")
-					s.kick()
+					if !res.Unchanged {
+						s.kick() // a repeat enqueued nothing: no worker to wake
+					}
 					out := map[string]any{"status": "accepted"}
 					if res.Incident != nil {
 						out["incident"] = res.Incident.Key

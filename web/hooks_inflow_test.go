@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"testing"
 
 	"github.com/warroom/warroom/incident"
@@ -26,5 +27,27 @@ func TestHookRequestsCountInInflow(t *testing.T) {
 	wantStatus(t, w, 401)
 	if n := inflow.InFlight(); n != 0 {
 		t.Errorf("after the answers, %d requests in flight, want 0", n)
+	}
+}
+
+// repeatAlerts answers every notification as a repeat of what the
+// incident holds.
+type repeatAlerts struct{}
+
+func (repeatAlerts) IngestAlerts(context.Context, incident.AlertGroup) (incident.IngestResult, error) {
+	return incident.IngestResult{Incident: &incident.Incident{Key: "INC-1"}, Unchanged: true}, nil
+}
+
+// A notification that changed nothing wakes no job worker (it enqueued
+// nothing); it is still answered as accepted.
+func TestUnchangedNotificationKicksNoWorker(t *testing.T) {
+	x := newHarness(t, Config{}, withHooks(tokenHook), func(d *Deps) { d.Alerts = repeatAlerts{} })
+	w := x.do(req{method: "POST", path: "/hooks/alertmanager", body: firing, header: []string{"Authorization", "Bearer am-secret"}})
+	wantStatus(t, w, 200)
+	if got := decode[hookAnswer](t, w); got.Status != "accepted" || got.Incident != "INC-1" {
+		t.Errorf("answer %+v, want accepted on INC-1", got)
+	}
+	if n := x.kicks.Load(); n != 0 {
+		t.Errorf("the job runner was woken %d times, want 0", n)
 	}
 }
