@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/incident/postgres"
 	"github.com/warroom/warroom/integrations/alertmanager"
 	"github.com/warroom/warroom/integrations/generic"
 	"github.com/warroom/warroom/integrations/grafana"
@@ -67,6 +68,8 @@ type LogConfig struct {
 type StoreConfig struct {
 	Driver string `yaml:"driver"` // sqlite or postgres
 	DSN    string `yaml:"dsn"`    // sqlite: the file's path; postgres: a postgres:// URL
+	// MaxConns bounds the PostgreSQL connections of one replica.
+	MaxConns int `yaml:"max_conns"`
 }
 
 // ChatConfig chooses the chat backend. Each backend's keys are its own
@@ -187,7 +190,7 @@ func defaultConfig() Config {
 	return Config{
 		Listen:  "127.0.0.1:8080",
 		Log:     LogConfig{Level: "info", Format: "text"},
-		Store:   StoreConfig{Driver: "sqlite", DSN: "warroom.db"},
+		Store:   StoreConfig{Driver: "sqlite", DSN: "warroom.db", MaxConns: postgres.DefaultMaxConns},
 		Chat:    ChatConfig{Backend: "builtin", Mattermost: mattermost.DefaultConfig(), RocketChat: rocketchat.DefaultConfig()},
 		Tickets: TicketsConfig{Backend: "builtin", Jira: jira.DefaultConfig()},
 		Jobs: JobsConfig{Workers: 16, MaxAttempts: 20, MaxAge: Duration(24 * time.Hour), BaseDelay: Duration(time.Second),

@@ -27,6 +27,9 @@ func (c Config) checkStore(probs *problems) {
 		for _, msg := range postgresDSNProblems(c.Store.DSN) {
 			probs.bad("store.dsn", "%s", msg)
 		}
+		if n := c.Store.MaxConns; n != 0 && (n < 2 || n > 500) { // 0: the default
+			probs.bad("store.max_conns", "%d; use 2 to 500 (about twice the database's cores, divided among the replicas)", n)
+		}
 	default:
 		probs.bad("store.driver", "%q; use sqlite (one machine) or postgres (several replicas)", c.Store.Driver)
 	}
@@ -92,7 +95,7 @@ func storeLine(s StoreConfig) string {
 	case driverSQLite:
 		return "store: sqlite, file " + s.DSN + " (one process owns it: a single replica)"
 	case driverPostgres:
-		return "store: postgres, " + maskDSN(s.DSN) + " (several replicas may share it)"
+		return fmt.Sprintf("store: postgres, %s (several replicas may share it), at most %d connections from this replica", maskDSN(s.DSN), s.MaxConns)
 	}
 	return "store: " + s.Driver + " " + maskDSN(s.DSN)
 }

@@ -34,6 +34,10 @@ func TestStoreConfigPostgres(t *testing.T) {
 			wantErr: []string{`sslmode "on"; use one of disable, allow, prefer, require, verify-ca, verify-full`}},
 		{name: "sample password", env: []string{"WARROOM_STORE_DRIVER=postgres", "WARROOM_STORE_DSN=postgres://warroom:change-me@db/warroom"},
 			wantErr: []string{"WARROOM_STORE_DSN: store.dsn: the password is a sample value"}},
+		{name: "pool size from the environment", file: "store:\n  driver: postgres\n  dsn: postgres://warroom@db/warroom\n",
+			env: []string{"WARROOM_STORE_MAX_CONNS=4"}},
+		{name: "pool too small", file: "store:\n  driver: postgres\n  dsn: postgres://warroom@db/warroom\n  max_conns: 1\n",
+			wantErr: []string{"line 4: store.max_conns: 1; use 2 to 500"}},
 		{name: "unknown driver", file: "store: {driver: mysql}\n", wantErr: []string{`store.driver: "mysql"; use sqlite (one machine) or postgres`}},
 	}
 	for _, tt := range tests {
@@ -81,7 +85,10 @@ func TestCheckConfigNamesTheStore(t *testing.T) {
 			"store: sqlite, file /var/lib/warroom/warroom.db (one process owns it: a single replica)", ""},
 		{"postgres, password masked", []string{"check-config"},
 			[]string{"WARROOM_STORE_DRIVER=postgres", "WARROOM_STORE_DSN=postgres://warroom:hunter2-long@db.example.com:5432/warroom?sslmode=verify-full"}, 0,
-			"store: postgres, postgres://warroom:xxxxx@db.example.com:5432/warroom?sslmode=verify-full (several replicas may share it)", ""},
+			"store: postgres, postgres://warroom:xxxxx@db.example.com:5432/warroom?sslmode=verify-full (several replicas may share it), at most 20 connections from this replica", ""},
+		{"postgres, pool size", []string{"check-config"},
+			[]string{"WARROOM_STORE_DRIVER=postgres", "WARROOM_STORE_DSN=postgres://warroom@db/warroom", "WARROOM_STORE_MAX_CONNS=6"}, 0,
+			"at most 6 connections from this replica", ""},
 		{"postgres, password parameter masked", []string{"check-config"},
 			[]string{"WARROOM_STORE_DRIVER=postgres", "WARROOM_STORE_DSN=postgres://warroom@db/warroom?password=hunter2-long"}, 0,
 			"store: postgres, postgres://warroom@db/warroom?password=xxxxx", ""},

@@ -58,6 +58,9 @@ func openStore(ctx context.Context, sc StoreConfig, clock incident.Clock) (opene
 			return openedStore{}, fmt.Errorf("open the PostgreSQL store %s: %w\nCheck store.dsn, that PostgreSQL is up and that the user may create tables in that database",
 				maskDSN(sc.DSN), err)
 		}
+		if sc.MaxConns > 0 {
+			db.SetMaxConns(sc.MaxConns)
+		}
 		return openedStore{store: db, builtin: db.Builtin()}, nil
 	}
 	db, err := sqlite.Open(ctx, sc.DSN, clock)

@@ -43,8 +43,19 @@ type DB struct {
 	claimed claimedLanes // the lanes of the jobs claimed here (jobs.go)
 }
 
-// maxConns bounds the connections one replica holds.
-const maxConns = 20
+// DefaultMaxConns bounds the connections one replica holds unless
+// SetMaxConns says otherwise.
+const DefaultMaxConns = 20
+
+// SetMaxConns bounds the connections this replica holds at once; a
+// statement that finds them all busy waits for one. The database does
+// the most work with about twice as many busy connections as it has
+// cores, over all replicas: past that, its processes spend their time
+// contending for its locks and caches (docs/benchmarks.md, session 7).
+func (s *DB) SetMaxConns(n int) {
+	s.db.SetMaxOpenConns(n)
+	s.db.SetMaxIdleConns(n)
+}
 
 // Open connects to the database at dsn (postgres://user:pass@host/db?...),
 // applies the embedded migrations that are not yet applied, and returns the
@@ -57,8 +68,8 @@ func Open(ctx context.Context, dsn string, clock incident.Clock) (*DB, error) {
 	if err != nil {
 		return nil, incident.Errorf(incident.KindInvalid, "store.dsn is not a PostgreSQL URL (postgres://user:password@host:5432/db): %v", err)
 	}
-	db.SetMaxOpenConns(maxConns)
-	db.SetMaxIdleConns(maxConns)
+	db.SetMaxOpenConns(DefaultMaxConns)
+	db.SetMaxIdleConns(DefaultMaxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	s := &DB{db: db, clock: clock}
 	if err := s.migrate(ctx); err != nil {
