@@ -5,6 +5,10 @@
 # migrated by warroom, at 1, 4, 16 and 60 clients in turn, twice, and prints the
 # transactions per second and PostgreSQL's CPU milliseconds per transaction.
 # Run as root: bash docs/bench/pg-create/run.sh   (WARROOM_BIN=path: a binary built elsewhere)
+#   SCRIPTS='a.sql b.sql'  the scripts to run in turn (default create.sql); sequential.sql and
+#                          pipelined.sql are the same statements (ids by currval), sent one by
+#                          one or in one pipeline: SCRIPTS='sequential.sql pipelined.sql'
+#   CLIENTS='1 16 50'      the client counts (default 1 4 16 60)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${WARROOM_BIN:-/tmp/warroom-pgcreate}
@@ -22,10 +26,10 @@ kill $wpid; wait $wpid 2>/dev/null   # the schema is migrated; warroom is not ne
 pcpu() { local pm; pm=$(head -1 $D/data/postmaster.pid)
   for p in $pm $(ps -o pid= --ppid $pm); do sed 's/.*) //' /proc/$p/stat 2>/dev/null; done | awk '{t += $12 + $13 + $14 + $15} END {print t}'; }
 hz=$(getconf CLK_TCK)
-for c in 1 4 16 60 1 4 16 60; do
+for pass in 1 2; do for f in ${SCRIPTS:-create.sql}; do for c in ${CLIENTS:-1 4 16 60}; do
   n=$((3000 / c * c)); a=$(pcpu)
-  pgbench -n -M prepared -c $c -j 1 -t $((n / c)) -f "$here/create.sql" "$dsn" > $w/out 2>&1
+  pgbench -n -M prepared -c $c -j 1 -t $((n / c)) -f "$here/$f" "$dsn" > $w/out 2>&1
   sleep 0.3; b=$(pcpu)
-  echo "clients $c: $(grep -o 'tps = [0-9.]*' $w/out), PostgreSQL CPU $(awk -v a=$a -v b=$b -v n=$n -v hz=$hz 'BEGIN {printf "%.2f", (b - a) * 1000 / hz / n}') ms per create"
-done
+  echo "pass $pass, $f, clients $c: $(grep -o 'tps = [0-9.]*' $w/out), PostgreSQL CPU $(awk -v a=$a -v b=$b -v n=$n -v hz=$hz 'BEGIN {printf "%.2f", (b - a) * 1000 / hz / n}') ms per create"
+done; done; done
 runuser -u postgres -- $B/pg_ctl -D $D/data -m fast stop >/dev/null
