@@ -13,4 +13,6 @@ var core = sqlstore.Dialect{
 	ForUpdate:       " FOR UPDATE",
 	ForNoKeyUpdate:  forUpdate,
 	Returning:       true,
+	CaseFreeLike:    "ILIKE",
+	ContentText:     "convert_from(content, 'UTF8')",
 }

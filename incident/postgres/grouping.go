@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/incident/internal/sqlstore"
 )
 
 // GroupWindow reads the group's window and locks its row until the
@@ -48,14 +49,14 @@ func (t *txStore) SetGroupWindow(ctx context.Context, w incident.GroupWindow) er
 // Children lists the incidents attached to the parent, oldest first,
 // locked until the transaction ends.
 func (t *txStore) Children(ctx context.Context, parentID int64) ([]*incident.Incident, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+incidentColumns+` FROM incidents WHERE parent_id = ? ORDER BY id FOR UPDATE`, parentID)
+	rows, err := t.tx.QueryContext(ctx, `SELECT `+sqlstore.IncidentColumns+` FROM incidents WHERE parent_id = ? ORDER BY id FOR UPDATE`, parentID)
 	if err != nil {
 		return nil, fmt.Errorf("list children of %s: %w", incident.FormatKey(parentID), err)
 	}
 	defer rows.Close()
 	var out []*incident.Incident
 	for rows.Next() {
-		inc, err := scanIncident(rows)
+		inc, err := sqlstore.ScanIncident(rows)
 		if err != nil {
 			return nil, err
 		}

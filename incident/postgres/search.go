@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/incident/internal/sqlstore"
 )
 
 // Search finds incidents through the tsvector index (migration 0008): the
@@ -70,14 +71,14 @@ func (s *DB) searchWindow(ctx context.Context, query string, qargs []any, sq inc
 }
 
 func (s *DB) incidentsByID(ctx context.Context, ids []any) (map[int64]*incident.Incident, error) {
-	rows, err := s.q().QueryContext(ctx, `SELECT `+incidentColumns+` FROM incidents WHERE id IN (`+marks(len(ids))+`)`, ids...)
+	rows, err := s.q().QueryContext(ctx, `SELECT `+sqlstore.IncidentColumns+` FROM incidents WHERE id IN (`+marks(len(ids))+`)`, ids...)
 	if err != nil {
 		return nil, fmt.Errorf("search: read incidents: %w", err)
 	}
 	defer rows.Close()
 	out := map[int64]*incident.Incident{}
 	for rows.Next() {
-		inc, err := scanIncident(rows)
+		inc, err := sqlstore.ScanIncident(rows)
 		if err != nil {
 			return nil, err
 		}

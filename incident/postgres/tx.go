@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/incident/internal/sqlstore"
 )
 
 // Update runs fn in one transaction: fn's changes, the jobs it enqueues
@@ -47,10 +48,10 @@ type txStore struct {
 
 // insertIncident and updateIncident write every column but id.
 var (
-	insertIncident = `INSERT INTO incidents (` + strings.TrimPrefix(incidentColumns, "id, ") + `)
-		VALUES (?` + strings.Repeat(",?", strings.Count(incidentColumns, ",")-1) + `) RETURNING id`
+	insertIncident = `INSERT INTO incidents (` + strings.TrimPrefix(sqlstore.IncidentColumns, "id, ") + `)
+		VALUES (?` + strings.Repeat(",?", strings.Count(sqlstore.IncidentColumns, ",")-1) + `) RETURNING id`
 	updateIncident = func() string {
-		cols := strings.Split(strings.TrimPrefix(incidentColumns, "id, "), ",")
+		cols := strings.Split(strings.TrimPrefix(sqlstore.IncidentColumns, "id, "), ",")
 		sets := make([]string, len(cols))
 		for i, c := range cols {
 			sets[i] = strings.TrimSpace(c) + " = ?"
@@ -64,7 +65,7 @@ var (
 // after this one looked for it, is a KindTransient error: a retry finds
 // that incident and adds to it.
 func (t *txStore) CreateIncident(ctx context.Context, inc *incident.Incident) error {
-	args, err := incidentArgs(inc)
+	args, err := sqlstore.IncidentArgs(inc)
 	if err != nil {
 		return err
 	}
@@ -83,7 +84,7 @@ func (t *txStore) CreateIncident(ctx context.Context, inc *incident.Incident) er
 }
 
 func (t *txStore) UpdateIncident(ctx context.Context, inc *incident.Incident) error {
-	args, err := incidentArgs(inc)
+	args, err := sqlstore.IncidentArgs(inc)
 	if err != nil {
 		return err
 	}
@@ -106,18 +107,15 @@ func (t *txStore) UpdateIncident(ctx context.Context, inc *incident.Incident) er
 const forUpdate = ` FOR NO KEY UPDATE`
 
 func (t *txStore) Incident(ctx context.Context, id int64) (*incident.Incident, error) {
-	inc, err := getIncident(ctx, t.tx, `id = ?`+forUpdate, id)
+	inc, err := sqlstore.GetIncident(ctx, t.tx, `id = ?`+forUpdate, id)
 	if incident.ErrorKind(err) == incident.KindNotFound {
 		return nil, incident.Errorf(incident.KindNotFound, "incident %s does not exist; list incidents with GET /api/v1/incidents", incident.FormatKey(id))
 	}
 	return inc, err
 }
 
-// activeByDedup repeats the WHERE of the partial index incidents_active_dedup.
-const activeByDedup = `source = ? AND dedup_key = ? AND dedup_key <> '' AND status IN ('open', 'acked', 'resolved')`
-
 func (t *txStore) ActiveIncidentByDedup(ctx context.Context, source, dedupKey string) (*incident.Incident, error) {
-	return getIncident(ctx, t.tx, activeByDedup+forUpdate, source, dedupKey)
+	return sqlstore.GetIncident(ctx, t.tx, sqlstore.ActiveByDedup+forUpdate, source, dedupKey)
 }
 
 func (t *txStore) Enqueue(ctx context.Context, j incident.Job) error {
@@ -134,11 +132,11 @@ func (t *txStore) SetChatPost(ctx context.Context, incidentID int64, slot, postI
 }
 
 func (t *txStore) IncidentByDedup(ctx context.Context, source, dedupKey string) (*incident.Incident, error) {
-	return getIncident(ctx, t.tx, `source = ? AND dedup_key = ? ORDER BY id DESC LIMIT 1`+forUpdate, source, dedupKey)
+	return sqlstore.GetIncident(ctx, t.tx, `source = ? AND dedup_key = ? ORDER BY id DESC LIMIT 1`+forUpdate, source, dedupKey)
 }
 
 func (t *txStore) IncidentByTicket(ctx context.Context, backend, key string) (*incident.Incident, error) {
-	return getIncident(ctx, t.tx, `ticket_backend = ? AND ticket_key = ? ORDER BY id DESC LIMIT 1`+forUpdate, backend, key)
+	return sqlstore.GetIncident(ctx, t.tx, `ticket_backend = ? AND ticket_key = ? ORDER BY id DESC LIMIT 1`+forUpdate, backend, key)
 }
 
 // MarkTicketChange records the change when it is not older than the one

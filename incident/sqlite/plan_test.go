@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"github.com/warroom/warroom/incident/internal/sqlstore"
 	"path/filepath"
 	"regexp"
 	"sync"
@@ -64,10 +65,10 @@ func TestHookPathUsesIndexes(t *testing.T) {
 func TestDedupLookupPlans(t *testing.T) {
 	db := openLive(t)
 	for _, tc := range []struct{ where, want string }{
-		{activeByDedup, `SEARCH incidents USING INDEX incidents_active_dedup`},
+		{sqlstore.ActiveByDedup, `SEARCH incidents USING INDEX incidents_active_dedup`},
 		{byDedup, `SEARCH incidents USING COVERING INDEX incidents_dedup|SEARCH incidents USING INDEX incidents_dedup`},
 	} {
-		plan, err := queryPlan(context.Background(), db, `SELECT `+incidentColumns+` FROM incidents WHERE `+tc.where, []any{"alertmanager", "k"})
+		plan, err := queryPlan(context.Background(), db, `SELECT `+sqlstore.IncidentColumns+` FROM incidents WHERE `+tc.where, []any{"alertmanager", "k"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/incident/internal/sqlstore"
 )
 
 // Search finds incidents through the FTS5 index (migration 0010): the
@@ -148,14 +149,14 @@ func (s *DB) incidentsByID(ctx context.Context, ids []int64) (map[int64]*inciden
 	if err != nil {
 		return nil, err
 	}
-	rows, err := reader{s}.QueryContext(ctx, `SELECT `+incidentColumns+` FROM incidents WHERE id IN (SELECT value FROM json_each(?))`, string(list))
+	rows, err := reader{s}.QueryContext(ctx, `SELECT `+sqlstore.IncidentColumns+` FROM incidents WHERE id IN (SELECT value FROM json_each(?))`, string(list))
 	if err != nil {
 		return nil, fmt.Errorf("search: read incidents: %w", err)
 	}
 	defer rows.Close()
 	out := map[int64]*incident.Incident{}
 	for rows.Next() {
-		inc, err := scanIncident(rows)
+		inc, err := sqlstore.ScanIncident(rows)
 		if err != nil {
 			return nil, err
 		}

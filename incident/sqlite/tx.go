@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/incident/internal/sqlstore"
 )
 
 // Update runs fn in one write transaction, committed together with the
@@ -30,10 +31,10 @@ type txStore struct {
 // insertIncident and updateIncident write every column but id; they are
 // built once so that each is one prepared statement.
 var (
-	insertIncident = `INSERT INTO incidents (` + strings.TrimPrefix(incidentColumns, "id, ") + `)
-		VALUES (?` + strings.Repeat(",?", strings.Count(incidentColumns, ",")-1) + `)`
+	insertIncident = `INSERT INTO incidents (` + strings.TrimPrefix(sqlstore.IncidentColumns, "id, ") + `)
+		VALUES (?` + strings.Repeat(",?", strings.Count(sqlstore.IncidentColumns, ",")-1) + `)`
 	updateIncident = func() string {
-		cols := strings.Split(strings.TrimPrefix(incidentColumns, "id, "), ",")
+		cols := strings.Split(strings.TrimPrefix(sqlstore.IncidentColumns, "id, "), ",")
 		sets := make([]string, len(cols))
 		for i, c := range cols {
 			sets[i] = strings.TrimSpace(c) + " = ?"
@@ -43,7 +44,7 @@ var (
 )
 
 func (t *txStore) CreateIncident(ctx context.Context, inc *incident.Incident) error {
-	args, err := incidentArgs(inc)
+	args, err := sqlstore.IncidentArgs(inc)
 	if err != nil {
 		return err
 	}
@@ -62,7 +63,7 @@ func (t *txStore) CreateIncident(ctx context.Context, inc *incident.Incident) er
 }
 
 func (t *txStore) UpdateIncident(ctx context.Context, inc *incident.Incident) error {
-	args, err := incidentArgs(inc)
+	args, err := sqlstore.IncidentArgs(inc)
 	if err != nil {
 		return err
 	}
@@ -75,20 +76,15 @@ func (t *txStore) UpdateIncident(ctx context.Context, inc *incident.Incident) er
 }
 
 func (t *txStore) Incident(ctx context.Context, id int64) (*incident.Incident, error) {
-	inc, err := getIncident(ctx, t.tx, `id = ?`, id)
+	inc, err := sqlstore.GetIncident(ctx, t.tx, `id = ?`, id)
 	if incident.ErrorKind(err) == incident.KindNotFound {
 		return nil, incident.Errorf(incident.KindNotFound, "incident %s does not exist; list incidents with GET /api/v1/incidents", incident.FormatKey(id))
 	}
 	return inc, err
 }
 
-// activeByDedup repeats the WHERE of the partial index
-// incidents_active_dedup term by term, so that SQLite uses it: without
-// dedup_key <> ” it cannot and scans every incident ever opened.
-const activeByDedup = `source = ? AND dedup_key = ? AND dedup_key <> '' AND status IN ('open', 'acked', 'resolved')`
-
 func (t *txStore) ActiveIncidentByDedup(ctx context.Context, source, dedupKey string) (*incident.Incident, error) {
-	return getIncident(ctx, t.tx, activeByDedup, source, dedupKey)
+	return sqlstore.GetIncident(ctx, t.tx, sqlstore.ActiveByDedup, source, dedupKey)
 }
 
 func (t *txStore) Enqueue(ctx context.Context, j incident.Job) error {
@@ -108,11 +104,11 @@ func (t *txStore) SetChatPost(ctx context.Context, incidentID int64, slot, postI
 const byDedup = `source = ? AND dedup_key = ? ORDER BY id DESC LIMIT 1`
 
 func (t *txStore) IncidentByDedup(ctx context.Context, source, dedupKey string) (*incident.Incident, error) {
-	return getIncident(ctx, t.tx, byDedup, source, dedupKey)
+	return sqlstore.GetIncident(ctx, t.tx, byDedup, source, dedupKey)
 }
 
 func (t *txStore) IncidentByTicket(ctx context.Context, backend, key string) (*incident.Incident, error) {
-	return getIncident(ctx, t.tx, `ticket_backend = ? AND ticket_key = ? ORDER BY id DESC LIMIT 1`, backend, key)
+	return sqlstore.GetIncident(ctx, t.tx, `ticket_backend = ? AND ticket_key = ? ORDER BY id DESC LIMIT 1`, backend, key)
 }
 
 func (t *txStore) MarkTicketChange(ctx context.Context, backend, key string, at time.Time, seq int64) (bool, error) {

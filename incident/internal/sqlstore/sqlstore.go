@@ -42,6 +42,12 @@ type Dialect struct {
 	// Returning says that an insert learns its row's id from RETURNING id
 	// (PostgreSQL) rather than from the result's LastInsertId (SQLite).
 	Returning bool
+	// CaseFreeLike is the LIKE that ignores the case of ASCII letters, as
+	// SQLite's LIKE does (ILIKE on PostgreSQL); empty: LIKE.
+	CaseFreeLike string
+	// ContentText is a stored transcript's content column read as text;
+	// empty: CAST(content AS TEXT).
+	ContentText string
 }
 
 // unique reports whether err is a unique index's refusal in this dialect.
