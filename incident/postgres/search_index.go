@@ -5,77 +5,16 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 
-	"github.com/warroom/warroom/archive"
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/incident/internal/sqlstore"
 )
 
 // The search index (migration 0008): triggers keep the title, summary,
 // labels and timeline places current; the transcript's messages are
-// indexed here, when the JSON transcript is written, in its transaction.
-
-// indexTranscript replaces the incident's transcript places with the
-// messages of its stored JSON transcript, name, read back chunk by chunk
-// through the transaction.
-func indexTranscript(ctx context.Context, tx q, incidentID int64, name string) error {
-	if err := unindexTranscript(ctx, tx, incidentID); err != nil {
-		return err
-	}
-	r := &txChunkReader{ctx: ctx, q: tx, incidentID: incidentID, name: name}
-	err := archive.EachMessage(r, func(m archive.Message) error {
-		if m.Text == "" || m.ID == "" {
-			return nil
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO search_units (incident_id, field, ref, body) VALUES (?, 'transcript', ?, ?)`,
-			incidentID, m.ID, m.Text)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("index transcript %s: %w", name, err)
-	}
-	return nil
-}
-
-func unindexTranscript(ctx context.Context, tx q, incidentID int64) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM search_units WHERE incident_id = ? AND field = 'transcript'`, incidentID); err != nil {
-		return fmt.Errorf("unindex transcript: %w", err)
-	}
-	return nil
-}
-
-// txChunkReader reads a stored document's chunks in seq order through q.
-type txChunkReader struct {
-	ctx        context.Context
-	q          q
-	incidentID int64
-	name       string
-	seq        int
-	buf        []byte
-	done       bool
-}
-
-func (r *txChunkReader) Read(p []byte) (int, error) {
-	for len(r.buf) == 0 {
-		if r.done {
-			return 0, io.EOF
-		}
-		err := r.q.QueryRowContext(r.ctx, `SELECT content FROM transcript_chunks WHERE incident_id = ? AND name = ? AND seq = ?`,
-			r.incidentID, r.name, r.seq).Scan(&r.buf)
-		if err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				r.done = true
-				continue
-			}
-			return 0, fmt.Errorf("read %s chunk %d: %w", r.name, r.seq, err)
-		}
-		r.seq++
-	}
-	n := copy(p, r.buf)
-	r.buf = r.buf[n:]
-	return n, nil
-}
+// indexed by the shared core (sqlstore.IndexTranscript) when the JSON
+// transcript is written, in its transaction. Here: the older databases.
 
 // indexBatch is how many incidents one transaction of IndexPending indexes.
 const indexBatch = 200
@@ -175,7 +114,7 @@ func reindexIncident(ctx context.Context, tx q, id int64) error {
 	case err != nil:
 		return err
 	default:
-		if err := indexTranscript(ctx, tx, id, name); err != nil {
+		if err := sqlstore.IndexTranscript(ctx, tx, id, name); err != nil {
 			return err
 		}
 	}

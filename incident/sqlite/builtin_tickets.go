@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/warroom/warroom/incident/internal/sqlstore"
 	"io"
 	"time"
 )
@@ -17,7 +18,7 @@ func (b *BuiltinStore) AddTicket(ctx context.Context, key, title string, at time
 }
 
 // WriteTicketDocument stores a document on a ticket in one transaction: its
-// row (with empty content) and its bytes as chunks of chunkBytes, read from
+// row (with empty content) and its bytes as chunks of sqlstore.ChunkBytes, read from
 // content as a stream. The transaction holds the writer connection while
 // content is read, so content must not write to this database (the
 // archive's documents read from the read-only pool).
@@ -32,7 +33,7 @@ func (b *BuiltinStore) WriteTicketDocument(ctx context.Context, ticketKey, name,
 		if _, err = tx.ExecContext(ctx, `DELETE FROM builtin_ticket_chunks WHERE ticket_key = ? AND name = ?`, ticketKey, name); err != nil {
 			return err
 		}
-		buf := make([]byte, chunkBytes)
+		buf := make([]byte, sqlstore.ChunkBytes)
 		for seq := 0; ; seq++ {
 			n, rerr := io.ReadFull(content, buf)
 			if n > 0 {
