@@ -11,22 +11,24 @@ import (
 // refused, so that the job runner yields to alerts coming in.
 func TestHookRequestsCountInInflow(t *testing.T) {
 	inflow := incident.NewInflow(incident.SystemClock{})
-	seen := -1
+	seen, gauge := -1, -1.0
+	var x *harness
 	hook := tokenHook
 	hook.Decode = func(body []byte) (incident.AlertGroup, error) {
-		seen = inflow.InFlight()
+		seen, gauge = inflow.InFlight(), x.scrape()["warroom_alerts_in_flight"]
 		return decodeTest(body)
 	}
-	x := newHarness(t, Config{}, withHooks(hook), func(d *Deps) { d.Inflow = inflow })
+	x = newHarness(t, Config{}, withHooks(hook), func(d *Deps) { d.Inflow = inflow })
+	x.metrics.Inflow(inflow)
 	w := x.do(req{method: "POST", path: "/hooks/alertmanager", body: firing, header: []string{"Authorization", "Bearer am-secret"}})
 	wantStatus(t, w, 200)
-	if seen != 1 {
-		t.Errorf("while the notification was handled, %d requests were in flight, want 1", seen)
+	if seen != 1 || gauge != 1 {
+		t.Errorf("while the notification was handled, %d requests were in flight (gauge %v), want 1", seen, gauge)
 	}
 	w = x.do(req{method: "POST", path: "/hooks/alertmanager", body: firing, header: []string{"Authorization", "Bearer wrong"}})
 	wantStatus(t, w, 401)
-	if n := inflow.InFlight(); n != 0 {
-		t.Errorf("after the answers, %d requests in flight, want 0", n)
+	if n, g := inflow.InFlight(), x.scrape()["warroom_alerts_in_flight"]; n != 0 || g != 0 {
+		t.Errorf("after the answers, %d requests in flight (gauge %v), want 0", n, g)
 	}
 }
 

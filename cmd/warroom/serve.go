@@ -166,6 +166,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		return err
 	}
 	metrics.Singletons(m.heldSingletons)
+	metrics.Inflow(inflow)
 
 	callbacks := append(append(chat.hooks(svc), tix.hooks(svc)...), icingaHook(cfg.Sources.Icinga2, svc)...)
 	srv, err := web.New(web.Config{APIToken: cfg.API.Token, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Version: version,
