@@ -2,75 +2,30 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"fmt"
 
 	"github.com/warroom/warroom/incident"
+	"github.com/warroom/warroom/incident/internal/sqlstore"
 )
+
+// The timeline's statements are the shared core's (incident/internal/sqlstore).
 
 // Events returns an incident's timeline ordered by when things happened.
 func (s *DB) Events(ctx context.Context, incidentID int64) ([]incident.Event, error) {
-	return events(ctx, reader{s}, incidentID)
+	return sqlstore.Events(ctx, reader{s}, incidentID)
 }
 
 // Events returns the timeline as the transaction sees it.
 func (t *txStore) Events(ctx context.Context, incidentID int64) ([]incident.Event, error) {
-	return events(ctx, t.tx, incidentID)
-}
-
-func events(ctx context.Context, q queryer, incidentID int64) ([]incident.Event, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, incident_id, kind, actor, text, at, recorded_at, coalesce(ref, ''), from_status, to_status
-		FROM events WHERE incident_id = ? ORDER BY at, id`, incidentID)
-	if err != nil {
-		return nil, fmt.Errorf("read timeline: %w", err)
-	}
-	defer rows.Close()
-	out := []incident.Event{}
-	for rows.Next() {
-		var ev incident.Event
-		var kind, from, to string
-		var at, rec int64
-		if err := rows.Scan(&ev.ID, &ev.IncidentID, &kind, &ev.Actor, &ev.Text, &at, &rec, &ev.Ref, &from, &to); err != nil {
-			return nil, err
-		}
-		ev.Kind, ev.At, ev.RecordedAt = incident.EventKind(kind), fromNanos(at), fromNanos(rec)
-		ev.From, ev.To = incident.Status(from), incident.Status(to)
-		out = append(out, ev)
-	}
-	return out, rows.Err()
+	return sqlstore.Events(ctx, t.tx, incidentID)
 }
 
 // AddEvent appends to the timeline; an event with the ref of one already
 // recorded (same incident and kind) adds nothing and returns false.
 func (t *txStore) AddEvent(ctx context.Context, ev *incident.Event) (bool, error) {
-	var ref any
-	if ev.Ref != "" {
-		ref = ev.Ref
-	}
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO events (incident_id, kind, actor, text, at, recorded_at, ref, from_status, to_status)
-		VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`,
-		ev.IncidentID, string(ev.Kind), ev.Actor, ev.Text, nanos(ev.At), nanos(ev.RecordedAt), ref, string(ev.From), string(ev.To))
-	if err != nil {
-		return false, fmt.Errorf("add %s event: %w", ev.Kind, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil || n == 0 {
-		return false, err
-	}
-	ev.ID, err = res.LastInsertId()
-	return true, err
+	return sqlstore.AddEvent(ctx, t.tx, ev)
 }
 
 // ChatPost returns the ID of the message posted in a slot, or "".
 func (s *DB) ChatPost(ctx context.Context, incidentID int64, slot string) (string, error) {
-	var id string
-	err := reader{s}.QueryRowContext(ctx, `SELECT post_id FROM chat_posts WHERE incident_id = ? AND slot = ?`, incidentID, slot).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("read %s post: %w", slot, err)
-	}
-	return id, nil
+	return sqlstore.ChatPost(ctx, reader{s}, incidentID, slot)
 }
