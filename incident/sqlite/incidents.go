@@ -9,12 +9,8 @@ import (
 	"github.com/warroom/warroom/incident/internal/sqlstore"
 )
 
-// queryer is what *sql.DB and *sql.Tx share.
-type queryer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
+// queryer is the shared core's Queryer: what the pools and transactions offer.
+type queryer = sqlstore.Queryer
 
 type scanner interface{ Scan(dest ...any) error }
 

@@ -178,28 +178,15 @@ func (s *Server) sendMessage(c *call) (map[string]any, error) {
 // nothing (no editedAt). An edit reaches the outgoing integration only with
 // RunOnEdits.
 func (s *Server) updateMessage(c *call) (map[string]any, error) {
-	var roomID, msgID, text string
-	for _, f := range []struct {
-		key string
-		dst *string
-	}{{"roomId", &roomID}, {"msgId", &msgID}, {"text", &text}} {
-		v, err := c.str(f.key)
-		if err != nil {
-			return nil, err
-		}
-		if !c.has(f.key) {
-			return nil, invalidParams("must have required property '" + f.key + "'")
-		}
-		*f.dst = v
+	v, err := required(c, "roomId", "msgId", "text")
+	if err != nil {
+		return nil, err
 	}
-	m := s.msgs[msgID]
-	if m == nil {
-		return nil, failure(fmt.Sprintf(`No message found with the id of "%s".`, msgID))
+	text := v[2]
+	m, r, err := s.roomMessage(v[0], v[1])
+	if err != nil {
+		return nil, err
 	}
-	if m.rid != roomID {
-		return nil, failure("The room id provided does not match where the message is from.")
-	}
-	r := s.roomByID(m.rid)
 	if m.u != c.user && !s.can(c.user, "edit-message", r) {
 		return nil, meteorError("error-action-not-allowed", "Message editing not allowed",
 			map[string]any{"method": "updateMessage", "action": "Message_editing"})
@@ -233,4 +220,34 @@ func (s *Server) getMessage(c *call) (map[string]any, error) {
 		return nil, meteorError("error-not-allowed", "Not allowed", map[string]any{"method": "getSingleMessage"})
 	}
 	return map[string]any{"message": messageJSON(m)}, nil
+}
+
+// required reads the body's string properties keys, each of which must be
+// there, in order.
+func required(c *call, keys ...string) ([]string, error) {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		v, err := c.str(k)
+		if err != nil {
+			return nil, err
+		}
+		if !c.has(k) {
+			return nil, invalidParams("must have required property '" + k + "'")
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// roomMessage is the message msgID of the room roomID, as chat.update and
+// chat.delete look it up: an unknown id, or one of another room, fails.
+func (s *Server) roomMessage(roomID, msgID string) (*message, *room, error) {
+	m := s.msgs[msgID]
+	if m == nil {
+		return nil, nil, failure(fmt.Sprintf(`No message found with the id of "%s".`, msgID))
+	}
+	if m.rid != roomID {
+		return nil, nil, failure("The room id provided does not match where the message is from.")
+	}
+	return m, s.roomByID(m.rid), nil
 }

@@ -1,7 +1,6 @@
 package rctest
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 )
@@ -16,32 +15,18 @@ import (
 // owner, moderator), or, for one's own message, delete-own-message
 // (admin, user); else 400 error-action-not-allowed.
 func (s *Server) deleteMessage(c *call) (map[string]any, error) {
-	var roomID, msgID string
-	for _, f := range []struct {
-		key string
-		dst *string
-	}{{"roomId", &roomID}, {"msgId", &msgID}} {
-		v, err := c.str(f.key)
-		if err != nil {
-			return nil, err
-		}
-		if !c.has(f.key) {
-			return nil, invalidParams("must have required property '" + f.key + "'")
-		}
-		*f.dst = v
+	v, err := required(c, "roomId", "msgId")
+	if err != nil {
+		return nil, err
 	}
 	asUser, _, err := c.boolean("asUser")
 	if err != nil {
 		return nil, err
 	}
-	m := s.msgs[msgID]
-	if m == nil {
-		return nil, failure(fmt.Sprintf(`No message found with the id of "%s".`, msgID))
+	m, r, err := s.roomMessage(v[0], v[1])
+	if err != nil {
+		return nil, err
 	}
-	if m.rid != roomID {
-		return nil, failure("The room id provided does not match where the message is from.")
-	}
-	r := s.roomByID(m.rid)
 	if asUser && m.u != c.user && !s.can(c.user, "force-delete-message", r) {
 		return nil, failure(`Unauthorized. You must have the permission "force-delete-message" to delete other's message as them.`)
 	}
