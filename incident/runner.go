@@ -153,7 +153,8 @@ func (r *Runner) Kick() {
 	}
 }
 
-// Run works until ctx is cancelled.
+// Run works until ctx is cancelled; when the queue is a SearchQueue, it
+// also writes the search index the queue defers (indexSearch).
 func (r *Runner) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	for i := range r.cfg.Workers {
@@ -162,6 +163,9 @@ func (r *Runner) Run(ctx context.Context) {
 	}
 	if !r.PruneApart && r.Prunes() {
 		wg.Go(func() { r.Prune(ctx) })
+	}
+	if q, ok := r.q.(SearchQueue); ok {
+		wg.Go(func() { r.indexSearch(ctx, q) })
 	}
 	wg.Wait()
 }

@@ -36,7 +36,7 @@ type Progress func(table string, copied, total int64)
 // copied: the migrations applied, and the search index, which each store
 // builds from the incidents, events and transcripts (Import marks every
 // copied incident for IndexPending).
-var ownTables = map[string]bool{"schema_migrations": true, "search_units": true, "search_pending": true}
+var ownTables = map[string]bool{"schema_migrations": true, "search_units": true, "search_pending": true, "search_queue": true}
 
 // importLockTimeout bounds the wait for the tables' locks: a warroom
 // still running on the target holds them, and the copy must not wait for
@@ -77,8 +77,10 @@ func (s *DB) Import(ctx context.Context, src Source, progress Progress) error {
 	// The triggers indexed titles and events as they came; transcripts are
 	// indexed by the store's own writes. Every incident is indexed anew by
 	// IndexPending, after the copy or at the next start.
-	if _, err := x.ExecContext(ctx, `DELETE FROM search_units`); err != nil {
-		return storeError("clear the search index", err)
+	for _, table := range []string{"search_units", "search_queue"} {
+		if _, err := x.ExecContext(ctx, `DELETE FROM `+table); err != nil {
+			return storeError("clear the search index", err)
+		}
 	}
 	if _, err := x.ExecContext(ctx, `INSERT INTO search_pending (incident_id) SELECT id FROM incidents ON CONFLICT DO NOTHING`); err != nil {
 		return storeError("mark the copied incidents for the search index", err)

@@ -14,10 +14,14 @@ import (
 // newest incident.SearchWindow places that match and pass the filters are
 // ranked by incident.RankSearch (the rule SQLite's store uses too), which
 // answers each incident once, at its best place, with a snippet of it.
+// The places still queued (search_queue.go) are written first.
 func (s *DB) Search(ctx context.Context, sq incident.SearchQuery) ([]incident.SearchHit, error) {
 	query, qargs, err := tsQuery(sq.Terms)
 	if err != nil {
 		return nil, err
+	}
+	if err := s.indexQueuedAll(ctx); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
 	}
 	cands, err := s.searchWindow(ctx, query, qargs, sq)
 	if err != nil {

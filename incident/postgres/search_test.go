@@ -26,10 +26,10 @@ func TestSearchIndexesAnOlderDatabase(t *testing.T) {
 	storetest.RunIndexPending(t, db, func(t *testing.T) {
 		db.Close()
 		raw := rawOpen(t, dsn)
-		for _, q := range []string{`DROP TABLE search_pending`, `DROP TABLE search_units`,
+		for _, q := range []string{`DROP TABLE search_pending`, `DROP TABLE search_units`, `DROP TABLE search_queue`,
 			`DROP FUNCTION search_index_incident CASCADE`, `DROP FUNCTION search_index_event CASCADE`,
 			`DROP FUNCTION search_text`, `DROP FUNCTION search_fold`,
-			`DELETE FROM schema_migrations WHERE version IN ('0008_search', '0019_search_unaccent', '0020_search_triggers')`} {
+			`DELETE FROM schema_migrations WHERE version IN ('0008_search', '0019_search_unaccent', '0020_search_triggers', '0021_search_queue')`} {
 			if _, err := raw.Exec(q); err != nil {
 				t.Fatalf("%s: %v", q, err)
 			}
@@ -51,6 +51,9 @@ func TestSearchUnaccentRederivesStoredRows(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if n, err := db.IndexQueued(ctx); err != nil || n != 1 {
+		t.Fatalf("IndexQueued: %d, %v; want the new incident's 1 queued row", n, err)
 	}
 	db.Close()
 	raw := rawOpen(t, dsn)
