@@ -2,14 +2,21 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/warroom/warroom/incident"
 	"github.com/warroom/warroom/incident/postgres/pgtest"
+	"github.com/warroom/warroom/incident/sqlite"
 )
 
 // keyed is an answer to a request sent with an Idempotency-Key.
@@ -270,3 +277,48 @@ func TestIdempotencyKeyAcrossReplicasOnPostgres(t *testing.T) {
 		t.Errorf("another body on b: %d %s", got.code, got.body)
 	}
 }
+
+// TestIdempotencyKeyCrashBeforeTheAnswerIsNotRunAgain: warroom stopped
+// after a declare with a key committed its incident and before it stored
+// the answer (the key is left reserved, running, as the first write left
+// it). After the restart the retry is refused with 409 saying the outcome
+// is unknown, and no second incident is made: at most once.
+func TestIdempotencyKeyCrashBeforeTheAnswerIsNotRunAgain(t *testing.T) {
+	cfg := testConfig(t)
+	body := `{"title": "payments stuck"}`
+	h := startHarness(t, cfg)
+	if got := sendKeyed(t, h, "/incidents", "", body); got.code != 201 {
+		t.Fatalf("declare: %d %s", got.code, got.body)
+	}
+	h.stop()
+
+	// The reservation the crashed request made, five minutes ago, with the
+	// caller the API names for testAPIToken (web's tokenFP).
+	db, err := sqlite.Open(context.Background(), cfg.Store.DSN, incident.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mac := hmac.New(sha256.New, []byte(testAPIToken))
+	mac.Write([]byte("warroom session"))
+	then := &fixedClock{t: time.Now().Add(-5 * time.Minute)}
+	if _, fresh, err := incident.NewIdempotency(db, then, nil).Begin(context.Background(), hex.EncodeToString(mac.Sum(nil)),
+		"crash-1", "POST", "/api/v1/incidents", []byte(body)); err != nil || !fresh {
+		t.Fatalf("reserve: fresh %v, %v", fresh, err)
+	}
+	db.Close()
+
+	h = startHarness(t, cfg)
+	got := sendKeyed(t, h, "/incidents", "crash-1", body)
+	kind, msg := errorKind(t, got.body)
+	if got.code != 409 || kind != "conflict" || !strings.Contains(msg, "interrupted") || !strings.Contains(msg, "new key") {
+		t.Errorf("retry after the crash: %d %s %q; want 409 saying it was interrupted and to check, then use a new key", got.code, kind, msg)
+	}
+	if n := countTitled(t, h, "payments stuck"); n != 1 {
+		t.Errorf("%d incidents, want the one made before the crash", n)
+	}
+}
+
+// fixedClock is a clock stopped at t.
+type fixedClock struct{ t time.Time }
+
+func (c *fixedClock) Now() time.Time { return c.t }
