@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -15,14 +16,14 @@ func TestCommandMove(t *testing.T) {
 		ok      bool
 	}{
 		{"ack", StatusAcked, true}, {"resolve", StatusResolved, true}, {"close", StatusClosed, true},
-		{"reopen", "", false}, {"severity", "", false}, {"", "", false},
+		{"reopen", StatusOpen, true}, {"severity", "", false}, {"", "", false},
 	} {
 		if to, ok := CommandMove(tt.command); to != tt.to || ok != tt.ok {
 			t.Errorf("CommandMove(%q) = %q, %v; want %q, %v", tt.command, to, ok, tt.to, tt.ok)
 		}
 	}
 	for status, want := range map[Status]string{
-		StatusOpen: "ack,resolve,close", StatusAcked: "resolve,close", StatusResolved: "close", StatusClosed: "", StatusArchived: "",
+		StatusOpen: "ack,resolve,close", StatusAcked: "resolve,close", StatusResolved: "reopen,close", StatusClosed: "", StatusArchived: "",
 	} {
 		var got []string
 		for _, a := range welcomeCard(&Incident{Key: "INC-1", Status: status, Severity: SeverityHigh}, "").Actions {
@@ -30,6 +31,12 @@ func TestCommandMove(t *testing.T) {
 		}
 		if strings.Join(got, ",") != want {
 			t.Errorf("%s: card buttons %v, want %s", status, got, want)
+		}
+		for _, command := range []string{"ack", "resolve", "reopen", "close"} {
+			offered, ok := CardOffers(status, command)
+			if !ok || offered != slices.Contains(got, command) {
+				t.Errorf("CardOffers(%s, %s) = %v, %v; the card offers %v", status, command, offered, ok, got)
+			}
 		}
 	}
 }

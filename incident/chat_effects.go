@@ -462,7 +462,7 @@ func welcomeCard(inc *Incident, url string) *Card {
 		c.Fields = append(c.Fields, Field{Title: "Labels", Value: l})
 	}
 	for _, a := range cardButtons {
-		if CanMove(inc.Status, a.to) {
+		if offersIn(a.to, a.from, inc.Status) {
 			c.Actions = append(c.Actions, a.Action)
 		}
 	}

@@ -22,6 +22,10 @@ const (
 	KindInternal     Kind = "internal"     // a bug or a broken store
 )
 
+// KindUnprocessable is a request well formed that contradicts what was
+// sent before: an Idempotency-Key reused for another request.
+const KindUnprocessable Kind = "unprocessable"
+
 // Error is warroom's domain error. Message is written for the person who
 // caused it: it says what was wrong and, where it can, what to do next.
 type Error struct {

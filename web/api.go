@@ -12,7 +12,7 @@ import (
 )
 
 func (s *Server) api(r chi.Router) {
-	r.Use(s.apiAuth, s.requireJSON)
+	r.Use(s.apiAuth, s.requireJSON, s.idempotent)
 	r.Get("/incidents", s.listIncidents)
 	r.Get("/search", s.searchAPI)
 	r.Post("/incidents", s.declare)

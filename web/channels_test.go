@@ -51,7 +51,7 @@ func TestChannelPages(t *testing.T) {
 	if strings.Contains(body, "<header>") {
 		t.Error("the polled log carries the whole layout")
 	}
-	wantPage(t, x.get("/channels/room-2", c), 200, "#random", "Nobody has been invited to the channel yet.")
+	wantPage(t, x.get("/channels/room-2", c), 200, "#random", "Nobody works this channel yet (no commander, no role holder, nobody invited).")
 	wantPage(t, x.get("/channels/nope", c), 404, "no channel nope")
 	wantPage(t, x.get("/channels/nope/log", c), 404, "no channel nope")
 

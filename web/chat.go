@@ -77,9 +77,11 @@ func (s *Server) roomData(r *http.Request) (map[string]any, error) {
 	if sess := sessionOf(r); sess != nil {
 		data["CSRF"] = sess.csrf // the log's forms (pin, buttons) carry it
 	}
+	var of *incident.Incident
 	if inc, err := s.Incidents.ByChannel(r.Context(), s.Chat.Backend(), room.ID); err == nil {
-		data["Incident"] = inc
+		data["Incident"], of = inc, inc
 	}
+	data["People"] = channelPeople(of, room.Members)
 	return data, nil
 }
 

@@ -18,6 +18,8 @@ func statusOf(err error) int {
 		return http.StatusNotFound
 	case incident.KindConflict:
 		return http.StatusConflict
+	case incident.KindUnprocessable:
+		return http.StatusUnprocessableEntity
 	case incident.KindUnauthorized:
 		return http.StatusUnauthorized
 	case incident.KindForbidden:

@@ -75,6 +75,9 @@ type Deps struct {
 	Search      incident.Searcher // the full-text search (web/search.go); nil answers 404
 	Postmortems Postmortems       // the postmortem (web/postmortem.go); nil: its routes are off
 	Followups   Followups         // the incidents' action items; nil answers 404
+	// Idempotency keeps the API's Idempotency-Keys (web/idempotency.go);
+	// nil refuses a request that carries one.
+	Idempotency Idempotency
 	Jobs        Jobs
 	Ready       Readiness
 	Sessions    Sessions    // the web UI's sign-ins

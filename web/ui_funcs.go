@@ -106,8 +106,8 @@ func canRun(inc *incident.Incident, command string) bool {
 		return true
 	}
 	name, _, _ := strings.Cut(strings.TrimSpace(command), " ")
-	if to, ok := incident.CommandMove(name); ok {
-		return incident.CanMove(inc.Status, to)
+	if offered, ok := incident.CardOffers(inc.Status, name); ok {
+		return offered
 	}
 	return inc.Status.Active()
 }

@@ -114,21 +114,21 @@ func TestChannelButtonsFollowTheStatus(t *testing.T) {
 	x.chat.addRoom(Room{ID: "room-1", Name: "inc-1-disk", IncidentKey: "INC-1", CreatedAt: t0},
 		Line{ID: "m2", Author: "warroom", Text: "INC-1 opened", At: t0, Card: &incident.Card{Title: "disk full", Severity: incident.SeverityHigh,
 			Actions: []incident.Action{{ID: "ack", Label: "Ack", Command: "ack"}, {ID: "resolve", Label: "Resolve", Command: "resolve"},
-				{ID: "close", Label: "Close", Command: "close"}}}})
+				{ID: "reopen", Label: "Reopen", Command: "reopen"}, {ID: "close", Label: "Close", Command: "close"}}}})
 	for _, tt := range []struct {
 		status incident.Status
 		want   []string
 	}{
 		{incident.StatusOpen, []string{"ack", "resolve", "close"}},
 		{incident.StatusAcked, []string{"resolve", "close"}},
-		{incident.StatusResolved, []string{"close"}},
+		{incident.StatusResolved, []string{"reopen", "close"}},
 		{incident.StatusClosed, nil},
 	} {
 		x.svc.edit("INC-1", func(inc *incident.Incident) { inc.Status = tt.status })
 		for _, path := range []string{"/channels/room-1", "/channels/room-1/log"} {
 			body := wantPage(t, x.get(path, c), 200, `<span class="status st-`+string(tt.status)+`"`)
 			var got []string
-			for _, name := range []string{"ack", "resolve", "close"} {
+			for _, name := range []string{"ack", "resolve", "reopen", "close"} {
 				if strings.Contains(body, `name="command" value="`+name+`"`) {
 					got = append(got, name)
 				}

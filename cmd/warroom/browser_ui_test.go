@@ -229,7 +229,7 @@ func answersWhereYouLook(t *testing.T, sz uiSize) {
 	b.waitText("the header's status, without a reload", "#room-head .status", "acked")
 	command(b, "/incident resolve")
 	b.waitReply("the reply after /incident resolve", "INC-1 resolved by @bob")
-	b.poll("the card to offer only Close once resolved", 10*time.Second, `() => !`+cardHasJS("Resolve")+` && `+cardHasJS("Close…"))
+	b.poll("the card to offer Reopen and Close once resolved", 10*time.Second, `() => !`+cardHasJS("Resolve")+` && `+cardHasJS("Reopen")+` && `+cardHasJS("Close…"))
 	if code, _ := h.api("POST", "/incidents/INC-1/severity", map[string]string{"actor": "carol", "severity": "warning"}); code != 200 {
 		t.Fatalf("carol's severity change over the API: %d", code)
 	}

@@ -100,8 +100,8 @@ func TestBuiltinCardFollowsTheIncident(t *testing.T) {
 	}
 
 	h.say(room, "/incident resolve")
-	if c := card(); strings.Join(c.Buttons, ",") != "close" || c.MessageID != first.MessageID {
-		t.Errorf("resolved card %+v, want only Close on the same message", c)
+	if c := card(); strings.Join(c.Buttons, ",") != "reopen,close" || c.MessageID != first.MessageID {
+		t.Errorf("resolved card %+v, want Reopen and Close on the same message", c)
 	}
 	for _, e := range h.timeline("INC-1") {
 		if e.Kind == "error" {

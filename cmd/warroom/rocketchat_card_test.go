@@ -11,8 +11,8 @@ import (
 // TestRocketChatCardFollowsTheIncident, through the real Alertmanager hook,
 // the outgoing integration and the Rocket.Chat fake: the welcome card's
 // buttons, title, colour and fields follow the incident as Mattermost's do
-// (the same card, from the domain's one rule): no Ack once acked, only
-// Close once resolved; a new title, a role and a severity show on it.
+// (the same card, from the domain's one rule): no Ack once acked, Reopen
+// and Close once resolved; a new title, a role and a severity show on it.
 // Rocket.Chat cannot edit a message's attachments (chat.update takes the
 // text only), so each change replaces the card: there is always exactly
 // one, although Rocket.Chat lost the answer to the first delete.
@@ -90,8 +90,8 @@ func TestRocketChatCardFollowsTheIncident(t *testing.T) {
 
 	say("resolve")
 	resolved := card()
-	if got := buttons(resolved); got != "Close" {
-		t.Errorf("resolved card buttons %s, want only Close", got)
+	if got := buttons(resolved); got != "Reopen,Close" {
+		t.Errorf("resolved card buttons %s, want Reopen,Close", got)
 	}
 	for _, e := range h.timeline("INC-1") {
 		if e.Kind == "error" {

@@ -173,6 +173,7 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 		Hosts: knownHosts(cfg.Listen, cfg.PublicURL)},
 		web.Deps{
 			Incidents: svc, Lifecycle: svc, Updates: svc, Alerts: svc, Commands: svc, Followups: svc,
+			Idempotency: incident.NewIdempotency(m.db, clock, m.log),
 			Transcripts: m.db, Search: m.db, Postmortems: svc, Jobs: m.db, Ready: m, Sessions: m.db, Chat: chat.rooms, Hooks: src.hooks, Callbacks: callbacks,
 			Metrics: metrics, Roles: svc, Reports: m.db, Kick: m.runner.Kick, Inflow: inflow, Clock: clock, Logger: m.log,
 		})

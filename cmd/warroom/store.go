@@ -28,6 +28,7 @@ type store interface {
 	web.Transcripts
 	web.Sessions
 	incident.Reporter
+	incident.IdempotencyStore
 
 	incident.Searcher
 	// IndexPending indexes for search what the database held before the
