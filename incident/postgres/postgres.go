@@ -41,7 +41,6 @@ type DB struct {
 	db      *sql.DB
 	clock   incident.Clock
 	claimed claimedLanes // the lanes of the jobs claimed here (jobs.go)
-	repeats repeatReads  // the alert repeat reads waiting (repeats.go)
 }
 
 // DefaultMaxConns bounds the connections one replica holds unless

@@ -243,9 +243,3 @@ func (d Dialect) docText() string {
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
-
-// ScanIncidentPlus reads a row of IncidentColumns followed by extra
-// columns, scanned into extra.
-func ScanIncidentPlus(row interface{ Scan(dest ...any) error }, extra ...any) (*incident.Incident, error) {
-	return ScanIncident(plusColumns{row, extra})
-}
