@@ -2,7 +2,8 @@
 # Where PostgreSQL's time goes in the storm: N notifications (default 10,000 over 1,000
 # groups) sent round-robin to 3 warroom replicas on one throwaway PostgreSQL 15 with
 # pg_stat_statements, without waiting for the channels; prints the rate, the CPU seconds of
-# the replicas and of PostgreSQL, the jobs by state, and the 25 most called statements.
+# the replicas and of PostgreSQL, how long the first search after the storm takes (it writes
+# the search places still queued), the jobs by state, and the 25 most called statements.
 # Run as root (PostgreSQL runs as the postgres user): bash docs/bench/storm-ingest-pg.sh
 #   WARROOM_BIN=path  a binary built elsewhere (another commit, for a before/after)
 #   N=n               notifications (N=1000 sends only the 1,000 creates)
@@ -31,6 +32,10 @@ done
 echo "== postgres, 3 replicas, N=${N:-10000}${PAUSED:+, jobs paused}  load: $(cut -d' ' -f1-3 /proc/loadavg)"
 WARROOM_SOURCES_ALERTMANAGER_TOKEN=$tok $bin load -url "$(IFS=,; echo "${urls[*]}")" -n ${N:-10000} -groups 1000 -c 50 -wait 0 2>&1 | grep "accepted,"
 echo "cpu seconds: replicas $(cpu "${pids[@]}"), postgres $(cpu $(head -1 $D/data/postmaster.pid))"
+# The first search after the storm writes the search places still queued (migration 0021).
+q=$(psql "$dsn" -Atc "select count(*) from search_queue")
+t=$(curl -s -o /dev/null -w '%{time_total}' "${urls[0]}/api/v1/search?q=WarroomLoad")
+echo "first search after the storm: ${t}s, with $q search rows queued when it started; left after it: $(psql "$dsn" -Atc "select count(*) from search_queue where id <= (select coalesce(max(id), 0) from search_queue)")"
 echo "jobs by state: $(psql "$dsn" -Atc "select state || '=' || count(*) from jobs group by state" | tr '\n' ' ')"
 psql "$dsn" -qc "create extension if not exists pg_stat_statements"
 echo "calls | ms | statement"
