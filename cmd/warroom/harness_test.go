@@ -193,6 +193,21 @@ func (h *harness) api(method, path string, body any) (int, map[string]any) {
 }
 
 // hook posts an Alertmanager webhook with the right token.
+// alertRoom sends the recorded Alertmanager alert, which opens INC-1, and
+// returns the ID of INC-1's room once it has one.
+func (h *harness) alertRoom() string {
+	h.t.Helper()
+	if code, out := h.hook(readTestdata(h.t, "alertmanager-0.31.1-firing.json")); code != 200 || out["created"] != true {
+		h.t.Fatalf("alert: %d %v", code, out)
+	}
+	var room string
+	h.waitFor("room", func() bool {
+		room = h.getIncident("INC-1").Channel.ID
+		return room != ""
+	})
+	return room
+}
+
 func (h *harness) hook(body []byte) (int, map[string]any) {
 	h.t.Helper()
 	code, raw := h.do("POST", "/hooks/alertmanager", body, map[string]string{"Authorization": "Bearer " + testAMToken})

@@ -34,14 +34,7 @@ func TestReopenButtonEveryBackend(t *testing.T) {
 
 func reopenByButton(t *testing.T, d cardPresser) {
 	h := d.start(t)
-	if code, out := h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json")); code != 200 || out["created"] != true {
-		t.Fatalf("alert: %d %v", code, out)
-	}
-	var room string
-	h.waitFor("room", func() bool {
-		room = h.getIncident("INC-1").Channel.ID
-		return room != ""
-	})
+	room := h.alertRoom()
 	h.waitJobsDone("INC-1")
 	d.command(t, room, "resolve")
 	h.waitStatus("INC-1", "resolved")

@@ -47,14 +47,7 @@ func TestLifecycleEveryBackend(t *testing.T) {
 
 func runLifecycle(t *testing.T, d chatDriver) {
 	h := d.start(t)
-	if code, out := h.hook(readTestdata(t, "alertmanager-0.31.1-firing.json")); code != 200 || out["created"] != true {
-		t.Fatalf("alert: %d %v", code, out)
-	}
-	var room string
-	h.waitFor("room", func() bool {
-		room = h.getIncident("INC-1").Channel.ID
-		return room != ""
-	})
+	room := h.alertRoom()
 	// Let the opening posts go out before people talk.
 	h.waitFor("opening posts", func() bool {
 		for _, j := range h.jobs("INC-1") {
