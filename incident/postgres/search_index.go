@@ -37,6 +37,11 @@ func (s *DB) IndexPending(ctx context.Context, log *slog.Logger) error {
 	for {
 		var n int
 		err := s.tx(ctx, func(tx q) error {
+			// The queue's writer (search_queue.go) writes the same places:
+			// the two take turns, or both could write an incident's title.
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(searchQueueLock)); err != nil {
+				return err
+			}
 			ids, err := pendingBatch(ctx, tx)
 			if err != nil {
 				return err
