@@ -25,8 +25,8 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- What 0008 to 0020 left unindexed in search_units stays as it is; what the
--- triggers of 0020 wrote is complete. Nothing to queue.
+-- The places the triggers of 0020 wrote stay in search_units: only the
+-- changes made from here on are queued.
 
 -- The fold of 0019 as PL/pgSQL: a LANGUAGE sql function that is not
 -- inlined (unaccent is STABLE, search_fold IMMUTABLE) is parsed and planned
