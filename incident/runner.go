@@ -66,6 +66,9 @@ type Runner struct {
 	// PruneApart keeps Run from pruning: the caller runs Prune itself, on
 	// one replica at a time. Set it before Run.
 	PruneApart bool
+	// Search, when set, is the store's search index written after the
+	// commit: Run writes what it queues (indexSearch). Set it before Run.
+	Search SearchQueue
 }
 
 // NewRunner builds a Runner. When clock is also Timers, renewals and store
@@ -153,8 +156,8 @@ func (r *Runner) Kick() {
 	}
 }
 
-// Run works until ctx is cancelled; when the queue is a SearchQueue, it
-// also writes the search index the queue defers (indexSearch).
+// Run works until ctx is cancelled; with Search set, it also writes the
+// search index the store defers (indexSearch).
 func (r *Runner) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	for i := range r.cfg.Workers {
@@ -164,8 +167,8 @@ func (r *Runner) Run(ctx context.Context) {
 	if !r.PruneApart && r.Prunes() {
 		wg.Go(func() { r.Prune(ctx) })
 	}
-	if q, ok := r.q.(SearchQueue); ok {
-		wg.Go(func() { r.indexSearch(ctx, q) })
+	if r.Search != nil {
+		wg.Go(func() { r.indexSearch(ctx, r.Search) })
 	}
 	wg.Wait()
 }

@@ -6,13 +6,15 @@ import "context"
 // of each change rather than in it (PostgreSQL: the index's common words
 // are what concurrent writers of an alert storm contend for). Its Search
 // writes what is queued before it reads, so a search finds every change
-// committed before it; the job runner writes the rest in the background,
-// yielding to an alert burst as its workers do.
+// committed before it; the job runner writes the rest in the background
+// (Runner.Search), yielding to an alert burst as its workers do.
 type SearchQueue interface {
 	// IndexQueued writes a batch of the queued places and returns how
 	// many it took: 0 when none is queued, or when another replica is
 	// writing them.
 	IndexQueued(ctx context.Context) (int, error)
+	// SearchQueued counts the queued changes not yet written.
+	SearchQueued(ctx context.Context) (int, error)
 }
 
 // indexSearch writes the search places q queues until ctx ends: a batch

@@ -12,10 +12,9 @@ import (
 	"github.com/warroom/warroom/incident/sqlite"
 )
 
-// searchQueueSpy is a job queue whose search index is queued: each call
+// searchQueueSpy is a search index written after the commit: each call
 // of IndexQueued takes one of its queued batches.
 type searchQueueSpy struct {
-	*sqlite.DB
 	queued atomic.Int32 // batches left
 	calls  atomic.Int32
 }
@@ -40,12 +39,13 @@ func TestRunnerIndexesQueuedSearchAfterTheBurst(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	q := &searchQueueSpy{DB: db}
+	q := &searchQueueSpy{}
 	q.queued.Store(3)
 	inflow := incident.NewInflow(clock)
 	const poll = time.Second
-	r := incident.NewRunner(q, incident.RunnerConfig{Workers: 1, BurstWorkers: 1, BurstHold: time.Minute, Inflow: inflow, Poll: poll, Retention: -1},
+	r := incident.NewRunner(db, incident.RunnerConfig{Workers: 1, BurstWorkers: 1, BurstHold: time.Minute, Inflow: inflow, Poll: poll, Retention: -1},
 		clock, slog.New(slog.DiscardHandler))
+	r.Search = q
 	end := inflow.Begin()
 	done := make(chan struct{})
 	go func() { r.Run(ctx); close(done) }()
@@ -70,3 +70,5 @@ func TestRunnerIndexesQueuedSearchAfterTheBurst(t *testing.T) {
 	clock.Advance(poll)
 	waitFor(t, "the later batch written at the poll", func() bool { return q.queued.Load() == 0 && q.calls.Load() >= 6 })
 }
+
+func (q *searchQueueSpy) SearchQueued(context.Context) (int, error) { return int(q.queued.Load()), nil }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -110,6 +111,41 @@ func TestLoadOverReplicasOnPostgres(t *testing.T) {
 		_, page := hs[2].do("GET", "/channels/"+inc.Channel.ID+"/log", nil, nil)
 		if n := strings.Count(string(page), "This channel is for the response."); n != 1 {
 			t.Errorf("%s: the welcome post is in its channel %d times, want 1", inc.Key, n)
+		}
+	}
+}
+
+// TestSearchIndexedInTheBackgroundOnPostgres: on PostgreSQL the search
+// index is written after the commit. Without any search, the replica's
+// job runner writes what an alert queued (warroom_search_queued falls to
+// 0), and a search on the other replica finds the alert's incident by its
+// alert's name and by its labels.
+func TestSearchIndexedInTheBackgroundOnPostgres(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Store = StoreConfig{Driver: driverPostgres, DSN: pgtest.Database(t)}
+	a, b := startHarness(t, cfg), startHarness(t, cfg)
+	if code, out := a.hook(readTestdata(t, "alertmanager-0.31.1-firing.json")); code != 200 || out["created"] != true {
+		t.Fatalf("alert: %d %v", code, out)
+	}
+	a.waitJobsDone("INC-1")
+	gauge := func(h *harness) string {
+		_, body := h.do("GET", "/metrics", nil, nil)
+		for _, line := range strings.Split(string(body), "\n") {
+			if strings.HasPrefix(line, "warroom_search_queued ") {
+				return strings.TrimPrefix(line, "warroom_search_queued ")
+			}
+		}
+		return "missing"
+	}
+	a.waitFor("the queued search places written with no search made", func() bool { return gauge(a) == "0" })
+	if g := gauge(b); g != "0" {
+		t.Fatalf("replica b reports warroom_search_queued %s, want 0 (one queue for all replicas)", g)
+	}
+	inc := a.getIncident("INC-1")
+	for _, q := range []string{inc.Labels["alertname"], "alertname"} {
+		code, raw := b.do("GET", "/api/v1/search?q="+url.QueryEscape(q), nil, bearerAPI)
+		if code != 200 || !strings.Contains(string(raw), `"INC-1"`) {
+			t.Fatalf("search %q on replica b: %d %s; want INC-1", q, code, raw)
 		}
 	}
 }

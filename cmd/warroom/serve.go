@@ -167,6 +167,10 @@ func (m *Main) wire(ctx context.Context, clock incident.Clock) error {
 	}
 	metrics.Singletons(m.heldSingletons)
 	metrics.Inflow(inflow)
+	if sq, ok := m.db.store.(incident.SearchQueue); ok { // PostgreSQL: the search index after the commit
+		m.runner.Search = sq
+		metrics.SearchQueue(sq)
+	}
 
 	callbacks := append(append(chat.hooks(svc), tix.hooks(svc)...), icingaHook(cfg.Sources.Icinga2, svc)...)
 	srv, err := web.New(web.Config{APIToken: cfg.API.Token, PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Version: version,

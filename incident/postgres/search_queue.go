@@ -147,3 +147,13 @@ func (s *DB) indexQueuedAll(ctx context.Context) error {
 	}
 	return err
 }
+
+// SearchQueued counts the changes queued for the search index and not
+// yet written (the metric warroom_search_queued).
+func (s *DB) SearchQueued(ctx context.Context) (int, error) {
+	var n int
+	if err := s.q().QueryRowContext(ctx, `SELECT count(*) FROM search_queue`).Scan(&n); err != nil {
+		return 0, storeError("count the search queue", err)
+	}
+	return n, nil
+}
