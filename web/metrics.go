@@ -104,12 +104,24 @@ type jobGauge struct {
 
 func (g *jobGauge) Describe(ch chan<- *prometheus.Desc) { ch <- g.total; ch <- g.desc; ch <- g.failing }
 
-func (g *jobGauge) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+// scrapeTimeout bounds a store read made at scrape time.
+const scrapeTimeout = 2 * time.Second
+
+// readAtScrape runs read under scrapeTimeout; when it fails, desc is
+// reported invalid with its error and readAtScrape returns false.
+func readAtScrape(ch chan<- prometheus.Metric, desc *prometheus.Desc, read func(ctx context.Context) error) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
 	defer cancel()
-	counts, err := g.jobs.JobStats(ctx)
-	if err != nil {
-		ch <- prometheus.NewInvalidMetric(g.total, err)
+	if err := read(ctx); err != nil {
+		ch <- prometheus.NewInvalidMetric(desc, err)
+		return false
+	}
+	return true
+}
+
+func (g *jobGauge) Collect(ch chan<- prometheus.Metric) {
+	var counts []incident.JobCount
+	if !readAtScrape(ch, g.total, func(ctx context.Context) (err error) { counts, err = g.jobs.JobStats(ctx); return err }) {
 		return
 	}
 	type key struct{ a, b, c string }

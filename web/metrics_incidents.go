@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -70,11 +69,8 @@ func (g liveGauge) Describe(ch chan<- *prometheus.Desc) { ch <- g.desc }
 // Collect reports every live status and severity, zero included, so that
 // a series does not vanish when its last incident closes.
 func (g liveGauge) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	counts, err := g.counter.CountLive(ctx)
-	if err != nil {
-		ch <- prometheus.NewInvalidMetric(g.desc, err)
+	var counts []incident.IncidentCount
+	if !readAtScrape(ch, g.desc, func(ctx context.Context) (err error) { counts, err = g.counter.CountLive(ctx); return err }) {
 		return
 	}
 	type key struct {

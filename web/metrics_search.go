@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -32,11 +31,8 @@ type searchQueueGauge struct {
 func (g searchQueueGauge) Describe(ch chan<- *prometheus.Desc) { ch <- g.desc }
 
 func (g searchQueueGauge) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	n, err := g.q.SearchQueued(ctx)
-	if err != nil {
-		ch <- prometheus.NewInvalidMetric(g.desc, err)
+	var n int
+	if !readAtScrape(ch, g.desc, func(ctx context.Context) (err error) { n, err = g.q.SearchQueued(ctx); return err }) {
 		return
 	}
 	ch <- prometheus.MustNewConstMetric(g.desc, prometheus.GaugeValue, float64(n))
