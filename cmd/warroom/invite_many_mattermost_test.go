@@ -83,6 +83,7 @@ func TestMattermostInvitesManyExactlyOnce(t *testing.T) {
 	// Stop warroom once some people are in, start it again on its database.
 	h.waitWithin("a third invited", time.Minute, func() bool { return len(inviteEvents(h, parent)["invited"]) >= n/3 })
 	_, metrics := h.do("GET", "/metrics", nil, nil)
+	t.Logf("stopping warroom with %d of %d invited", len(inviteEvents(h, parent)["invited"]), n)
 	h.stop()
 	h.done <- nil // the Cleanup's stop finds it stopped
 	h = startHarness(t, h.cfg)
