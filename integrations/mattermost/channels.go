@@ -3,6 +3,7 @@ package mattermost
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -59,10 +60,11 @@ func (b *Backend) OpenChannel(ctx context.Context, spec incident.ChannelSpec) (i
 		}
 		ch = created
 	}
-	if err := b.invite(ctx, ch.Id, append(append([]string{}, b.cfg.Invite...), spec.Invite...)); err != nil {
+	ref := b.ref(ch)
+	if err := b.invite(ctx, ref, append(append([]string{}, b.cfg.Invite...), spec.Invite...)); err != nil {
 		return incident.ChannelRef{}, err
 	}
-	return b.ref(ch), nil
+	return ref, nil
 }
 
 // channelPurpose is the purpose of an incident's channel: the wished-for
@@ -85,26 +87,28 @@ func (b *Backend) ref(ch *model.Channel) incident.ChannelRef {
 	return incident.ChannelRef{Backend: Name, ID: ch.Id, Name: ch.Name, URL: b.cfg.URL + "/" + b.cfg.Team + "/channels/" + ch.Name}
 }
 
-// invite adds people by username. Unknown usernames are logged and skipped:
-// a typo in chat.mattermost.invite must not keep the channel from opening.
-func (b *Backend) invite(ctx context.Context, channelID string, usernames []string) error {
-	users, unknown, err := b.lookupUsers(ctx, usernames)
+// invite adds the people an opened channel is for. Unknown usernames are
+// logged and skipped: a typo in chat.mattermost.invite must not keep the
+// channel from opening. It takes the same path as Invite, so an open
+// retried after some of many invitees were added adds only the rest.
+func (b *Backend) invite(ctx context.Context, ref incident.ChannelRef, usernames []string) error {
+	got, err := b.Invite(ctx, ref, usernames)
 	if err != nil {
 		return err
 	}
-	for _, u := range users {
-		if _, err := b.addMember(ctx, channelID, u); err != nil {
-			return err
-		}
-	}
-	for _, u := range unknown {
-		b.log.Warn("cannot invite unknown Mattermost user; check chat.mattermost.invite", "user", u)
+	for _, u := range got.Unknown {
+		b.log.Warn("cannot invite unknown Mattermost user; check chat.mattermost.invite and the routing rules", "user", u, "channel", ref.Name)
 	}
 	return nil
 }
 
 // Invite adds people to an incident's channel (see incident.Chat): the
 // ones already members are left alone, so no second join is posted.
+// Mattermost 9.9 adds one user a request (POST channels/{id}/members
+// refuses user_ids there), so an attempt costs two look-ups (the users,
+// then which of them are members, each in batches of maxIDs) and one add
+// per person not yet in; a retry after a failure part-way skips the ones
+// the failed attempt added.
 func (b *Backend) Invite(ctx context.Context, ref incident.ChannelRef, usernames []string) (incident.Invited, error) {
 	var out incident.Invited
 	users, unknown, err := b.lookupUsers(ctx, usernames)
@@ -112,17 +116,9 @@ func (b *Backend) Invite(ctx context.Context, ref incident.ChannelRef, usernames
 		out.Unknown = unknown
 		return out, err
 	}
-	ids := make([]string, len(users))
-	for i, u := range users {
-		ids[i] = u.Id
-	}
-	members, resp, err := b.client.GetChannelMembersByIds(ctx, ref.ID, ids)
+	in, err := b.members(ctx, ref, users)
 	if err != nil {
-		return out, classify("read the members of "+ref.Name, resp, err)
-	}
-	in := map[string]bool{}
-	for _, m := range members {
-		in[m.UserId] = true
+		return out, err
 	}
 	for _, u := range users {
 		if in[u.Id] {
@@ -143,8 +139,30 @@ func (b *Backend) Invite(ctx context.Context, ref incident.ChannelRef, usernames
 	return out, nil
 }
 
-// lookupUsers looks up the people named, each once; unknown are the names
-// Mattermost has no user for.
+// maxIDs bounds the names or IDs sent in one look-up.
+const maxIDs = 100
+
+// members says which of users are in the channel already.
+func (b *Backend) members(ctx context.Context, ref incident.ChannelRef, users []*model.User) (map[string]bool, error) {
+	in := map[string]bool{}
+	for part := range slices.Chunk(users, maxIDs) {
+		ids := make([]string, len(part))
+		for i, u := range part {
+			ids[i] = u.Id
+		}
+		members, resp, err := b.client.GetChannelMembersByIds(ctx, ref.ID, ids)
+		if err != nil {
+			return nil, classify("read the members of "+ref.Name, resp, err)
+		}
+		for _, m := range members {
+			in[m.UserId] = true
+		}
+	}
+	return in, nil
+}
+
+// lookupUsers looks up the people named, each once, in batches of maxIDs
+// and in the order given; unknown are the names Mattermost has no user for.
 func (b *Backend) lookupUsers(ctx context.Context, usernames []string) (users []*model.User, unknown []string, err error) {
 	seen := map[string]bool{}
 	var unique []string
@@ -157,17 +175,21 @@ func (b *Backend) lookupUsers(ctx context.Context, usernames []string) (users []
 	if len(unique) == 0 {
 		return nil, nil, nil
 	}
-	users, resp, err := b.client.GetUsersByUsernames(ctx, unique)
-	if err != nil {
-		return nil, nil, classify("look up users to invite", resp, err)
+	byName := map[string]*model.User{}
+	for part := range slices.Chunk(unique, maxIDs) {
+		found, resp, err := b.client.GetUsersByUsernames(ctx, part)
+		if err != nil {
+			return nil, nil, classify("look up users to invite", resp, err)
+		}
+		for _, u := range found {
+			byName[u.Username] = u
+		}
 	}
-	found := map[string]bool{}
-	for _, u := range users {
-		found[u.Username] = true
-	}
-	for _, u := range unique {
-		if !found[u] {
-			unknown = append(unknown, u)
+	for _, name := range unique { // in the order asked, not the server's
+		if u, ok := byName[name]; ok {
+			users = append(users, u)
+		} else {
+			unknown = append(unknown, name)
 		}
 	}
 	return users, unknown, nil
@@ -180,7 +202,9 @@ func (b *Backend) addMember(ctx context.Context, channelID string, u *model.User
 	if err == nil {
 		return true, nil
 	}
-	if s := statusOf(err, resp); s == http.StatusForbidden || s == http.StatusBadRequest {
+	// Mattermost 9.9 answers 404 app.team.get_member.missing for a user
+	// outside the channel's team (a 404 for the channel is an error).
+	if s := statusOf(err, resp); s == http.StatusForbidden || s == http.StatusBadRequest || errorID(err) == "app.team.get_member.missing.app_error" {
 		b.log.Warn("cannot invite user to incident channel; is the user in the team?", "user", u.Username, "err", err)
 		return false, nil
 	}

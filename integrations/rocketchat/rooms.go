@@ -142,10 +142,10 @@ func (b *Backend) OpenChannel(ctx context.Context, spec incident.ChannelSpec) (i
 			return incident.ChannelRef{}, err
 		}
 	}
-	if err := b.invite(ctx, r.ID, append(append([]string{}, b.cfg.Invite...), spec.Invite...)); err != nil {
+	ref := b.ref(r)
+	if err := b.invite(ctx, ref, append(append([]string{}, b.cfg.Invite...), spec.Invite...)); err != nil {
 		return incident.ChannelRef{}, err
 	}
-	ref := b.ref(r)
 	if err := b.UpdateChannel(ctx, ref, incident.ChannelState{Header: spec.Header}); err != nil {
 		return incident.ChannelRef{}, err
 	}
@@ -173,36 +173,26 @@ func (b *Backend) ref(r *room) incident.ChannelRef {
 	return incident.ChannelRef{Backend: Name, ID: r.ID, Name: r.Name, URL: b.cfg.URL + "/" + path + "/" + r.Name}
 }
 
-// invite adds people one by one, so that one unknown username (logged)
-// does not keep the others out.
-func (b *Backend) invite(ctx context.Context, roomID string, usernames []string) error {
-	seen := map[string]bool{}
-	for _, u := range usernames {
-		if u == "" || seen[u] {
-			continue
-		}
-		seen[u] = true
-		if _, err := b.inviteOne(ctx, roomID, u); err != nil {
-			return err
-		}
+// invite adds the people an opened room is for through Invite, so an
+// open retried after a failure part-way invites only the ones not in yet;
+// an unknown username is logged and does not keep the room from opening.
+func (b *Backend) invite(ctx context.Context, ch incident.ChannelRef, usernames []string) error {
+	got, err := b.Invite(ctx, ch, usernames)
+	if err != nil {
+		return err
+	}
+	for _, u := range got.Unknown {
+		b.log.Warn("cannot invite Rocket.Chat user; check the invite lists and the routing rules", "user", u, "room", ch.Name)
 	}
 	return nil
 }
 
-// inviteOne adds one person to a room; known is false when Rocket.Chat
-// has no such user (400), which is logged, not an error.
-func (b *Backend) inviteOne(ctx context.Context, roomID, username string) (known bool, err error) {
-	err = b.call(ctx, "invite @"+username, http.MethodPost, "/api/v1/"+b.kind()+".invite", nil,
-		map[string]any{"roomId": roomID, "username": username}, nil)
-	if err != nil && incident.ErrorKind(err) == incident.KindPermanent && status(err) == http.StatusBadRequest {
-		b.log.Warn("cannot invite Rocket.Chat user; check the invite lists", "user", username, "err", err)
-		return false, nil
-	}
-	return err == nil, err
-}
-
 // Invite adds people to an incident's room (see incident.Chat). The
-// members are read first, so one already in the room is left alone.
+// members are read first, so one already in the room is left alone; the
+// others are invited in one channels.invite with usernames (Rocket.Chat
+// skips the names it does not know), and the members read again tell who
+// is in now: an attempt costs two reads of the members (a page per 100)
+// and one invite, however many people are named.
 func (b *Backend) Invite(ctx context.Context, ch incident.ChannelRef, usernames []string) (incident.Invited, error) {
 	var out incident.Invited
 	in, err := b.members(ctx, ch)
@@ -210,6 +200,7 @@ func (b *Backend) Invite(ctx context.Context, ch incident.ChannelRef, usernames 
 		return out, err
 	}
 	seen := map[string]bool{}
+	var want []string
 	for _, u := range usernames {
 		if u == "" || seen[u] {
 			continue
@@ -217,15 +208,29 @@ func (b *Backend) Invite(ctx context.Context, ch incident.ChannelRef, usernames 
 		seen[u] = true
 		if in[u] {
 			out.Already = append(out.Already, u)
-			continue
+		} else {
+			want = append(want, u)
 		}
-		known, err := b.inviteOne(ctx, ch.ID, u)
-		switch {
-		case err != nil:
-			return out, err
-		case known:
+	}
+	if len(want) == 0 {
+		return out, nil
+	}
+	err = b.call(ctx, fmt.Sprintf("invite %d people", len(want)), http.MethodPost, "/api/v1/"+b.kind()+".invite", nil,
+		map[string]any{"roomId": ch.ID, "usernames": want}, nil)
+	switch {
+	case err != nil && incident.ErrorKind(err) == incident.KindPermanent && status(err) == http.StatusBadRequest:
+		out.Unknown = want // none of them is known: the list left is empty
+		return out, nil
+	case err != nil:
+		return out, err
+	}
+	if in, err = b.members(ctx, ch); err != nil {
+		return out, err
+	}
+	for _, u := range want {
+		if in[u] {
 			out.Added = append(out.Added, u)
-		default:
+		} else {
 			out.Unknown = append(out.Unknown, u)
 		}
 	}

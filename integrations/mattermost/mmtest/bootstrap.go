@@ -1,7 +1,9 @@
 package mmtest
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 	"testing"
 )
 
@@ -71,4 +73,28 @@ func (s *Server) addToTeam(t testing.TB, userID string) {
 	t.Helper()
 	s.must(t, s.AdminToken, http.MethodPost, "/api/v4/teams/"+s.TeamID+"/members",
 		map[string]any{"team_id": s.TeamID, "user_id": userID}, nil, http.StatusCreated)
+}
+
+// NewUsers creates n human users named prefix1 ... prefixN, not logged in
+// (so they have no Token: cheaper than NewUser for the many people a
+// routing rule may name), and makes them members of the team in one
+// request. It returns their usernames and IDs in order.
+func (s *Server) NewUsers(t testing.TB, prefix string, n int) (usernames, ids []string) {
+	t.Helper()
+	var members []map[string]string
+	for i := 1; i <= n; i++ {
+		name := fmt.Sprintf("%s%d", prefix, i)
+		var created struct {
+			ID string `json:"id"`
+		}
+		s.must(t, s.AdminToken, http.MethodPost, "/api/v4/users",
+			map[string]any{"email": name + "@example.com", "username": name, "password": password},
+			&created, http.StatusCreated)
+		usernames, ids = append(usernames, name), append(ids, created.ID)
+		members = append(members, map[string]string{"team_id": s.TeamID, "user_id": created.ID})
+	}
+	for part := range slices.Chunk(members, 100) {
+		s.must(t, s.AdminToken, http.MethodPost, "/api/v4/teams/"+s.TeamID+"/members/batch", part, nil, http.StatusCreated)
+	}
+	return usernames, ids
 }

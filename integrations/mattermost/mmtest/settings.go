@@ -46,6 +46,9 @@ func settings(s *Server, port int, opts Options) []string {
 		"MM_NOTIFICATIONLOGSETTINGS_ENABLECONSOLE=false",
 		"MM_FILESETTINGS_DIRECTORY=" + filepath.Join(s.Dir, "data") + "/",
 		"MM_TEAMSETTINGS_ENABLEOPENSERVER=true",
+		// The default of 50 members a team is fewer than the people one
+		// routing rule may name (NewUsers).
+		"MM_TEAMSETTINGS_MAXUSERSPERTEAM=1000",
 		"MM_EMAILSETTINGS_SENDEMAILNOTIFICATIONS=false",
 		"MM_EMAILSETTINGS_REQUIREEMAILVERIFICATION=false",
 		"MM_ANNOUNCEMENTSETTINGS_ADMINNOTICESENABLED=false",
