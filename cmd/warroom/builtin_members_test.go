@@ -37,14 +37,7 @@ func TestBuiltinChannelShowsItsMembers(t *testing.T) {
 	}
 	h := startHarness(t, cfg)
 	h.login("alice")
-	hook := func(n int, team string) string {
-		t.Helper()
-		code, ans := h.hookInto(groupAlert(t, n, "warning", "firing", map[string]string{"team": team}))
-		if code != 200 && code != 202 {
-			t.Fatalf("alert %d: %d %+v", n, code, ans)
-		}
-		return ans.Incident
-	}
+	hook := h.teamAlert
 	parent := h.getIncident(hook(1, "web")).Parent
 	room := "/channels/" + h.channelID(parent)
 	h.waitJobsDone(parent)

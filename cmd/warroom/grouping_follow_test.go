@@ -11,7 +11,7 @@ import (
 // groupAlert is the recorded Alertmanager 0.31.1 notification made into
 // group n: its own group key and fingerprint, the severity label given,
 // firing or resolved, and extra labels (routing matches them).
-func groupAlert(t *testing.T, n int, severity, status string, labels map[string]string) []byte {
+func groupAlert(t testing.TB, n int, severity, status string, labels map[string]string) []byte {
 	t.Helper()
 	var msg map[string]any
 	if err := json.Unmarshal(readTestdata(t, "alertmanager-0.31.1-firing.json"), &msg); err != nil {

@@ -208,6 +208,17 @@ func (h *harness) alertRoom() string {
 	return room
 }
 
+// teamAlert sends group n's warning alert with label team, and returns
+// the key of the incident it went to.
+func (h *harness) teamAlert(n int, team string) string {
+	h.t.Helper()
+	code, ans := h.hookInto(groupAlert(h.t, n, "warning", "firing", map[string]string{"team": team}))
+	if code != 200 && code != 202 {
+		h.t.Fatalf("alert %d: %d %+v", n, code, ans)
+	}
+	return ans.Incident
+}
+
 func (h *harness) hook(body []byte) (int, map[string]any) {
 	h.t.Helper()
 	code, raw := h.do("POST", "/hooks/alertmanager", body, map[string]string{"Authorization": "Bearer " + testAMToken})

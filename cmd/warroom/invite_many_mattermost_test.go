@@ -67,14 +67,7 @@ func TestMattermostInvitesManyExactlyOnce(t *testing.T) {
 		c.Grouping = GroupingConfig{Window: Duration(time.Hour)}
 		c.Routing = []RouteConfig{{Match: map[string]string{"team": "db"}, Invite: append(append([]string{}, names...), "ghost", outsider.Username)}}
 	})
-	hook := func(n int, team string) string {
-		t.Helper()
-		code, ans := h.hookInto(groupAlert(t, n, "warning", "firing", map[string]string{"team": team}))
-		if code != 200 && code != 202 {
-			t.Fatalf("alert %d: %d %+v", n, code, ans)
-		}
-		return ans.Incident
-	}
+	hook := h.teamAlert
 	parent := h.getIncident(hook(1, "web")).Parent
 	room := h.channelID(parent)
 	h.waitWithin(parent+"'s jobs", time.Minute, func() bool { return allSettled(h.jobs(parent)) })
