@@ -6,7 +6,7 @@ INSERT INTO events (incident_id, kind, actor, text, at, recorded_at, ref, from_s
 INSERT INTO events (incident_id, kind, actor, text, at, recorded_at, ref, from_status, to_status) VALUES (currval('incidents_id_seq'), 'alert.firing', 'alertmanager', 'WarroomLoad: load test alert of g' || :g || ' (group=g' || :g || ', instance=g' || :g || '.example, run=load-20261203T120000.000)', 1, 1, 'fp' || :g || '/1', '', '') ON CONFLICT DO NOTHING;
 INSERT INTO jobs (kind, backend, incident_id, lane, key, payload, state, max_attempts, run_at, created_at, updated_at, head)
 	SELECT v.kind, v.backend, v.incident_id, v.lane, v.key, nullif(v.payload, ''), 'pending', v.max_attempts, v.run_at, v.at, v.at,
-		v.first AND NOT EXISTS (SELECT 1 FROM jobs h WHERE h.incident_id = v.incident_id AND h.lane = v.lane AND h.head)
+		v.first AND (SELECT count(*) FROM jobs h WHERE h.incident_id = v.incident_id AND h.lane = v.lane AND h.head) = 0
 	FROM unnest(ARRAY['channel.open','ticket.open','page.notify','chat.graphs','chat.post']::text[], ARRAY['chat','tickets','paging','prometheus','chat']::text[], ARRAY[currval('incidents_id_seq'),currval('incidents_id_seq'),currval('incidents_id_seq'),currval('incidents_id_seq'),currval('incidents_id_seq')]::bigint[], ARRAY['chat','ticket','notify','graphs','chat']::text[], ARRAY['a'||currval('incidents_id_seq'),'b'||currval('incidents_id_seq'),'c'||currval('incidents_id_seq'),'d'||currval('incidents_id_seq'),'e'||currval('incidents_id_seq')]::text[], ARRAY['{"x":1}','','','','{"event":1}']::text[], ARRAY[0,0,0,0,0]::int[], ARRAY[1,1,1,1,1]::bigint[], ARRAY[1,1,1,1,1]::bigint[], ARRAY[true,true,true,true,false]::bool[])
 		WITH ORDINALITY AS v(kind, backend, incident_id, lane, key, payload, max_attempts, run_at, at, first, n)
 	ORDER BY v.n
