@@ -23,7 +23,10 @@ const searchQueueBatch = 1000
 // Statements of one batch; ? is the batch's incident ids (the title,
 // summary and labels to write anew) or event ids (the timeline places).
 const (
-	searchQueueTake = `DELETE FROM search_queue WHERE id IN (SELECT id FROM search_queue WHERE id <= ? ORDER BY id LIMIT ?)
+	// The batch's ids are an array looked up one by one in the primary
+	// key: as IN (SELECT …), a generic plan made while the queue was
+	// empty hashed the whole queue for each batch (plans_test.go).
+	searchQueueTake = `DELETE FROM search_queue WHERE id = ANY(ARRAY(SELECT id FROM search_queue WHERE id <= ? ORDER BY id LIMIT ?))
 		RETURNING incident_id, coalesce(event_id, 0)`
 	searchQueueClear  = `DELETE FROM search_units WHERE incident_id = ANY(?::bigint[]) AND field IN ('title', 'summary', 'labels')`
 	searchQueuePlaces = `INSERT INTO search_units (incident_id, field, body)
